@@ -3,6 +3,7 @@ package netsim
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/monsim/monsim/internal/rng"
 )
@@ -85,16 +86,14 @@ func corrupt(r *rng.Stream, msg []byte) []byte {
 	bits := uint64(len(msg)) * 8
 	var flipped [maxFlips]uint64
 	k := int(r.Range(1, maxFlips))
-	for i := 0; i < k; i++ {
+	for i := 0; i < k; {
 		b := r.Below(bits)
-		for j := 0; j < i; j++ {
-			if flipped[j] == b { // redraw a repeat
-				b = r.Below(bits)
-				j = -1
-			}
+		if slices.Contains(flipped[:i], b) {
+			continue // redraw a repeat
 		}
 		flipped[i] = b
 		c[b/8] ^= 1 << (b % 8)
+		i++
 	}
 	return c
 }

@@ -175,10 +175,9 @@ func (n *Network) copyOf(depart int64, o *LinkOptions, msg []byte, dup bool) Del
 }
 
 // Deliverable reports whether a message in flight on from -> to may arrive
-// at now. It is false when a partition or block cut the link after the
-// message was sent; the kernel then drops the message. now is the arrival
-// time; connectivity is current state, so it does not change the answer
-// today, but callers pass it so that timed faults need no new call.
+// at now, its arrival time. It is false when a partition or block cut the
+// link after the message was sent; the kernel then drops the message.
+// Connectivity is current state, so today the answer does not depend on now.
 func (n *Network) Deliverable(now int64, from, to int) bool {
 	return n.Connected(from, to)
 }
