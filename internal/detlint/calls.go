@@ -32,7 +32,7 @@ var filepathDisk = map[string]bool{
 var osHandles = map[string]bool{"File": true, "Process": true, "Root": true}
 
 // checkCalls reports uses of forbidden functions and variables of packages
-// that are otherwise allowed (time, math/rand/v2, os, path/filepath). A
+// that are otherwise allowed (time, math/rand/v2, os, syscall, path/filepath). A
 // reference such as "clock := time.Now" counts like a call.
 func checkCalls(pass *analysis.Pass, f *ast.File) {
 	seen := map[*ast.Ident]bool{}
@@ -68,6 +68,8 @@ func checkUse(pass *analysis.Pass, id *ast.Ident, pos token.Pos) {
 			report(pass, pos, RuleGlobalRand, "(*rand.Rand).%s may change its algorithm between Go releases, so a seed would not replay; use the internal/rng stream helpers (Below, Range, Float, Shuffle)", name)
 		case pkg == "os" && (recv == "" || osHandles[recv]):
 			report(pass, pos, RuleOSAccess, "%s touches the real OS; use the vfs.FS or Env you were given", qualified("os", recv, name))
+		case pkg == "syscall" && recv == "":
+			report(pass, pos, RuleOSAccess, "syscall.%s touches the real OS; use the vfs.FS or Env you were given (errno values are fine)", name)
 		case pkg == "path/filepath" && recv == "" && filepathDisk[name]:
 			report(pass, pos, RuleOSAccess, "filepath.%s reads the real disk; use the vfs.FS you were given (List, Stat)", name)
 		}

@@ -21,8 +21,9 @@ const (
 )
 
 // forbiddenImports maps an import path to its rule. Packages that are
-// harmless except for a few functions (os, time, math/rand/v2,
-// path/filepath) are checked per use in calls.go instead.
+// harmless except for some of their functions (os, syscall, time,
+// math/rand/v2, path/filepath) are checked per use in calls.go instead:
+// os.ErrNotExist and syscall.EIO are plain values.
 var forbiddenImports = map[string]forbiddenImport{
 	"sync":         {RuleSync, useSingleThread},
 	"sync/atomic":  {RuleSync, useSingleThread},
@@ -32,7 +33,6 @@ var forbiddenImports = map[string]forbiddenImport{
 	"os/exec":      {RuleOSAccess, useGivenFS},
 	"os/signal":    {RuleOSAccess, useGivenFS},
 	"os/user":      {RuleOSAccess, useGivenFS},
-	"syscall":      {RuleOSAccess, useGivenFS},
 	"io/ioutil":    {RuleOSAccess, useGivenFS},
 	"net":          {RuleOSAccess, useGivenFS},
 	"net/http":     {RuleOSAccess, useGivenFS},

@@ -10,6 +10,7 @@ import (
 	"os"
 	_ "os/exec" // want `os-access: import "os/exec"`
 	"path/filepath"
+	"syscall"
 )
 
 func osAccess() {
@@ -20,13 +21,15 @@ func osAccess() {
 	_ = os.Args                  // want `os-access: os.Args is process state`
 	_ = filepath.Walk(".", nil)  // want `os-access: filepath.Walk reads the real disk`
 	_, _ = filepath.Glob("*.go") // want `os-access: filepath.Glob`
+	_ = syscall.Getpid()         // want `os-access: syscall.Getpid touches the real OS`
 	os.Exit(1)                   // want `os-access: os.Exit`
 }
 
-// Types and error values of package os are fine, and so is path arithmetic.
+// Types and error values of os and syscall are fine, and so is path arithmetic.
 func nearMissOS(err error, mode os.FileMode) bool {
 	var pathErr *os.PathError
 	_ = filepath.Join("mon-0", filepath.Base("store"))
 	return errors.Is(err, os.ErrNotExist) || errors.As(err, &pathErr) ||
-		mode&os.ModeDir != 0 || mode.IsDir() || errors.Is(err, fs.ErrExist)
+		mode&os.ModeDir != 0 || mode.IsDir() || errors.Is(err, fs.ErrExist) ||
+		errors.Is(err, syscall.ENOSPC) || err == syscall.EIO || syscall.EIO.Error() == ""
 }
