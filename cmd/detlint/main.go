@@ -52,7 +52,9 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 	flags.Usage = func() {
 		fmt.Fprintln(stderr, "usage: detlint [packages]   (default ./...)")
 	}
-	if err := flags.Parse(args); err != nil {
+	if err := flags.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return exitClean
+	} else if err != nil {
 		return exitBroken
 	}
 	patterns := flags.Args()
