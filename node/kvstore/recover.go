@@ -1,0 +1,170 @@
+package kvstore
+
+import (
+	"sort"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+// Open opens the store in dir, creating it if dir is empty or missing.
+// Recovery is the newest usable checkpoint plus a redo of the log after
+// it; see doc.go for the rules. Open fails with a *CorruptionError
+// (errors.Is(err, ErrCorrupt)) when the durable files cannot be the result
+// of crashes and power losses, and with an *IOError when the filesystem
+// fails. It never silently recreates a store that existed.
+//
+// A successful Open always ends by checkpointing the recovered state into
+// a new generation, so nothing is ever appended after a discarded tail.
+func Open(fs vfs.FS, dir string, opts Options) (*Store, error) {
+	s := &Store{fs: fs, dir: dir, opts: opts.withDefaults(), tree: newTree()}
+	names, err := ensureDir(fs, dir)
+	if err != nil {
+		return nil, err
+	}
+	inv := takeInventory(names)
+	s.info = OpenInfo{Files: inv.names, TornOffset: -1}
+	m, err := s.openManifest(inv)
+	if err != nil {
+		return nil, err
+	}
+	for _, zone := range []struct {
+		gens   []uint64
+		nameOf func(uint64) string
+	}{{inv.logs, logName}, {inv.ckpts, ckptName}} {
+		for _, gen := range zone.gens {
+			if gen > m.gen+1 {
+				return nil, corruptf(s.path(zone.nameOf(gen)), -1,
+					"generation %d is newer than the MANIFEST's %d", gen, m.gen)
+			}
+		}
+	}
+	s.info.RecoveredGeneration = m.gen
+	if m.gen > 0 {
+		if err := s.recover(inv, m); err != nil {
+			return nil, err
+		}
+	}
+	s.gen = m.gen
+	// Everything the store owns except the MANIFEST is replaced by the new
+	// generation; names in the directory that are not the store's stay.
+	obsolete := append([]string{l1Name}, inv.temps...)
+	for _, gen := range inv.logs {
+		obsolete = append(obsolete, logName(gen))
+	}
+	for _, gen := range inv.ckpts {
+		obsolete = append(obsolete, ckptName(gen))
+	}
+	if err := s.switchGeneration(obsolete); err != nil {
+		if s.log != nil {
+			s.log.f.Close()
+		}
+		return nil, err
+	}
+	s.info.Seq, s.info.Generation = s.seq, s.gen
+	return s, nil
+}
+
+// openManifest reads the MANIFEST or, in a directory that holds no store,
+// creates the one of a new store.
+func (s *Store) openManifest(inv inventory) (manifest, error) {
+	if inv.manifest {
+		return readManifest(s.fs, s.dir)
+	}
+	if files := inv.storeFiles(); len(files) > 0 {
+		return manifest{}, corruptf(s.path(manifestName), -1,
+			"missing, but the directory holds store files %v", files)
+	}
+	for _, name := range inv.temps {
+		if err := removeIfExists(s.fs, s.path(name)); err != nil {
+			return manifest{}, err
+		}
+	}
+	s.info.New = true
+	return manifest{}, writeManifest(s.fs, s.dir, manifest{}, s.point)
+}
+
+// recover rebuilds the state of generation m.gen: its L2 checkpoint, or
+// the L1 checkpoint when the log still holds the record L1 is anchored on,
+// plus the log records after it.
+func (s *Store) recover(inv inventory, m manifest) error {
+	ckptPath := s.path(ckptName(m.gen))
+	data, err := readReferenced(s.fs, ckptPath)
+	if err != nil {
+		return err
+	}
+	base, err := decodeCheckpoint(ckptPath, l2Magic, data)
+	if err != nil {
+		return err
+	}
+	if base.gen != m.gen || base.seq != m.ckptSeq {
+		return corruptf(ckptPath, 8, "checkpoint of generation %d at seq %d, MANIFEST says %d at %d",
+			base.gen, base.seq, m.gen, m.ckptSeq)
+	}
+	logPath := s.path(logName(m.gen))
+	logData, err := readReferenced(s.fs, logPath)
+	if err != nil {
+		return err
+	}
+	scan, err := scanSegment(logPath, logData, m.gen, m.ckptSeq+1)
+	if err != nil {
+		return err
+	}
+	s.info.Level = 2
+	if inv.l1 {
+		l1, ok, err := s.loadL1(m.gen, scan.records)
+		if err != nil {
+			return err
+		}
+		if ok {
+			base = l1
+			s.info.Level = 1
+		}
+	}
+	s.tree, s.seq = base.tree, base.seq
+	s.info.CheckpointSeq = base.seq
+	for _, r := range scan.records {
+		if r.seq <= base.seq {
+			continue
+		}
+		if err := applyBatch(s.tree, r.payload); err != nil {
+			return corruptf(logPath, r.off, "record %d: %v", r.seq, err)
+		}
+		s.seq = r.seq
+		s.info.RecordsReplayed++
+	}
+	s.info.TornOffset, s.info.TornBytes = scan.tornOffset, scan.tornBytes
+	return nil
+}
+
+// loadL1 returns the L1 checkpoint if it is intact, belongs to generation
+// gen, and the log still holds the exact record it is anchored on. L1 was
+// never synced, so a damaged one is not corruption: it is just not used.
+func (s *Store) loadL1(gen uint64, records []logRecord) (checkpoint, bool, error) {
+	path := s.path(l1Name)
+	data, err := readFile(s.fs, path)
+	if err != nil {
+		if isNotExist(err) {
+			return checkpoint{}, false, nil
+		}
+		return checkpoint{}, false, err
+	}
+	c, err := decodeCheckpoint(path, l1Magic, data)
+	if err != nil || c.gen != gen {
+		return checkpoint{}, false, nil
+	}
+	i := sort.Search(len(records), func(i int) bool { return records[i].off >= c.anchor.off })
+	if i == len(records) || records[i].recordRef != c.anchor {
+		return checkpoint{}, false, nil
+	}
+	return c, true, nil
+}
+
+// readReferenced reads a file the MANIFEST refers to: its absence is
+// corruption, not a new store.
+func readReferenced(fs vfs.FS, path string) ([]byte, error) {
+	data, err := readFile(fs, path)
+	if err != nil && isNotExist(err) {
+		return nil, corruptf(path, -1, "missing, but the MANIFEST refers to it")
+	}
+	return data, err
+}
