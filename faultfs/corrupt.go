@@ -1,0 +1,166 @@
+package faultfs
+
+import (
+	"fmt"
+	"strings"
+)
+
+// CorruptKind is a way synced data goes bad at rest.
+type CorruptKind int
+
+const (
+	// BitFlip flips one bit.
+	BitFlip CorruptKind = iota
+	// ZeroSector zeroes one 512-byte aligned sector (or the partial last
+	// one).
+	ZeroSector
+	// Truncate cuts the file at a random offset below its size.
+	Truncate
+	// Misdirect writes one sector's worth of durable data at another
+	// sector-aligned place, in the same file or another matching one,
+	// overwriting what was there.
+	Misdirect
+)
+
+var corruptNames = [...]string{BitFlip: "bit-flip", ZeroSector: "zero-sector", Truncate: "truncate", Misdirect: "misdirect"}
+
+func (k CorruptKind) String() string {
+	if k >= 0 && int(k) < len(corruptNames) {
+		return corruptNames[k]
+	}
+	return fmt.Sprintf("CorruptKind(%d)", int(k))
+}
+
+// ParseCorruptKind is the inverse of CorruptKind.String.
+func ParseCorruptKind(s string) (CorruptKind, error) {
+	for k, name := range corruptNames {
+		if name == s {
+			return CorruptKind(k), nil
+		}
+	}
+	return 0, fmt.Errorf("faultfs: unknown corruption kind %q", s)
+}
+
+// Corrupt damages the durable bytes of one file whose path starts with
+// target ("" for any), chosen with the disk's stream among the files, in
+// sorted path order, that hold durable bytes. Reads see the damage at once,
+// as if the page cache had been dropped; writes not yet synced still show
+// over it. It reports the fault to OnFault and returns it, or returns false
+// and changes nothing if no file qualifies. It is not an operation: it
+// neither charges a cost nor calls AfterOp.
+func (fs *FS) Corrupt(k CorruptKind, target string) (Fault, bool) {
+	cands := fs.corruptible(strings.TrimLeft(target, "/"))
+	if len(cands) == 0 || k < 0 || int(k) >= len(corruptNames) {
+		return Fault{}, false
+	}
+	if k == Misdirect {
+		return fs.misdirect(cands)
+	}
+	c := cands[fs.rand.Intn(len(cands))]
+	d := &c.n.data
+	d.settle()
+	size := int64(len(d.stable))
+	f := Fault{Kind: "corrupt/" + k.String(), Path: c.path}
+	switch k {
+	case BitFlip:
+		off, bit := int64(fs.rand.Below(uint64(size))), fs.rand.Intn(8)
+		d.stable[off] ^= 1 << bit
+		f.Off, f.Len, f.Detail = off, 1, fmt.Sprintf("bit %d flipped", bit)
+	case ZeroSector:
+		off := int64(fs.rand.Below(uint64(sectors(size)))) * sectorSize
+		end := min(off+sectorSize, size)
+		clear(d.stable[off:end])
+		f.Off, f.Len, f.Detail = off, end-off, "sector zeroed"
+	case Truncate:
+		cut := int64(fs.rand.Below(uint64(size)))
+		d.stable = d.stable[:cut]
+		f.Off, f.Len, f.Detail = cut, size-cut, fmt.Sprintf("truncated from %d to %d bytes", size, cut)
+	}
+	fs.dropCache(c.n)
+	fs.fault(f)
+	return f, true
+}
+
+// misdirect copies a random durable sector over another one.
+func (fs *FS) misdirect(cands []corruptTarget) (Fault, bool) {
+	var total int64
+	for _, c := range cands {
+		total += sectors(c.n.data.durableSize())
+	}
+	if total < 2 {
+		return Fault{}, false
+	}
+	src := int64(fs.rand.Below(uint64(total)))
+	dst := int64(fs.rand.Below(uint64(total - 1)))
+	if dst >= src {
+		dst++
+	}
+	from, fromOff := locateSector(cands, src)
+	to, toOff := locateSector(cands, dst)
+	from.n.data.settle()
+	to.n.data.settle()
+	fromData, toData := from.n.data.stable, to.n.data.stable
+	chunk := append([]byte(nil), fromData[fromOff:min(fromOff+sectorSize, int64(len(fromData)))]...)
+	n := min(int64(len(chunk)), int64(len(toData))-toOff)
+	copy(toData[toOff:], chunk[:n])
+	fs.dropCache(to.n)
+	f := Fault{Kind: "corrupt/misdirect", Path: to.path, Off: toOff, Len: n,
+		Detail: fmt.Sprintf("sector of %s at %d written here", from.path, fromOff)}
+	fs.fault(f)
+	return f, true
+}
+
+// corruptTarget is a file that holds durable bytes, by its first path.
+type corruptTarget struct {
+	path string
+	n    *inode
+}
+
+// corruptible lists, in sorted path order, the files under prefix with
+// durable bytes, each inode once.
+func (fs *FS) corruptible(prefix string) []corruptTarget {
+	var out []corruptTarget
+	seen := make(map[*inode]bool)
+	var walk func(dir *inode, p string)
+	walk = func(dir *inode, p string) {
+		for _, name := range dir.dir.sortedNames() {
+			n, np := dir.dir.entries[name], joinPath(p, name)
+			switch {
+			case n.isDir():
+				if strings.HasPrefix(np, prefix) || strings.HasPrefix(prefix, np+"/") {
+					walk(n, np)
+				}
+			case !seen[n] && strings.HasPrefix(np, prefix) && n.data.durableSize() > 0:
+				seen[n] = true
+				out = append(out, corruptTarget{path: np, n: n})
+			}
+		}
+	}
+	walk(fs.root, "")
+	return out
+}
+
+// locateSector maps an index over the candidates' durable sectors to a file
+// and offset.
+func locateSector(cands []corruptTarget, i int64) (corruptTarget, int64) {
+	for _, c := range cands {
+		n := sectors(c.n.data.durableSize())
+		if i < n {
+			return c, i * sectorSize
+		}
+		i -= n
+	}
+	panic("faultfs: sector index out of range")
+}
+
+func sectors(size int64) int64 { return (size + sectorSize - 1) / sectorSize }
+
+// dropCache rebuilds a file's page cache after its durable bytes changed
+// underneath it.
+func (fs *FS) dropCache(n *inode) {
+	before := n.data.size()
+	n.data.dropCache()
+	if n.nlink > 0 {
+		fs.used += n.data.size() - before
+	}
+}
