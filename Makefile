@@ -1,0 +1,31 @@
+# monsim: see README.md. Every target works on a fresh clone with Go 1.26.
+GO       ?= go
+PKGS     := ./...
+RACEPKGS := ./sim/... ./netsim/... ./faultfs/... ./node/...
+FUZZTIME ?= 10m
+
+.PHONY: run test lint bench fuzz
+
+## run: the main job: every scenario over fresh seeds for about 30 s
+run:
+	$(GO) run ./cmd/simrun
+
+## test: everything CI runs (lint, race tests of the simulated world, all tests)
+test: lint
+	$(GO) test -race -count=1 $(RACEPKGS)
+	$(GO) test -count=1 $(PKGS)
+
+## lint: formatting, vet and the determinism lint
+lint:
+	@fmt_out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
+	  if [ -n "$$fmt_out" ]; then echo "gofmt needed:"; echo "$$fmt_out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) run ./cmd/detlint ./...
+
+## bench: the figures in BENCHMARKS.md
+bench:
+	$(GO) test -run='^$$' -bench=. -count=6 ./sim/ ./faultfs/ ./node/kvstore/ ./netsim/ | tee bench.txt
+
+## fuzz: a longer hunt than make test: every scenario for FUZZTIME on all cores
+fuzz:
+	$(GO) run ./cmd/simrun fuzz -scenario all -duration $(FUZZTIME)

@@ -1,0 +1,26 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/monsim/monsim/scenarios"
+)
+
+func cmdList(args []string, stdout, _ io.Writer) error {
+	if _, err := parseFlags(newFlags("list"), args, 0); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "scenarios:")
+	for _, s := range scenarios.All() {
+		fmt.Fprintf(stdout, "  %-24s %s\n", s.Name, s.Description)
+	}
+	fmt.Fprintln(stdout, "\nplanted bugs (-bug NAME; off by default):")
+	if len(scenarios.Bugs()) == 0 {
+		fmt.Fprintln(stdout, "  (none yet)")
+	}
+	for _, b := range scenarios.Bugs() {
+		fmt.Fprintf(stdout, "  %-28s [%s] %s\n", b.Name, b.Scenario, b.Breaks)
+	}
+	return nil
+}

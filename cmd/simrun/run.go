@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/monsim/monsim/scenarios"
+)
+
+// runFlags are the flags shared by run and the fuzz-like commands.
+type runFlags struct {
+	scenario string
+	bug      string
+	monitors int
+}
+
+func cmdRun(args []string, stdout, _ io.Writer) error {
+	fs := newFlags("run")
+	var rf runFlags
+	var seed seedFlag
+	var tracePath string
+	var verbose bool
+	fs.StringVar(&rf.scenario, "scenario", "", "scenario name")
+	fs.Var(&seed, "seed", "run seed (non-negative integer)")
+	fs.StringVar(&rf.bug, "bug", "", "planted bug to switch on")
+	fs.IntVar(&rf.monitors, "monitors", 0, "cluster size (3, 5 or 7)")
+	fs.StringVar(&tracePath, "trace", "", "write every trace record to this file as JSON lines")
+	fs.BoolVar(&verbose, "v", false, "print every violation and the counters")
+	if _, err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	if rf.scenario == "" || !seed.set {
+		return usagef("run: needs -scenario S and -seed N")
+	}
+	sc, opts, err := rf.resolve()
+	if err != nil {
+		return err
+	}
+	opts.Seed = seed.v
+	var out *tempOutput
+	if tracePath != "" {
+		if out, err = createOutput(tracePath); err != nil {
+			return usagef("run: -trace: %v", err)
+		}
+		defer out.abort()
+		opts.Trace = out.w
+	}
+	res := sc.Run(opts)
+	if out != nil {
+		if err := out.commit(); err != nil {
+			return fmt.Errorf("run: writing the trace: %w", err)
+		}
+	}
+	printResult(stdout, res, verbose)
+	return verdictError(res)
+}
+
+// resolve checks the names and numbers and builds scenario options.
+func (rf *runFlags) resolve() (*scenarios.Scenario, scenarios.Options, error) {
+	sc, err := scenarios.Lookup(rf.scenario)
+	if err != nil {
+		return nil, scenarios.Options{}, usagef("%v", err)
+	}
+	if rf.bug != "" {
+		if _, err := scenarios.LookupBug(rf.bug); err != nil {
+			return nil, scenarios.Options{}, usagef("%v", err)
+		}
+	}
+	switch rf.monitors {
+	case 0, 3, 5, 7:
+	default:
+		return nil, scenarios.Options{}, usagef("-monitors must be 3, 5 or 7, got %d", rf.monitors)
+	}
+	return sc, scenarios.Options{Bug: rf.bug, Monitors: rf.monitors}, nil
+}
+
+func printResult(w io.Writer, res *scenarios.Result, verbose bool) {
+	if verbose {
+		for _, v := range res.Violations {
+			fmt.Fprintln(w, "violation:", v.String())
+		}
+		for _, n := range res.Counters.Names() {
+			fmt.Fprintf(w, "counter: %s=%d\n", n, res.Counters[n])
+		}
+		fmt.Fprintf(w, "events: %d, simulated time: %.3fs\n", res.Events, float64(res.SimTime)/1e9)
+	}
+	fmt.Fprintln(w, "result: "+res.Verdict())
+	fmt.Fprintf(w, "trace-hash: %016x\n", res.TraceHash)
+}
+
+func verdictError(res *scenarios.Result) error {
+	switch {
+	case res.Failed():
+		return &exitError{code: exitViolation}
+	case res.Unknown != "":
+		return &exitError{code: exitUnknown}
+	}
+	return nil
+}
+
+// tempOutput is a user file written through a temp file, renamed into place
+// only once complete, so an interrupted run never leaves a partial file.
+type tempOutput struct {
+	path string
+	f    *os.File
+	w    *bufio.Writer
+}
+
+func createOutput(path string) (*tempOutput, error) {
+	f, err := os.CreateTemp(dirOf(path), ".simrun-*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	return &tempOutput{path: path, f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+}
+
+func (o *tempOutput) commit() error {
+	if err := o.w.Flush(); err != nil {
+		return err
+	}
+	if err := o.f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(o.f.Name(), o.path)
+}
+
+// abort removes the temp file unless it was committed.
+func (o *tempOutput) abort() {
+	o.f.Close()
+	os.Remove(o.f.Name())
+}
+
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] == '/' {
+			return path[:i+1]
+		}
+	}
+	return "."
+}

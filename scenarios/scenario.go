@@ -1,0 +1,114 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/sim"
+)
+
+// Options select one run. The zero value of each field means the scenario's
+// default.
+type Options struct {
+	Seed     uint64
+	Monitors int       // cluster size: 3, 5 or 7; 0 means the scenario's default
+	Bug      string    // a planted bug to switch on, "" for none
+	Trace    io.Writer // JSON lines of every trace record, nil for none
+	// Plan replaces the plan the seed would generate (replay, shrink).
+	Plan *sim.Plan
+}
+
+// Scenario is a named, seeded experiment: it derives an explicit fault plan
+// from the seed, runs it, and checks the outcome.
+type Scenario struct {
+	Name        string
+	Description string
+	// Generate derives the fault plan from the seed.
+	Generate func(o Options) sim.Plan
+	// Execute runs the plan and checks it.
+	Execute func(o Options, plan sim.Plan) *Result
+}
+
+// Result is the outcome of one run.
+type Result struct {
+	Scenario   string
+	Seed       uint64
+	Bug        string
+	Monitors   int
+	Plan       sim.Plan
+	Violations []checker.Violation
+	// Unknown is set when a check could not decide within its bound.
+	Unknown   string
+	TraceHash uint64
+	SimTime   int64
+	Events    int64
+	Counters  Counters
+}
+
+// Failed reports whether any check was violated.
+func (r *Result) Failed() bool { return len(r.Violations) > 0 }
+
+// Verdict is the first line a run prints: "PASS", "FAIL <checker>: <reason>"
+// or "UNKNOWN <why>".
+func (r *Result) Verdict() string {
+	switch {
+	case r.Failed():
+		v := r.Violations[0]
+		return "FAIL " + v.String()
+	case r.Unknown != "":
+		return "UNKNOWN " + r.Unknown
+	}
+	return "PASS"
+}
+
+// Counters are named event counts of a run, reported in fuzz summaries.
+type Counters map[string]int64
+
+// Names returns the counter names in sorted order.
+func (c Counters) Names() []string {
+	names := make([]string, 0, len(c))
+	for n := range c { //detlint:order-independent the names are sorted before use
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// ErrUnknownScenario is returned for a name not in the catalog.
+var ErrUnknownScenario = errors.New("unknown scenario")
+
+var catalog []*Scenario
+
+func register(s *Scenario) { catalog = append(catalog, s) }
+
+// All returns every scenario, sorted by name.
+func All() []*Scenario {
+	out := slices.Clone(catalog)
+	slices.SortFunc(out, func(a, b *Scenario) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// Lookup finds a scenario by name.
+func Lookup(name string) (*Scenario, error) {
+	for _, s := range catalog {
+		if s.Name == name {
+			return s, nil
+		}
+	}
+	return nil, fmt.Errorf("%w %q (simrun list shows them)", ErrUnknownScenario, name)
+}
+
+// Run generates the seed's plan (unless o.Plan is set) and executes it.
+func (s *Scenario) Run(o Options) *Result {
+	plan := s.Generate(o)
+	if o.Plan != nil {
+		plan = *o.Plan
+	}
+	r := s.Execute(o, plan)
+	r.Scenario, r.Seed, r.Bug, r.Plan = s.Name, o.Seed, o.Bug, plan
+	return r
+}

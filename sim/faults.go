@@ -1,0 +1,160 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
+	"github.com/monsim/monsim/faultfs"
+)
+
+// netRates are the fault rates every link currently uses, so a timed network
+// fault can restore exactly what was there before it.
+type netRates struct{ loss, dup, corrupt float64 }
+
+// Load installs the fault plan: timed faults are scheduled, point-triggered
+// ones wait for their probe point. Call it once, before Run.
+func (k *Kernel) Load(p Plan) error {
+	if err := p.Validate(len(k.nodes)); err != nil {
+		return err
+	}
+	k.plan = p
+	for i := range p.Faults {
+		f := &p.Faults[i]
+		if f.On != nil {
+			k.triggers = append(k.triggers, i)
+			continue
+		}
+		k.schedule(event{at: f.At, kind: evFault, node: -1, arg: uint64(i)})
+	}
+	return nil
+}
+
+// Plan returns the plan being executed.
+func (k *Kernel) Plan() Plan { return k.plan }
+
+func (k *Kernel) fireFault(fi int) {
+	f := &k.plan.Faults[fi]
+	t := k.now
+	if k.running >= 0 {
+		t = k.handlerTime(k.running)
+	}
+	k.Trace.Record(t, f.Node, "fault/"+string(f.Kind), Int("fault", int64(fi)), Int("peer", int64(f.Peer)),
+		Str("mode", f.Mode), Str("target", f.Target), Int("prob_ppm", int64(f.Prob*1e6)), Int("for", f.For))
+	k.applyFault(f, t)
+}
+
+func (k *Kernel) applyFault(f *Fault, t int64) {
+	switch f.Kind {
+	case FaultCrash:
+		k.Crash(f.Node)
+		k.restartAfter(f, t)
+	case FaultPowerLoss:
+		mode, _ := faultfs.ParseMode(f.Mode)
+		k.PowerLoss(f.Node, mode)
+		k.restartAfter(f, t)
+	case FaultRestart:
+		k.Start(f.Node, t)
+	case FaultPartition:
+		k.Net.Partition(f.Group)
+		k.after(f, t, k.Net.Heal)
+	case FaultBlock:
+		k.Net.Block(f.Node, f.Peer)
+		k.after(f, t, func() { k.Net.Unblock(f.Node, f.Peer) })
+	case FaultClog:
+		k.Net.Clog(f.Node, f.Peer, t+f.For)
+	case FaultNetLoss, FaultNetDup, FaultNetCorrupt:
+		old := k.netRates
+		switch f.Kind {
+		case FaultNetLoss:
+			k.netRates.loss = f.Prob
+		case FaultNetDup:
+			k.netRates.dup = f.Prob
+		default:
+			k.netRates.corrupt = f.Prob
+		}
+		k.applyNetRates()
+		k.after(f, t, func() { k.netRates = old; k.applyNetRates() })
+	case FaultHeal:
+		k.Net.Heal()
+		k.netRates = netRates{}
+		k.applyNetRates()
+		for i := range k.nodes {
+			if d := k.nodes[i].disk; d != nil {
+				d.ClearInjector()
+			}
+		}
+	case FaultCorrupt:
+		if d := k.nodes[f.Node].disk; d != nil {
+			kind, _ := faultfs.ParseCorruptKind(f.Mode)
+			if _, ok := d.Corrupt(kind, f.Target); !ok {
+				k.Trace.Record(t, f.Node, "fault/no-target", Str("target", f.Target))
+			}
+		}
+	case FaultDiskEIO, FaultDiskENOSPC:
+		if d := k.nodes[f.Node].disk; d != nil {
+			d.SetInjector(diskInjector(d, f))
+			k.after(f, t, d.ClearInjector)
+		}
+	}
+}
+
+// restartAfter boots a killed node again after the fault's down time.
+func (k *Kernel) restartAfter(f *Fault, t int64) {
+	if f.For > 0 {
+		k.Start(f.Node, t+f.For)
+	}
+}
+
+// after undoes a fault once its duration has passed. A zero duration lasts
+// until the run ends or a heal.
+func (k *Kernel) after(f *Fault, t int64, undo func()) {
+	if f.For > 0 {
+		k.At(t+f.For, undo)
+	}
+}
+
+func (k *Kernel) applyNetRates() {
+	o := k.cfg.Net
+	o.Loss, o.Dup, o.Corrupt = k.netRates.loss, k.netRates.dup, k.netRates.corrupt
+	k.Net.SetAll(o)
+}
+
+func diskInjector(d *faultfs.FS, f *Fault) errorfs.Injector {
+	if f.Kind == FaultDiskENOSPC {
+		return d.ENOSPC(f.Target, f.Prob)
+	}
+	class, _ := parseIOClass(f.Mode)
+	return d.EIO(class, f.Target, f.Prob)
+}
+
+// parseIOClass maps a disk-eio fault's Mode to the operations it fails.
+func parseIOClass(mode string) (faultfs.IOClass, error) {
+	switch mode {
+	case "read":
+		return faultfs.OnRead, nil
+	case "write":
+		return faultfs.OnWrite, nil
+	case "sync":
+		return faultfs.OnSync, nil
+	case "", "any":
+		return faultfs.OnAnyIO, nil
+	}
+	return 0, fmt.Errorf("unknown disk-eio mode %q (read, write, sync or any)", mode)
+}
+
+// validateMode checks the kind-specific Mode string against faultfs's names.
+func (f *Fault) validateMode() error {
+	var err error
+	switch f.Kind {
+	case FaultPowerLoss:
+		_, err = faultfs.ParseMode(f.Mode)
+	case FaultCorrupt:
+		_, err = faultfs.ParseCorruptKind(f.Mode)
+	case FaultDiskEIO:
+		_, err = parseIOClass(f.Mode)
+	}
+	if err != nil {
+		return fmt.Errorf("mode: %w", err)
+	}
+	return nil
+}

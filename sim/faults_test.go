@@ -1,0 +1,108 @@
+package sim
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/monsim/monsim/netsim"
+	"github.com/stretchr/testify/require"
+)
+
+// chatter makes node 0 write and sync a file and send to node 1 every
+// millisecond, so every fault kind has something to act on.
+func chatter(t *testing.T, plan Plan) []map[string]any {
+	t.Helper()
+	k, ps, buf := newWorld(t, Config{Seed: 3, Endpoints: 2, Disks: 2,
+		Net: netsim.LinkOptions{LatencyMin: 100 * Microsecond, LatencyMax: 900 * Microsecond}})
+	require.NoError(t, k.Load(plan))
+	n := 0
+	ps[0].onStart = func(p *probe) { k.SetTimer(0, Millisecond, 1) }
+	ps[0].onFire = func(p *probe, _ uint64) {
+		n++
+		d := k.Disk(0)
+		if f, err := d.Create(fmt.Sprintf("f%03d", n%8), vfs.WriteCategoryUnspecified); err == nil {
+			_, _ = f.Write(make([]byte, 1024))
+			_ = f.Sync()
+			_ = f.Close()
+			if dir, err := d.OpenDir(""); err == nil {
+				_ = dir.Sync()
+				_ = dir.Close()
+			}
+		}
+		if f, err := d.Open(fmt.Sprintf("f%03d", (n+3)%8)); err == nil {
+			_, _ = f.ReadAt(make([]byte, 16), 0)
+			_ = f.Close()
+		}
+		k.Send(0, 1, []byte(fmt.Sprintf("msg-%d", n)))
+		k.Send(1, 0, []byte("reverse"))
+		k.SetTimer(0, Millisecond, 1)
+	}
+	k.Start(0, 0)
+	k.Start(1, 0)
+	require.NoError(t, k.Run(Second))
+	return traceKinds(buf)
+}
+
+// Every fault kind really happens and shows in the trace: the plan step
+// itself, and the effect it had.
+func TestEveryFaultKindHappensAndShowsInTheTrace(t *testing.T) {
+	ms := Millisecond
+	cases := []struct {
+		fault  Fault
+		effect string
+		match  func(map[string]any) bool
+	}{
+		{Fault{At: 100 * ms, Kind: FaultCrash, Node: 0, For: 50 * ms}, "start", func(r map[string]any) bool { return r["incarnation"] == 1.0 }},
+		{Fault{At: 100 * ms, Kind: FaultPowerLoss, Node: 0, Mode: "torn", For: 50 * ms}, "disk/power-loss", nil},
+		{Fault{At: 100 * ms, Kind: FaultPowerLoss, Node: 0, Mode: "lying"}, "disk/power-loss", nil},
+		{Fault{At: 100 * ms, Kind: FaultRestart, Node: 1}, "fault/restart", nil},
+		{Fault{At: 100 * ms, Kind: FaultPartition, Node: 0, Group: []int{0}, For: 100 * ms}, "net/drop", func(r map[string]any) bool { return r["why"] == "partitioned" }},
+		{Fault{At: 100 * ms, Kind: FaultBlock, Node: 0, Peer: 1, For: 100 * ms}, "net/drop", func(r map[string]any) bool { return r["why"] == "partitioned" && r["node"] == 0.0 }},
+		{Fault{At: 100 * ms, Kind: FaultClog, Node: 0, Peer: 1, For: 100 * ms}, "deliver", func(r map[string]any) bool { return r["node"] == 1.0 && r["t"].(float64) >= float64(200*ms) }},
+		{Fault{At: 100 * ms, Kind: FaultNetLoss, Node: 0, Prob: 0.5, For: 100 * ms}, "net/drop", func(r map[string]any) bool { return r["why"] == "lost" }},
+		{Fault{At: 100 * ms, Kind: FaultNetDup, Node: 0, Prob: 0.5, For: 100 * ms}, "net/dup", nil},
+		{Fault{At: 100 * ms, Kind: FaultNetCorrupt, Node: 0, Prob: 0.5, For: 100 * ms}, "net/corrupt", nil},
+		{Fault{At: 100 * ms, Kind: FaultHeal, Node: 0}, "fault/heal", nil},
+		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Mode: "bit-flip", Target: "f"}, "disk/corrupt/bit-flip", nil},
+		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Mode: "zero-sector", Target: "f"}, "disk/corrupt/zero-sector", nil},
+		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Mode: "truncate", Target: "f"}, "disk/corrupt/truncate", nil},
+		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Mode: "misdirect", Target: "f"}, "disk/corrupt/misdirect", nil},
+		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, Mode: "write", Prob: 1, For: 10 * ms}, "disk/eio/write", nil},
+		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, Mode: "read", Prob: 1, For: 10 * ms}, "disk/eio/read", nil},
+		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, Mode: "sync", Prob: 1, For: 10 * ms}, "disk/eio/sync", nil},
+		{Fault{At: 100 * ms, Kind: FaultDiskENOSPC, Node: 0, Prob: 1, For: 10 * ms}, "disk/enospc", nil},
+	}
+	covered := map[FaultKind]bool{}
+	for _, c := range cases {
+		name := string(c.fault.Kind) + "/" + c.fault.Mode
+		t.Run(name, func(t *testing.T) {
+			recs := chatter(t, Plan{Faults: []Fault{c.fault}})
+			require.True(t, hasRecord(recs, "fault/"+string(c.fault.Kind), nil), "the plan step is traced")
+			require.True(t, hasRecord(recs, c.effect, c.match), "its effect %q is traced", c.effect)
+		})
+		covered[c.fault.Kind] = true
+	}
+	for _, k := range faultKinds {
+		require.True(t, covered[k], "fault kind %s has no test", k)
+	}
+}
+
+func TestPlanValidationRejectsNonsense(t *testing.T) {
+	bad := []Fault{
+		{Kind: "meteor"},
+		{Kind: FaultCrash, Node: 9},
+		{Kind: FaultBlock, Node: 0, Peer: -1},
+		{Kind: FaultPowerLoss, Node: 0, Mode: "gentle"},
+		{Kind: FaultCorrupt, Node: 0, Mode: "scramble"},
+		{Kind: FaultNetLoss, Node: 0, Prob: 2},
+		{Kind: FaultCrash, Node: 0, At: -1},
+		{Kind: FaultCrash, Node: 0, On: &Trigger{Point: "", Nth: 1}},
+	}
+	for i, f := range bad {
+		p := Plan{Faults: []Fault{f}}
+		require.ErrorIs(t, p.Validate(2), ErrBadPlan, "case %d", i)
+	}
+	ok := Plan{Faults: []Fault{{Kind: FaultPowerLoss, Node: 1, Mode: "torn"}}}
+	require.NoError(t, ok.Validate(2))
+}
