@@ -1,0 +1,276 @@
+package kvstore
+
+import (
+	"fmt"
+	"syscall"
+	"testing"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
+	"github.com/stretchr/testify/require"
+)
+
+// threeRecords builds a store whose live segment holds three synced
+// records, closes it, and returns the state after each batch.
+func threeRecords(t *testing.T, fs vfs.FS) []map[string]string {
+	t.Helper()
+	s := openT(t, fs, noL1)
+	states := []map[string]string{contents(s)}
+	for i := range 3 {
+		put(t, s, true, fmt.Sprintf("key-%d", i), fmt.Sprintf("value-%d", i))
+		states = append(states, contents(s))
+	}
+	require.NoError(t, s.Close())
+	return states
+}
+
+func TestBadManifestIsCorruption(t *testing.T) {
+	for name, damage := range map[string]func([]byte) []byte{
+		"bit flip":  func(b []byte) []byte { b[10] ^= 4; return b },
+		"truncated": func(b []byte) []byte { return b[:20] },
+		"zeroed":    func(b []byte) []byte { return make([]byte, len(b)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			fs := vfs.NewMem()
+			threeRecords(t, fs)
+			path := fs.PathJoin(testDir, manifestName)
+			rewrite(t, fs, path, damage(readAll(t, fs, path)))
+			_, err := Open(fs, testDir, noL1)
+			requireCorrupt(t, err, manifestName)
+		})
+	}
+}
+
+func TestBadCheckpointIsCorruption(t *testing.T) {
+	fs := vfs.NewMem()
+	threeRecords(t, fs)
+	s := openT(t, fs, noL1) // its state now lives in the checkpoint
+	require.NoError(t, s.Close())
+	path := storeFile(t, fs, ckptPrefix)
+	data := readAll(t, fs, path)
+	for i := range data {
+		damaged := append([]byte(nil), data...)
+		damaged[i] ^= 0x10
+		rewrite(t, fs, path, damaged)
+		_, err := Open(fs, testDir, noL1)
+		requireCorrupt(t, err, ckptPrefix)
+	}
+}
+
+func TestMissingReferencedFileIsCorruption(t *testing.T) {
+	for _, prefix := range []string{ckptPrefix, logPrefix} {
+		t.Run(prefix, func(t *testing.T) {
+			fs := vfs.NewMem()
+			threeRecords(t, fs)
+			require.NoError(t, fs.Remove(storeFile(t, fs, prefix)))
+			_, err := Open(fs, testDir, noL1)
+			requireCorrupt(t, err, prefix)
+		})
+	}
+}
+
+func TestStoreFilesWithoutManifestAreCorruption(t *testing.T) {
+	fs := vfs.NewMem()
+	threeRecords(t, fs)
+	require.NoError(t, fs.Remove(fs.PathJoin(testDir, manifestName)))
+	_, err := Open(fs, testDir, noL1)
+	requireCorrupt(t, err, manifestName)
+}
+
+func TestGenerationNewerThanManifestIsCorruption(t *testing.T) {
+	fs := vfs.NewMem()
+	threeRecords(t, fs)
+	rewrite(t, fs, fs.PathJoin(testDir, logName(9)), encodeSegmentHeader(9, 1))
+	_, err := Open(fs, testDir, noL1)
+	requireCorrupt(t, err, logName(9))
+}
+
+func TestBadRecordFollowedByAGoodOneIsCorruption(t *testing.T) {
+	fs := vfs.NewMem()
+	threeRecords(t, fs)
+	path := storeFile(t, fs, logPrefix)
+	data := readAll(t, fs, path)
+	offs := recordOffsets(t, data)
+	// Every byte of every record but the last, and the segment header.
+	for i := 0; i < int(offs[2]); i++ {
+		damaged := append([]byte(nil), data...)
+		damaged[i] ^= 0x01
+		rewrite(t, fs, path, damaged)
+		_, err := Open(fs, testDir, noL1)
+		requireCorrupt(t, err, logPrefix)
+	}
+}
+
+func TestBitFlipInTheLastSyncedRecordIsCorruptionNotATornTail(t *testing.T) {
+	fs := vfs.NewMem()
+	threeRecords(t, fs)
+	path := storeFile(t, fs, logPrefix)
+	data := readAll(t, fs, path)
+	last := recordOffsets(t, data)[2]
+	// Entry header, payload and trailer: the trailer proves the record was
+	// completely written, so no single flipped bit may pass for a tear.
+	for i := int(last); i < len(data); i++ {
+		for bit := range 8 {
+			damaged := append([]byte(nil), data...)
+			damaged[i] ^= 1 << bit
+			rewrite(t, fs, path, damaged)
+			_, err := Open(fs, testDir, noL1)
+			ce := requireCorrupt(t, err, logPrefix)
+			require.GreaterOrEqual(t, ce.Offset, last, "byte %d bit %d", i, bit)
+		}
+	}
+}
+
+func TestSequenceGapIsCorruption(t *testing.T) {
+	fs := vfs.NewMem()
+	threeRecords(t, fs)
+	path := storeFile(t, fs, logPrefix)
+	data := readAll(t, fs, path)
+	offs := recordOffsets(t, data)
+	// Drop the middle record: two valid records with a gap between them.
+	gapped := append(append([]byte(nil), data[:offs[1]]...), data[offs[2]:]...)
+	rewrite(t, fs, path, gapped)
+	_, err := Open(fs, testDir, noL1)
+	ce := requireCorrupt(t, err, logPrefix)
+	require.Contains(t, ce.Reason, "sequence gap")
+}
+
+func TestTornTailIsDiscarded(t *testing.T) {
+	fs := vfs.NewMem()
+	states := threeRecords(t, fs)
+	path := storeFile(t, fs, logPrefix)
+	data := readAll(t, fs, path)
+	last := recordOffsets(t, data)[2]
+	for cut := last; cut < int64(len(data)); cut++ {
+		for _, zeros := range []int64{0, int64(len(data)) - cut, 600} {
+			t.Run(fmt.Sprintf("cut=%d,zeros=%d", cut, zeros), func(t *testing.T) {
+				fs := vfs.NewMem()
+				threeRecords(t, fs)
+				// What a torn write leaves: a prefix of the record, then
+				// zeros where the size was extended but data never landed.
+				torn := append(append([]byte(nil), data[:cut]...), make([]byte, zeros)...)
+				rewrite(t, fs, path, torn)
+
+				s := openT(t, fs, noL1)
+				require.Equal(t, states[2], contents(s))
+				info := s.Info()
+				if cut == last && zeros == 0 {
+					require.Equal(t, int64(-1), info.TornOffset, "a cut at a record boundary is just a shorter log")
+				} else {
+					require.Equal(t, last, info.TornOffset)
+					require.Equal(t, int64(len(torn))-last, info.TornBytes)
+				}
+				put(t, s, true, "after", "reopen")
+				require.NoError(t, s.Close())
+
+				s = openT(t, fs, noL1)
+				require.Equal(t, int64(-1), s.Info().TornOffset, "the torn tail is gone for good")
+				require.Equal(t, "reopen", contents(s)["after"])
+			})
+		}
+	}
+}
+
+func TestEntryWithoutItsTrailerIsATornTail(t *testing.T) {
+	fs := vfs.NewMem()
+	states := threeRecords(t, fs)
+	cut := func(name string) {
+		if name == "kvstore/log-entry-written" {
+			panic(name)
+		}
+	}
+	s := openT(t, fs, Options{L1Every: -1, Point: cut})
+	require.PanicsWithValue(t, "kvstore/log-entry-written", func() { put(t, s, true, "lost", "x") })
+
+	s = openT(t, fs, noL1)
+	require.Equal(t, states[3], contents(s))
+	require.Positive(t, s.Info().TornBytes)
+}
+
+func TestDataPastADamagedLastRecordIsCorruption(t *testing.T) {
+	fs := vfs.NewMem()
+	threeRecords(t, fs)
+	path := storeFile(t, fs, logPrefix)
+	data := readAll(t, fs, path)
+	last := recordOffsets(t, data)[2]
+	entryEnd := last + entryHeaderSize + int64(len(data)) - last - entryHeaderSize - trailerSize
+	// Non-zero bytes past where the last entry ends that are not its
+	// trailer: no tear leaves that, since a tear keeps a prefix of the
+	// writes, then zeros at most.
+	for _, keep := range []int64{entryEnd - 3, entryEnd, entryEnd + 5} {
+		damaged := append(append([]byte(nil), data[:keep]...), make([]byte, 40)...)
+		damaged[len(damaged)-2] = 0xee
+		rewrite(t, fs, path, damaged)
+		_, err := Open(fs, testDir, noL1)
+		requireCorrupt(t, err, logPrefix)
+	}
+}
+
+var errTestEIO = fmt.Errorf("test disk: %w", syscall.EIO)
+
+// failOn injects EIO into every operation of the given kind on paths with
+// the given prefix, once armed.
+func failOn(kind errorfs.OpKind, prefix string, armed *bool) errorfs.Injector {
+	return errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if *armed && op.Kind == kind && len(op.Path) >= len(prefix) && op.Path[:len(prefix)] == prefix {
+			return errTestEIO
+		}
+		return nil
+	})
+}
+
+func TestReadErrorIsAnIOErrorNotCorruption(t *testing.T) {
+	mem := vfs.NewMem()
+	threeRecords(t, mem)
+	armed := true
+	fs := errorfs.Wrap(mem, failOn(errorfs.OpFileRead, testDir+"/"+logPrefix, &armed))
+	_, err := Open(fs, testDir, noL1)
+	require.ErrorIs(t, err, syscall.EIO)
+	require.NotErrorIs(t, err, ErrCorrupt)
+	var ioe *IOError
+	require.ErrorAs(t, err, &ioe)
+	require.Equal(t, "read", ioe.Op)
+}
+
+func TestFailedSyncPoisonsTheStore(t *testing.T) {
+	mem := vfs.NewMem()
+	armed := false
+	fs := errorfs.Wrap(mem, failOn(errorfs.OpFileSync, testDir+"/"+logPrefix, &armed))
+	s := openT(t, fs, noL1)
+	put(t, s, true, "a", "1")
+
+	armed = true
+	var b Batch
+	b.Put("b", []byte("2"))
+	err := s.Apply(&b, true)
+	require.ErrorIs(t, err, syscall.EIO)
+	var ioe *IOError
+	require.ErrorAs(t, err, &ioe)
+	_, ok := s.Get("b")
+	require.False(t, ok, "a failed batch is not applied in memory")
+
+	armed = false // the disk recovers, but the store stays poisoned
+	err = s.Apply(&b, false)
+	require.ErrorIs(t, err, ErrPoisoned)
+	require.ErrorIs(t, err, syscall.EIO)
+	require.NoError(t, s.Close())
+
+	s = openT(t, fs, noL1)
+	v, _ := s.Get("a")
+	require.Equal(t, "1", string(v))
+}
+
+func TestFailedWriteLeavesAnOpenableStore(t *testing.T) {
+	mem := vfs.NewMem()
+	armed := false
+	fs := errorfs.Wrap(mem, failOn(errorfs.OpFileWrite, testDir+"/"+logPrefix, &armed))
+	s := openT(t, fs, noL1)
+	put(t, s, true, "a", "1")
+	armed = true
+	require.ErrorIs(t, s.Apply(&Batch{}, true), syscall.EIO)
+	require.ErrorIs(t, s.Apply(&Batch{}, true), ErrPoisoned)
+	armed = false
+
+	s = openT(t, fs, noL1)
+	require.Equal(t, map[string]string{"a": "1"}, contents(s))
+}
