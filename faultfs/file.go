@@ -109,9 +109,6 @@ func (f *file) ReadAt(p []byte, off int64) (int, error) {
 func (f *file) readAt(p []byte, off int64) (int, error) {
 	data := f.n.data.cur
 	if off >= int64(len(data)) {
-		if len(p) == 0 {
-			return 0, nil
-		}
 		return 0, io.EOF
 	}
 	n := copy(p, data[off:])

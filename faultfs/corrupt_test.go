@@ -1,0 +1,124 @@
+package faultfs
+
+import (
+	"bytes"
+	"math/bits"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/monsim/monsim/internal/rng"
+)
+
+// corruptScenario holds two durably written files of distinct random bytes
+// and one file with unsynced data only.
+func corruptScenario(t *testing.T, seed uint64) (*disk, map[string][]byte) {
+	d := newDisk(t, seed, Options{})
+	r := rng.New(seed, "content")
+	want := map[string][]byte{}
+	for _, name := range []string{"db/a", "db/b"} {
+		data := make([]byte, 3000)
+		for i := range data {
+			data[i] = byte(r.Uint64())
+		}
+		want[name] = data
+	}
+	require.NoError(t, d.MkdirAll("db", 0o755))
+	syncDir(t, d, "/")
+	writeFile(t, d, "db/a", want["db/a"], true)
+	writeFile(t, d, "db/b", want["db/b"], true)
+	writeFile(t, d, "db/unsynced", fill('u', 100), false)
+	syncDir(t, d, "db")
+	return d, want
+}
+
+func TestEachCorruptionKindChangesDurableBytes(t *testing.T) {
+	for _, kind := range []CorruptKind{BitFlip, ZeroSector, Truncate, Misdirect} {
+		t.Run(kind.String(), func(t *testing.T) {
+			for seed := uint64(0); seed < 20; seed++ {
+				d, want := corruptScenario(t, seed)
+				f, ok := d.Corrupt(kind, "db/")
+				require.True(t, ok)
+				require.Equal(t, []Fault{f}, d.faultsOf("corrupt/"+kind.String()))
+				require.Contains(t, want, f.Path, "only files with durable bytes qualify")
+
+				seen := readFile(t, d, f.Path)
+				require.NotEqual(t, want[f.Path], seen, "reads see the damage")
+				d.PowerLoss(Honest)
+				durable := readFile(t, d, f.Path)
+				require.Equal(t, seen, durable, "the damage is durable")
+				checkDamage(t, kind, f, want, durable)
+			}
+		})
+	}
+}
+
+// checkDamage asserts the bytes changed exactly as the fault says.
+func checkDamage(t *testing.T, kind CorruptKind, f Fault, want map[string][]byte, got []byte) {
+	orig := want[f.Path]
+	switch kind {
+	case BitFlip:
+		require.Len(t, got, len(orig))
+		diff := 0
+		for i := range orig {
+			diff += bits.OnesCount8(orig[i] ^ got[i])
+		}
+		require.Equal(t, 1, diff)
+		require.NotEqual(t, orig[f.Off], got[f.Off])
+	case ZeroSector:
+		require.Zero(t, f.Off%sectorSize)
+		require.Equal(t, make([]byte, f.Len), got[f.Off:f.Off+f.Len])
+		require.Equal(t, orig[:f.Off], got[:f.Off])
+		require.Equal(t, orig[f.Off+f.Len:], got[f.Off+f.Len:])
+	case Truncate:
+		require.Equal(t, orig[:f.Off], got)
+		require.Equal(t, int64(len(orig))-f.Off, f.Len)
+	case Misdirect:
+		require.Zero(t, f.Off%sectorSize)
+		require.Len(t, got, len(orig))
+		require.Equal(t, orig[:f.Off], got[:f.Off])
+		require.Equal(t, orig[f.Off+f.Len:], got[f.Off+f.Len:])
+		// The chunk came from somewhere else on the disk.
+		chunk := got[f.Off : f.Off+f.Len]
+		require.True(t, bytes.Contains(want["db/a"], chunk) || bytes.Contains(want["db/b"], chunk))
+	}
+}
+
+func TestCorruptOnlyTouchesDurableBytesUnderTarget(t *testing.T) {
+	d, _ := corruptScenario(t, 1)
+	_, ok := d.Corrupt(BitFlip, "db/unsynced")
+	require.False(t, ok, "no durable bytes")
+	_, ok = d.Corrupt(BitFlip, "other/")
+	require.False(t, ok, "no such prefix")
+	require.Empty(t, d.faults)
+	f, ok := d.Corrupt(ZeroSector, "/db/b")
+	require.True(t, ok)
+	require.Equal(t, "db/b", f.Path)
+}
+
+func TestCorruptionShowsUnderUnsyncedWrites(t *testing.T) {
+	d := newDisk(t, 1, Options{})
+	writeFile(t, d, "f", fill('d', 512), true)
+	appendFile(t, d, "f", fill('u', 512), false)
+	f, ok := d.Corrupt(ZeroSector, "f")
+	require.True(t, ok)
+	require.Equal(t, int64(0), f.Off, "only the first sector is durable")
+	require.Equal(t, append(make([]byte, 512), fill('u', 512)...), readFile(t, d, "f"))
+}
+
+func TestMisdirectNeedsTwoSectors(t *testing.T) {
+	d := newDisk(t, 1, Options{})
+	writeFile(t, d, "f", fill('d', 100), true)
+	_, ok := d.Corrupt(Misdirect, "")
+	require.False(t, ok)
+}
+
+func TestCorruptKindNamesRoundTrip(t *testing.T) {
+	for _, k := range []CorruptKind{BitFlip, ZeroSector, Truncate, Misdirect} {
+		got, err := ParseCorruptKind(k.String())
+		require.NoError(t, err)
+		require.Equal(t, k, got)
+	}
+	_, err := ParseCorruptKind("rot")
+	require.Error(t, err)
+}
