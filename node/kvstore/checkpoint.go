@@ -34,7 +34,12 @@ type checkpoint struct {
 }
 
 func encodeCheckpoint(magic []byte, c checkpoint) []byte {
-	b := make([]byte, 0, ckptHeaderSize+32*c.tree.Len()+4)
+	size := ckptHeaderSize + 4
+	c.tree.Ascend(func(it item) bool {
+		size += 2*binary.MaxVarintLen32 + len(it.key) + len(it.value)
+		return true
+	})
+	b := make([]byte, 0, size)
 	b = append(b, magic...)
 	b = binary.LittleEndian.AppendUint32(b, formatVersion)
 	b = binary.LittleEndian.AppendUint64(b, c.gen)

@@ -44,14 +44,20 @@
 //
 // # Recovery
 //
-// Open reads the MANIFEST (a directory with no MANIFEST and no store files
-// is a new store; with store files it is corruption), checks CKPT-N, then
-// scans LOG-N from its header. Recovery starts from L1 if L1 is intact, of
-// generation N, and the scan found the exact record it is anchored on
-// (after a process crash the page cache keeps the log, after a power loss
-// usually not); otherwise from CKPT-N. It replays the records after that
-// checkpoint. Then it always writes a new generation from the recovered
-// state, so nothing is ever appended after a discarded tail.
+// Open reads the MANIFEST, checks CKPT-N, then scans LOG-N from its
+// header. Recovery starts from L1 if L1 is intact, of generation N, and
+// the scan found the exact record it is anchored on (after a process crash
+// the page cache keeps the log, after a power loss usually not); otherwise
+// from CKPT-N. It replays the records after that checkpoint. Then it
+// always writes a new generation from the recovered state, so nothing is
+// ever appended after a discarded tail, and removes every other file.
+//
+// Files of generations above N are leftovers of a switch that never
+// committed: records are only appended once the MANIFEST naming their
+// generation is durable. A directory without a MANIFEST is a new store if
+// it holds at most what a cut creation leaves (temporary files, CKPT-1,
+// and LOG-1 without records); anything more is corruption, since a store
+// is never silently recreated.
 //
 // A crash or power loss keeps, per file, a prefix of the unsynced writes,
 // the last one perhaps cut short with zeros where the data did not land.
@@ -70,8 +76,7 @@
 //   - a sequence gap or repeat; a segment header that is short, damaged,
 //     or names another generation or start;
 //   - a damaged, short or missing CKPT-N or LOG-N; a damaged MANIFEST;
-//     store files without a MANIFEST; files of a generation above N+1
-//     (the MANIFEST went back in time).
+//     store files without a MANIFEST (beyond what a cut creation leaves).
 //
 // L1 is never synced, so a damaged, stale or unanchored L1 is not
 // corruption: recovery just uses CKPT-N. Filesystem errors are *IOError,
@@ -91,12 +96,13 @@
 //     entry's intact header claims (a tear cut inside the payload is
 //     indistinguishable).
 //
-// Also out of reach: a MANIFEST rolled back by one generation together
-// with its directory (the newer generation looks like a cut switch and is
-// replaced); a lost directory entry for a whole store directory whose
-// parent the owner never synced; damage that keeps every CRC valid (a
-// 2^-32 event per check); and a second Open of the same directory in one
-// process (no lock file). None of these ever yields bytes that were not
+// Also out of reach: a MANIFEST rolled back together with its directory
+// entry (the newer generations look like cut switches and are removed); a
+// lost MANIFEST in a store still at generation 1 with no records (nothing
+// to lose); a lost directory entry for a store directory whose parent the
+// owner never synced; damage that keeps every CRC valid (a 2^-32 event
+// per check); and a second Open of the same directory in one process (no
+// lock file). None of these ever yields bytes that were not
 // once written as a value: at worst an older valid state.
 //
 // # Points

@@ -73,18 +73,6 @@ func takeInventory(names []string) inventory {
 	return inv
 }
 
-// storeFiles lists the files that prove a store once existed here.
-func (inv inventory) storeFiles() []string {
-	var out []string
-	for _, name := range inv.names {
-		if name == l1Name || strings.HasPrefix(name, logPrefix) ||
-			(strings.HasPrefix(name, ckptPrefix) && !strings.HasSuffix(name, tmpSuffix)) {
-			out = append(out, name)
-		}
-	}
-	return out
-}
-
 // ensureDir lists dir, creating it (durably: each new directory's parent is
 // synced) if it does not exist.
 func ensureDir(fs vfs.FS, dir string) ([]string, error) {

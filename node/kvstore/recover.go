@@ -27,17 +27,11 @@ func Open(fs vfs.FS, dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, zone := range []struct {
-		gens   []uint64
-		nameOf func(uint64) string
-	}{{inv.logs, logName}, {inv.ckpts, ckptName}} {
-		for _, gen := range zone.gens {
-			if gen > m.gen+1 {
-				return nil, corruptf(s.path(zone.nameOf(gen)), -1,
-					"generation %d is newer than the MANIFEST's %d", gen, m.gen)
-			}
-		}
-	}
+	// Files of a generation above the MANIFEST's are what a cut switch left:
+	// no record is ever appended to a generation before the MANIFEST that
+	// names it is durable. They are replaced or removed below. (They can be
+	// more than one generation ahead: an Open may build on a MANIFEST rename
+	// that a failed directory sync never made durable.)
 	s.info.RecoveredGeneration = m.gen
 	if m.gen > 0 {
 		if err := s.recover(inv, m); err != nil {
@@ -70,17 +64,38 @@ func (s *Store) openManifest(inv inventory) (manifest, error) {
 	if inv.manifest {
 		return readManifest(s.fs, s.dir)
 	}
-	if files := inv.storeFiles(); len(files) > 0 {
-		return manifest{}, corruptf(s.path(manifestName), -1,
-			"missing, but the directory holds store files %v", files)
-	}
-	for _, name := range inv.temps {
-		if err := removeIfExists(s.fs, s.path(name)); err != nil {
-			return manifest{}, err
-		}
+	if err := s.checkNoStore(inv); err != nil {
+		return manifest{}, err
 	}
 	s.info.New = true
 	return manifest{}, writeManifest(s.fs, s.dir, manifest{}, s.point)
+}
+
+// checkNoStore fails unless the files in a directory without a MANIFEST
+// are at most what a cut creation leaves: temporary files and generation
+// 1's checkpoint and segment header. Creation makes the MANIFEST durable
+// before Open returns, and records are only appended after that, so
+// anything more proves that a store existed and lost its MANIFEST.
+func (s *Store) checkNoStore(inv inventory) error {
+	missing := s.path(manifestName)
+	if inv.l1 {
+		return corruptf(missing, -1, "missing, but %s exists", l1Name)
+	}
+	for _, gen := range append(inv.logs, inv.ckpts...) {
+		if gen != 1 {
+			return corruptf(missing, -1, "missing, but generation %d exists", gen)
+		}
+	}
+	if len(inv.logs) > 0 {
+		info, err := s.fs.Stat(s.path(logName(1)))
+		if err != nil {
+			return ioErr("stat", s.path(logName(1)), err)
+		}
+		if info.Size() > segmentHeaderSize {
+			return corruptf(missing, -1, "missing, but %s holds records", logName(1))
+		}
+	}
+	return nil
 }
 
 // recover rebuilds the state of generation m.gen: its L2 checkpoint, or

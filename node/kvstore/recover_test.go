@@ -71,18 +71,42 @@ func TestMissingReferencedFileIsCorruption(t *testing.T) {
 
 func TestStoreFilesWithoutManifestAreCorruption(t *testing.T) {
 	fs := vfs.NewMem()
-	threeRecords(t, fs)
+	threeRecords(t, fs) // generation 1, with records
 	require.NoError(t, fs.Remove(fs.PathJoin(testDir, manifestName)))
 	_, err := Open(fs, testDir, noL1)
 	requireCorrupt(t, err, manifestName)
+
+	fs = vfs.NewMem()
+	s := openT(t, fs, noL1)
+	require.NoError(t, s.Close())
+	s = openT(t, fs, noL1) // generation 2, no records
+	require.NoError(t, s.Close())
+	require.NoError(t, fs.Remove(fs.PathJoin(testDir, manifestName)))
+	_, err = Open(fs, testDir, noL1)
+	requireCorrupt(t, err, manifestName)
 }
 
-func TestGenerationNewerThanManifestIsCorruption(t *testing.T) {
+func TestLeftoversOfAnUncommittedSwitchAreRemoved(t *testing.T) {
 	fs := vfs.NewMem()
-	threeRecords(t, fs)
-	rewrite(t, fs, fs.PathJoin(testDir, logName(9)), encodeSegmentHeader(9, 1))
-	_, err := Open(fs, testDir, noL1)
-	requireCorrupt(t, err, logName(9))
+	states := threeRecords(t, fs)
+	for _, gen := range []uint64{2, 3} {
+		rewrite(t, fs, fs.PathJoin(testDir, logName(gen)), encodeSegmentHeader(gen, 4))
+		rewrite(t, fs, fs.PathJoin(testDir, ckptName(gen)+tmpSuffix), []byte("partial"))
+	}
+	s := openT(t, fs, noL1)
+	require.Equal(t, states[3], contents(s))
+	require.Equal(t, []string{ckptName(2), logName(2), manifestName}, listStore(t, fs))
+}
+
+func TestCutCreationLeavesANewStore(t *testing.T) {
+	fs := vfs.NewMem()
+	require.NoError(t, fs.MkdirAll(testDir, 0o755))
+	rewrite(t, fs, fs.PathJoin(testDir, ckptName(1)), []byte("whatever"))
+	rewrite(t, fs, fs.PathJoin(testDir, logName(1)), encodeSegmentHeader(1, 1))
+	rewrite(t, fs, fs.PathJoin(testDir, manifestTmpName), []byte("x"))
+	s := openT(t, fs, noL1)
+	require.True(t, s.Info().New)
+	require.Equal(t, []string{ckptName(1), logName(1), manifestName}, listStore(t, fs))
 }
 
 func TestBadRecordFollowedByAGoodOneIsCorruption(t *testing.T) {
