@@ -32,8 +32,15 @@ func (k *Kernel) Load(p Plan) error {
 // Plan returns the plan being executed.
 func (k *Kernel) Plan() Plan { return k.plan }
 
+// Fired counts how many faults of a kind have been applied so far.
+func (k *Kernel) Fired(kind FaultKind) int { return k.fired[kind] }
+
 func (k *Kernel) fireFault(fi int) {
 	f := &k.plan.Faults[fi]
+	if k.fired == nil {
+		k.fired = map[FaultKind]int{}
+	}
+	k.fired[f.Kind]++
 	t := k.now
 	if k.running >= 0 {
 		t = k.handlerTime(k.running)
@@ -55,8 +62,15 @@ func (k *Kernel) applyFault(f *Fault, t int64) {
 	case FaultRestart:
 		k.Start(f.Node, t)
 	case FaultPartition:
-		k.Net.Partition(f.Group)
-		k.after(f, t, k.Net.Heal)
+		pairs := k.partitionPairs(f)
+		for _, p := range pairs {
+			k.Net.Block(p[0], p[1])
+		}
+		k.after(f, t, func() {
+			for _, p := range pairs {
+				k.Net.Unblock(p[0], p[1])
+			}
+		})
 	case FaultBlock:
 		k.Net.Block(f.Node, f.Peer)
 		k.after(f, t, func() { k.Net.Unblock(f.Node, f.Peer) })
@@ -96,6 +110,32 @@ func (k *Kernel) applyFault(f *Fault, t int64) {
 			k.after(f, t, d.ClearInjector)
 		}
 	}
+}
+
+// partitionPairs lists both directions of every link between the group and
+// its peers (everyone else when Peers is empty).
+func (k *Kernel) partitionPairs(f *Fault) [][2]int {
+	in := make([]bool, len(k.nodes))
+	for _, g := range f.Group {
+		in[g] = true
+	}
+	peers := f.Peers
+	if len(peers) == 0 {
+		for i := range k.nodes {
+			if !in[i] {
+				peers = append(peers, i)
+			}
+		}
+	}
+	var pairs [][2]int
+	for _, g := range f.Group {
+		for _, p := range peers {
+			if !in[p] {
+				pairs = append(pairs, [2]int{g, p}, [2]int{p, g})
+			}
+		}
+	}
+	return pairs
 }
 
 // restartAfter boots a killed node again after the fault's down time.

@@ -46,6 +46,7 @@ type Kernel struct {
 	Trace *Trace
 
 	plan      Plan
+	fired     map[FaultKind]int
 	triggers  []int // plan indices of point-triggered faults, in plan order
 	netRates  netRates
 	events    int64

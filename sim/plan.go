@@ -14,7 +14,7 @@ const (
 	FaultCrash      FaultKind = "crash"       // process crash of Node; restart after For if > 0
 	FaultPowerLoss  FaultKind = "power-loss"  // power loss of Node's host, Mode honest|torn|lying; restart after For
 	FaultRestart    FaultKind = "restart"     // boot Node if it is down
-	FaultPartition  FaultKind = "partition"   // Group vs everyone else, symmetric; healed after For if > 0
+	FaultPartition  FaultKind = "partition"   // Group cut from Peers (or everyone else), both ways; lifted after For if > 0
 	FaultBlock      FaultKind = "block"       // one-way: Node can no longer reach Peer; unblocked after For
 	FaultClog       FaultKind = "clog"        // messages Node->Peer held for For, then released
 	FaultNetLoss    FaultKind = "net-loss"    // every link drops with Prob; restored after For
@@ -49,6 +49,7 @@ type Fault struct {
 	Node   int       `json:"node"`
 	Peer   int       `json:"peer,omitempty"`
 	Group  []int     `json:"group,omitempty"`
+	Peers  []int     `json:"peers,omitempty"`
 	Mode   string    `json:"mode,omitempty"`
 	Target string    `json:"target,omitempty"`
 	Prob   float64   `json:"prob,omitempty"`
@@ -87,9 +88,9 @@ func (f *Fault) validate(nodes int) error {
 	if (f.Kind == FaultBlock || f.Kind == FaultClog) && !inRange(f.Peer) {
 		return fmt.Errorf("peer %d out of range", f.Peer)
 	}
-	for _, g := range f.Group {
+	for _, g := range append(slices.Clone(f.Group), f.Peers...) {
 		if !inRange(g) {
-			return fmt.Errorf("group member %d out of range", g)
+			return fmt.Errorf("group or peer member %d out of range", g)
 		}
 	}
 	if f.At < 0 || f.For < 0 || f.Prob < 0 || f.Prob > 1 {

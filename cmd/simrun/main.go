@@ -11,11 +11,11 @@ import (
 
 // Exit codes, as DESIGN section 6 fixes them.
 const (
-	exitPass          = 0
-	exitViolation     = 1
-	exitUsage         = 2
+	exitPass           = 0
+	exitViolation      = 1
+	exitUsage          = 2
 	exitNondeterminism = 3
-	exitUnknown       = 4
+	exitUnknown        = 4
 )
 
 // usageError is bad input: it exits 2 with its one-line message.

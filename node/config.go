@@ -1,0 +1,96 @@
+package node
+
+import (
+	"fmt"
+
+	"github.com/monsim/monsim/node/kvstore"
+)
+
+// Config is one monitor's fixed configuration. Durations are local
+// nanoseconds. Ceph's values are scaled down (a 5 s lease becomes 1 s, and
+// so on) so that a simulated minute holds many elections, trims and syncs;
+// the ratios between them follow Ceph.
+type Config struct {
+	Rank     int // this monitor's rank in the monmap
+	Monitors int // monmap size: ranks 0..Monitors-1
+	// Dir is the store directory; "" means "mon-<rank>/store".
+	Dir string
+
+	LeaseDuration   int64 // how long a lease lets a peon serve reads; 0: 1 s
+	ElectionTimeout int64 // how long an election waits for acks; 0: 1 s
+	ProbeInterval   int64 // how often a probing monitor re-probes; 0: 300 ms
+	SyncTimeout     int64 // a requester waits this long for a chunk; 0: 2 s
+	ProposeDelay    int64 // the leader gathers client writes this long; 0: 2 ms
+
+	// PaxosMin versions are always kept; a trim happens once more than
+	// PaxosMin+TrimMin are held, and removes at most TrimMax. 0: 20, 10, 20.
+	PaxosMin, TrimMin, TrimMax uint64
+	// MaxJoinDrift is how far behind a peer a monitor may be and still join
+	// by election instead of a recent sync. 0: 10, as in Ceph.
+	MaxJoinDrift uint64
+	// SyncChunkBytes and SyncChunkKeys bound each sync chunk. 0: 4 KiB, 32.
+	SyncChunkBytes, SyncChunkKeys int
+	// MaxDriftPPM bounds how fast or slow any monitor's clock may run; lease
+	// arithmetic leaves margin for it. 0: 1000 (0.1%).
+	MaxDriftPPM int64
+	// OpenRetries is how many times a failing store open is retried before
+	// the monitor gives up on the store. 0: 3.
+	OpenRetries int
+
+	Store kvstore.Options
+	Bugs  Bugs
+}
+
+func (c Config) withDefaults() Config {
+	def := func(v *int64, d int64) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	const ms = 1_000_000
+	def(&c.LeaseDuration, 1000*ms)
+	def(&c.ElectionTimeout, 1000*ms)
+	def(&c.ProbeInterval, 300*ms)
+	def(&c.SyncTimeout, 2000*ms)
+	def(&c.ProposeDelay, 2*ms)
+	def(&c.MaxDriftPPM, 1000)
+	defU := func(v *uint64, d uint64) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	defU(&c.PaxosMin, 20)
+	defU(&c.TrimMin, 10)
+	defU(&c.TrimMax, 20)
+	defU(&c.MaxJoinDrift, 10)
+	if c.SyncChunkBytes == 0 {
+		c.SyncChunkBytes = 4 << 10
+	}
+	if c.SyncChunkKeys == 0 {
+		c.SyncChunkKeys = 32
+	}
+	if c.OpenRetries == 0 {
+		c.OpenRetries = 3
+	}
+	if c.Dir == "" {
+		c.Dir = fmt.Sprintf("mon-%d/store", c.Rank)
+	}
+	return c
+}
+
+// majority is the size of a majority of the monmap.
+func (c *Config) majority() int { return c.Monitors/2 + 1 }
+
+// leaseRenew is how often a leader renews leases: 0.6 of the lease, as Ceph.
+func (c *Config) leaseRenew() int64 { return c.LeaseDuration * 6 / 10 }
+
+// leaseAckTimeout is how long a leader waits for lease acks, and a peon for
+// a renewal: twice the lease, as Ceph.
+func (c *Config) leaseAckTimeout() int64 { return 2 * c.LeaseDuration }
+
+// acceptTimeout bounds a collect or begin round: twice the lease, as Ceph.
+func (c *Config) acceptTimeout() int64 { return 2 * c.LeaseDuration }
+
+// skew is the most two monitors' clocks can disagree after running for
+// local time t, plus a millisecond of slack.
+func (c *Config) skew(t int64) int64 { return 2*t/1_000_000*c.MaxDriftPPM + 1_000_000 }

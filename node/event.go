@@ -1,0 +1,60 @@
+package node
+
+import "fmt"
+
+// EventKind says what an Event reports.
+type EventKind uint8
+
+// The events a monitor emits. The checkers rebuild the cluster's history
+// from them, so each is emitted only once what it reports is durable or
+// has been sent.
+const (
+	EvStoreOpen   EventKind = iota + 1 // store opened: Version = lc, FC, Hash = state hash
+	EvStoreFailed                      // opening the store failed: Detail says why
+	EvCommit                           // the leader committed Version with txn hash Hash
+	EvApply                            // Version applied durably: Hash = state hash after it
+	EvVote                             // acked Peer's proposal in Epoch
+	EvQuorum                           // joined a quorum: Epoch, Quorum, Peer = leader
+	EvLease                            // leader granted / peon received a lease until Until
+	EvSyncStart                        // sync from Peer began: Full, Version = my lc
+	EvSyncChunk                        // a sync chunk was applied: Version = lc reached
+	EvSyncFinish                       // sync done: Version = lc, Hash = state hash, FC = provider's final lc
+	EvSyncAbort                        // sync abandoned: Detail says why
+	EvTrim                             // versions below FC were trimmed
+	EvState                            // the monitor changed phase: Detail = new phase
+	EvProvide                          // served a sync chunk to Peer
+	EvProbeReply                       // answered a probe from Peer
+	EvClientReply                      // answered client Peer: Version = commit version of a write
+	EvMarkedClear                      // cleared the store on purpose (sync start, in-sync restart)
+)
+
+var eventNames = map[EventKind]string{
+	EvStoreOpen: "store-open", EvStoreFailed: "store-failed", EvCommit: "commit", EvApply: "apply",
+	EvVote: "vote", EvQuorum: "quorum", EvLease: "lease", EvSyncStart: "sync-start",
+	EvSyncChunk: "sync-chunk", EvSyncFinish: "sync-finish", EvSyncAbort: "sync-abort", EvTrim: "trim",
+	EvState: "state", EvProvide: "provide", EvProbeReply: "probe-reply", EvClientReply: "client-reply",
+	EvMarkedClear: "marked-clear",
+}
+
+func (k EventKind) String() string {
+	if s, ok := eventNames[k]; ok {
+		return s
+	}
+	return fmt.Sprintf("event-%d", k)
+}
+
+// Event is one structured fact a monitor reports. Fields not named by the
+// kind's comment are zero.
+type Event struct {
+	Kind    EventKind
+	Rank    int
+	Version uint64
+	FC      uint64
+	Hash    uint64
+	Epoch   uint64
+	Peer    int
+	Quorum  uint64 // bit i set: rank i is in the quorum
+	Full    bool
+	Until   int64
+	Detail  string
+}

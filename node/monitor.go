@@ -1,0 +1,338 @@
+package node
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/monsim/monsim/node/kvstore"
+)
+
+// Phase is where a monitor is in its life, as Ceph's monitor states.
+type Phase uint8
+
+const (
+	PhaseBooting  Phase = iota // the store is not open yet
+	PhaseProbing               // asking the others where the cluster is
+	PhaseElecting              // an election is running
+	PhaseSyncing               // copying state from a provider
+	PhaseLeader                // leads the quorum
+	PhasePeon                  // a quorum member following the leader
+	PhaseBroken                // the store cannot be used: the monitor does nothing
+)
+
+var phaseNames = [...]string{"booting", "probing", "electing", "syncing", "leader", "peon", "broken"}
+
+func (p Phase) String() string { return phaseNames[p] }
+
+// timerKind is the low byte of a timer tag; the rest carries an argument.
+type timerKind uint8
+
+const (
+	tProbe       timerKind = iota // re-probe
+	tElection                     // the election round ends
+	tBootWait                     // a just-booted monitor may vote from now on
+	tPaxos                        // a collect or begin round timed out
+	tLeaseRenew                   // the leader renews leases
+	tLeaseAck                     // the leader's lease round timed out
+	tLeaseExpire                  // a peon heard no lease for too long
+	tSync                         // a sync requester heard no chunk for too long
+	tPropose                      // the leader proposes the writes it gathered
+	tActivate                     // a new leader's wait for old leases is over
+	tProvider                     // a provider session expires (arg: cookie)
+	numTimers
+)
+
+// Monitor is one ceph-mon-like monitor: a pure state machine driven by
+// Start, Deliver and Fire. Its role-specific behaviour lives in one file per
+// protocol: probe.go, election.go, paxos.go, lease.go, sync.go, provide.go,
+// service.go.
+type Monitor struct {
+	cfg    Config
+	env    Env
+	store  *kvstore.Store
+	phase  Phase
+	timers [numTimers]TimerID
+	armed  [numTimers]bool
+	bootAt int64
+	err    error // set once the store failed: the monitor is dead
+
+	// Persisted state, mirrored in memory.
+	fc, lc              uint64
+	epoch               uint64
+	acceptedPN, lastPN  uint64
+	pendingV, pendingPN uint64
+	pendingVal          []byte
+	floor               uint64
+	stateHash           uint64
+	highestEpochSeen    uint64
+	leader              int    // -1 when unknown
+	quorum              uint64 // bit i: rank i is in my quorum
+
+	probe probing
+	elect electing
+	px    paxosRun
+	sync  syncing
+	prov  providers
+	svc   service
+}
+
+// New returns a monitor that will boot on Start.
+func New(cfg Config, env Env) *Monitor {
+	cfg = cfg.withDefaults()
+	return &Monitor{cfg: cfg, env: env, leader: -1}
+}
+
+// Phase is the monitor's current phase.
+func (m *Monitor) Phase() Phase { return m.phase }
+
+// LastCommitted is the newest version the monitor holds.
+func (m *Monitor) LastCommitted() uint64 { return m.lc }
+
+// Epoch is the election epoch.
+func (m *Monitor) Epoch() uint64 { return m.epoch }
+
+// Quorum is the current quorum bitmask (0 when out of quorum).
+func (m *Monitor) Quorum() uint64 { return m.quorum }
+
+// Leader is the leader's rank, or -1.
+func (m *Monitor) Leader() int { return m.leader }
+
+// Err is non-nil once the monitor hit a store error it cannot continue
+// from; like ceph-mon it then stops, and its host should restart it.
+func (m *Monitor) Err() error { return m.err }
+
+// Start boots the monitor: open the store, load its state, and probe.
+func (m *Monitor) Start() {
+	m.bootAt = m.env.Now()
+	s, err := m.openStore()
+	if err != nil {
+		m.emit(Event{Kind: EvStoreFailed, Detail: err.Error()})
+		m.setPhase(PhaseBroken)
+		return
+	}
+	m.store = s
+	if err := m.load(); err != nil {
+		m.fail(err)
+		return
+	}
+	m.emit(Event{Kind: EvStoreOpen, Version: m.lc, FC: m.fc, Hash: m.stateHash, Epoch: m.epoch})
+	m.bootstrap()
+}
+
+// openStore opens the store, retrying a few times as ceph-mon's systemd
+// unit would restart it.
+func (m *Monitor) openStore() (*kvstore.Store, error) {
+	var err error
+	for range m.cfg.OpenRetries {
+		var s *kvstore.Store
+		if s, err = kvstore.Open(m.env.FS(), m.cfg.Dir, m.storeOptions()); err == nil {
+			return s, nil
+		}
+	}
+	return nil, err
+}
+
+func (m *Monitor) storeOptions() kvstore.Options {
+	o := m.cfg.Store
+	o.Point = m.env.Point
+	return o
+}
+
+// load reads the persisted state. A store left mid full-sync is cleared: its
+// partial contents must never be taken for a real history.
+func (m *Monitor) load() error {
+	s := m.store
+	m.fc, m.lc = getU64(s, keyFC), getU64(s, keyLC)
+	m.epoch = getU64(s, keyEpoch)
+	m.acceptedPN, m.lastPN = getU64(s, keyAcceptedPN), getU64(s, keyLastPN)
+	m.pendingV, m.pendingPN = getU64(s, keyPendingV), getU64(s, keyPendingPN)
+	m.pendingVal, _ = s.Get(keyPendingVal)
+	m.floor = getU64(s, keySyncFloor)
+	if getU64(s, keyInSync) != 0 {
+		var b kvstore.Batch
+		for _, p := range replicatedPrefixes {
+			b.DeletePrefix(p)
+		}
+		b.Delete(keyInSync)
+		clearPending(&b)
+		if err := s.Apply(&b, true); err != nil {
+			return err
+		}
+		m.fc, m.lc, m.pendingV, m.pendingPN, m.pendingVal = 0, 0, 0, 0, nil
+		m.emit(Event{Kind: EvMarkedClear, Detail: "in-sync marker found at boot"})
+	}
+	m.stateHash = computeStateHash(s)
+	return nil
+}
+
+// Deliver handles one message. Corrupt messages are dropped.
+func (m *Monitor) Deliver(from int, b []byte) {
+	if m.store == nil || m.err != nil {
+		return
+	}
+	msg, err := DecodeMsg(b)
+	if err != nil {
+		m.emit(Event{Kind: EvState, Peer: from, Detail: "dropped a corrupt message"})
+		return
+	}
+	msg.From = from
+	m.dispatch(&msg)
+}
+
+func (m *Monitor) dispatch(msg *Msg) {
+	switch msg.Type {
+	case MProbe:
+		m.handleProbe(msg)
+	case MProbeReply:
+		m.handleProbeReply(msg)
+	case MPropose:
+		m.handlePropose(msg)
+	case MAck:
+		m.handleAck(msg)
+	case MVictory:
+		m.handleVictory(msg)
+	case MCollect, MLast, MBegin, MAccept, MCommit, MLease, MLeaseAck:
+		m.stepPaxos(msg)
+	case MSyncGetCookie:
+		m.handleGetCookie(msg)
+	case MSyncGetChunk:
+		m.handleGetChunk(msg)
+	case MSyncCookie, MSyncChunk, MSyncNoCookie:
+		m.stepSync(msg)
+	case MClientRequest, MForward:
+		m.handleClient(msg)
+	}
+}
+
+// Fire handles a timer.
+func (m *Monitor) Fire(id TimerID, tag uint64) {
+	if m.store == nil || m.err != nil {
+		return
+	}
+	kind := timerKind(tag & 0xff)
+	if kind == tProvider {
+		m.expireProvision(tag >> 8)
+		return
+	}
+	if !m.armed[kind] || m.timers[kind] != id {
+		return
+	}
+	m.armed[kind] = false
+	switch kind {
+	case tProbe:
+		m.probeAgain()
+	case tElection:
+		m.electionTimeout()
+	case tBootWait:
+		if m.phase == PhaseProbing {
+			m.probeAgain()
+		}
+	case tPaxos:
+		m.bootstrapBecause("paxos round timed out")
+	case tLeaseRenew:
+		m.extendLease()
+	case tLeaseAck:
+		m.bootstrapBecause("lease acks timed out")
+	case tLeaseExpire:
+		m.bootstrapBecause("lease expired")
+	case tSync:
+		m.abortSync("sync timed out")
+	case tPropose, tActivate:
+		m.proposePending()
+	}
+}
+
+func (m *Monitor) arm(kind timerKind, d int64) {
+	m.disarm(kind)
+	m.timers[kind] = m.env.SetTimer(d, uint64(kind))
+	m.armed[kind] = true
+}
+
+func (m *Monitor) disarm(kind timerKind) {
+	if m.armed[kind] {
+		m.env.CancelTimer(m.timers[kind])
+		m.armed[kind] = false
+	}
+}
+
+func (m *Monitor) disarmAll() {
+	for k := range numTimers {
+		if k != tProvider {
+			m.disarm(k)
+		}
+	}
+}
+
+func (m *Monitor) emit(ev Event) {
+	ev.Rank = m.cfg.Rank
+	m.env.Emit(ev)
+}
+
+func (m *Monitor) setPhase(p Phase) {
+	if m.phase != p {
+		m.phase = p
+		m.emit(Event{Kind: EvState, Detail: p.String(), Epoch: m.epoch})
+	}
+}
+
+func (m *Monitor) stamp(msg *Msg) []byte {
+	msg.From = m.cfg.Rank
+	if msg.Epoch == 0 {
+		msg.Epoch = m.epoch
+	}
+	return msg.Encode()
+}
+
+func (m *Monitor) send(to int, msg *Msg) { m.env.Send(to, m.stamp(msg)) }
+
+// sendQuorum sends msg to every other quorum member, encoded once.
+func (m *Monitor) sendQuorum(msg *Msg) { m.broadcast(msg, m.quorum) }
+
+// sendOthers sends msg to every other monitor of the monmap.
+func (m *Monitor) sendOthers(msg *Msg) { m.broadcast(msg, m.allMonitors()) }
+
+func (m *Monitor) broadcast(msg *Msg, to uint64) {
+	enc := m.stamp(msg)
+	for r := range m.cfg.Monitors {
+		if r != m.cfg.Rank && to&(1<<r) != 0 {
+			m.env.Send(r, enc)
+		}
+	}
+}
+
+// apply writes a batch durably. A store error is fatal, as in ceph-mon:
+// after a failed write or fsync nothing the store says can be trusted.
+func (m *Monitor) apply(b *kvstore.Batch, sync bool) bool {
+	if err := m.store.Apply(b, sync); err != nil {
+		m.fail(err)
+		return false
+	}
+	return true
+}
+
+func (m *Monitor) fail(err error) {
+	if m.err == nil {
+		m.err = fmt.Errorf("monitor %d: store failed: %w", m.cfg.Rank, err)
+		m.emit(Event{Kind: EvStoreFailed, Detail: err.Error()})
+	}
+	m.disarmAll()
+	m.setPhase(PhaseBroken)
+}
+
+func (m *Monitor) isQuorumMember(r int) bool { return m.quorum&(1<<r) != 0 }
+
+func popcount(x uint64) int { return bits.OnesCount64(x) }
+
+func (m *Monitor) allMonitors() uint64 { return 1<<m.cfg.Monitors - 1 }
+
+func (m *Monitor) persistU64(key string, v uint64) bool {
+	var b kvstore.Batch
+	b.Put(key, u64(v))
+	return m.apply(&b, true)
+}
+
+func clearPending(b *kvstore.Batch) {
+	b.Delete(keyPendingV)
+	b.Delete(keyPendingPN)
+	b.Delete(keyPendingVal)
+}

@@ -1,0 +1,172 @@
+package node
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+)
+
+// MsgType names a message. Probe, election, paxos and sync messages travel
+// between monitors; the client ones between monitors and clients.
+type MsgType uint8
+
+const (
+	MProbe MsgType = iota + 1
+	MProbeReply
+	MPropose
+	MAck
+	MVictory
+	MCollect
+	MLast
+	MBegin
+	MAccept
+	MCommit
+	MLease
+	MLeaseAck
+	MSyncGetCookie
+	MSyncCookie
+	MSyncGetChunk
+	MSyncChunk
+	MSyncNoCookie
+	MClientRequest
+	MClientReply
+	MForward
+	msgTypeEnd
+)
+
+var msgNames = [...]string{"", "probe", "probe-reply", "propose", "ack", "victory", "collect", "last",
+	"begin", "accept", "commit", "lease", "lease-ack", "sync-get-cookie", "sync-cookie", "sync-get-chunk",
+	"sync-chunk", "sync-no-cookie", "client-request", "client-reply", "forward"}
+
+func (t MsgType) String() string {
+	if t > 0 && t < msgTypeEnd {
+		return msgNames[t]
+	}
+	return fmt.Sprintf("msg-%d", t)
+}
+
+// Message flags.
+const (
+	FlagSyncing   uint8 = 1 << iota // probe reply: the sender is syncing
+	FlagRepairing                   // probe reply: the sender is repairing its store
+	FlagFull                        // sync: a full (not recent) sync
+	FlagLast                        // sync chunk: the last one
+	FlagInQuorum                    // probe reply: the sender is in a quorum
+)
+
+// Version is one paxos version and its transaction.
+type Version struct {
+	V     uint64
+	Value []byte
+}
+
+// Pair is one raw store key and value, as a full sync copies them.
+type Pair struct {
+	Key   string
+	Value []byte
+}
+
+// Msg is every message, raft-style: one flat struct, with each type using
+// the fields its handler reads. All fields are always encoded, so the
+// encoding is one fixed layout.
+type Msg struct {
+	Type      MsgType
+	From      int // sender's rank (monitors) or endpoint (clients)
+	Epoch     uint64
+	PN        uint64
+	FC, LC    uint64
+	V         uint64 // begin/accept version, or a peer's pending version
+	PendingPN uint64
+	Value     []byte
+	Quorum    uint64
+	Leader    int // -1 for none
+	Flags     uint8
+	Cookie    uint64
+	Seq       uint64
+	Until     int64
+	Versions  []Version
+	Pairs     []Pair
+	Op        ClientOp
+}
+
+// Has reports whether every bit of flag is set.
+func (m *Msg) Has(flag uint8) bool { return m.Flags&flag == flag }
+
+// ErrCorruptMsg is returned for a message whose checksum or layout is bad:
+// the receiver drops it.
+var ErrCorruptMsg = errors.New("corrupt message")
+
+// Encode returns the message's bytes: a CRC32C of the body, then the body.
+func (m *Msg) Encode() []byte {
+	e := encoder{b: make([]byte, 4, 64+len(m.Value))}
+	e.u8(uint8(m.Type))
+	e.varint(int64(m.From))
+	e.uvarint(m.Epoch)
+	e.uvarint(m.PN)
+	e.uvarint(m.FC)
+	e.uvarint(m.LC)
+	e.uvarint(m.V)
+	e.uvarint(m.PendingPN)
+	e.bytes(m.Value)
+	e.uvarint(m.Quorum)
+	e.varint(int64(m.Leader))
+	e.u8(m.Flags)
+	e.uvarint(m.Cookie)
+	e.uvarint(m.Seq)
+	e.varint(m.Until)
+	e.uvarint(uint64(len(m.Versions)))
+	for _, v := range m.Versions {
+		e.uvarint(v.V)
+		e.bytes(v.Value)
+	}
+	e.uvarint(uint64(len(m.Pairs)))
+	for _, p := range m.Pairs {
+		e.str(p.Key)
+		e.bytes(p.Value)
+	}
+	m.Op.encode(&e)
+	binary.LittleEndian.PutUint32(e.b, crc32.Checksum(e.b[4:], castagnoli))
+	return e.b
+}
+
+// DecodeMsg parses and verifies a message.
+func DecodeMsg(b []byte) (Msg, error) {
+	var m Msg
+	if len(b) < 5 || binary.LittleEndian.Uint32(b) != crc32.Checksum(b[4:], castagnoli) {
+		return m, ErrCorruptMsg
+	}
+	d := decoder{b: b[4:]}
+	m.Type = MsgType(d.u8())
+	m.From = int(d.varint())
+	m.Epoch = d.uvarint()
+	m.PN = d.uvarint()
+	m.FC = d.uvarint()
+	m.LC = d.uvarint()
+	m.V = d.uvarint()
+	m.PendingPN = d.uvarint()
+	m.Value = d.bytes()
+	m.Quorum = d.uvarint()
+	m.Leader = int(d.varint())
+	m.Flags = d.u8()
+	m.Cookie = d.uvarint()
+	m.Seq = d.uvarint()
+	m.Until = d.varint()
+	if n := d.count(); n > 0 {
+		m.Versions = make([]Version, n)
+		for i := range m.Versions {
+			m.Versions[i] = Version{V: d.uvarint(), Value: d.bytes()}
+		}
+	}
+	if n := d.count(); n > 0 {
+		m.Pairs = make([]Pair, n)
+		for i := range m.Pairs {
+			m.Pairs[i] = Pair{Key: d.str(), Value: d.bytes()}
+		}
+	}
+	m.Op.decode(&d)
+	if d.err != nil || len(d.b) != 0 || m.Type == 0 || m.Type >= msgTypeEnd {
+		return Msg{}, ErrCorruptMsg
+	}
+	return m, nil
+}

@@ -1,0 +1,282 @@
+package node
+
+import "github.com/monsim/monsim/node/kvstore"
+
+// Paxos, as Ceph's Paxos.cc runs it: one value in flight at a time.
+//
+// Leader: collect (new pn; peons promise it and report what they hold,
+// including an accepted but uncommitted value), catch everyone up, re-propose
+// the uncommitted value with the highest pn if any, then serve: begin a
+// value at lc+1, commit once every quorum member accepted it.
+//
+// Peon: promise higher pns, accept begins (persisting them before the ack),
+// apply commits in order.
+
+type paxosRun struct {
+	pn         uint64
+	collecting bool
+	replied    uint64 // collect: who sent last
+	uncommitV  uint64 // collect: the best uncommitted value seen
+	uncommitPN uint64
+	uncommit   []byte
+	proposing  bool
+	accepted   uint64
+	active     bool  // recovery finished
+	activeAt   int64 // no reads or new values before this local time (old leases)
+
+	leaseRound  int64  // leader: the expiry sent in the current lease round
+	leaseAcks   uint64 // leader: who acked leaseRound
+	readUntil   int64  // leader: reads allowed before this (every peon acked)
+	peonLease   int64  // peon: lease expiry received
+	knownLease  int64  // the latest lease expiry this monitor granted or got
+	inflightOps []ClientOp
+}
+
+func (p *paxosRun) reset() {
+	known := p.knownLease
+	*p = paxosRun{knownLease: known}
+}
+
+// leaseKnown is the newest lease expiry this monitor knows was granted.
+func (p *paxosRun) leaseKnown() int64 { return p.knownLease }
+
+func (m *Monitor) becomeLeader(oldLease int64) {
+	m.setPhase(PhaseLeader)
+	now := m.env.Now()
+	m.px.activeAt = now
+	if oldLease > 0 {
+		m.px.activeAt = max(now, oldLease+m.cfg.skew(now))
+	}
+	m.collect()
+}
+
+func (m *Monitor) becomePeon() {
+	m.setPhase(PhasePeon)
+	m.arm(tLeaseExpire, m.cfg.leaseAckTimeout())
+}
+
+// newPN picks a proposal number above any this monitor has used or
+// promised, unique to its rank, and persists it.
+func (m *Monitor) newPN() uint64 {
+	pn := (max(m.lastPN, m.acceptedPN)/100+1)*100 + uint64(m.cfg.Rank)
+	m.lastPN = pn
+	return pn
+}
+
+func (m *Monitor) collect() {
+	m.px.pn = m.newPN()
+	m.acceptedPN = m.px.pn
+	var b kvstore.Batch
+	b.Put(keyLastPN, u64(m.lastPN))
+	b.Put(keyAcceptedPN, u64(m.acceptedPN))
+	if !m.apply(&b, true) {
+		return
+	}
+	m.px.collecting, m.px.active, m.px.proposing = true, false, false
+	m.px.replied = 1 << m.cfg.Rank
+	m.px.uncommitV, m.px.uncommitPN, m.px.uncommit = 0, 0, nil
+	if m.pendingV == m.lc+1 {
+		m.px.uncommitV, m.px.uncommitPN, m.px.uncommit = m.pendingV, m.pendingPN, m.pendingVal
+	}
+	m.sendQuorum(&Msg{Type: MCollect, PN: m.px.pn, FC: m.fc, LC: m.lc})
+	m.arm(tPaxos, m.cfg.acceptTimeout())
+	m.maybeFinishCollect()
+}
+
+// stepPaxos routes paxos messages of my epoch by role.
+func (m *Monitor) stepPaxos(msg *Msg) {
+	if msg.Epoch != m.epoch {
+		return
+	}
+	switch m.phase {
+	case PhaseLeader:
+		if !m.isQuorumMember(msg.From) {
+			return
+		}
+		switch msg.Type {
+		case MLast:
+			m.handleLast(msg)
+		case MAccept:
+			m.handleAccept(msg)
+		case MLeaseAck:
+			m.handleLeaseAck(msg)
+		}
+	case PhasePeon:
+		if msg.From != m.leader {
+			return
+		}
+		switch msg.Type {
+		case MCollect:
+			m.handleCollect(msg)
+		case MBegin:
+			m.handleBegin(msg)
+		case MCommit:
+			m.handleCommit(msg)
+		case MLease:
+			m.handleLease(msg)
+		}
+	}
+}
+
+func (m *Monitor) handleCollect(msg *Msg) {
+	if msg.FC > m.lc+1 {
+		m.bootstrapBecause("leader trimmed past my last committed version")
+		return
+	}
+	if msg.PN > m.acceptedPN {
+		m.acceptedPN = msg.PN
+		if !m.persistU64(keyAcceptedPN, msg.PN) {
+			return
+		}
+	}
+	last := Msg{Type: MLast, PN: m.acceptedPN, FC: m.fc, LC: m.lc}
+	if m.pendingV == m.lc+1 {
+		last.V, last.PendingPN, last.Value = m.pendingV, m.pendingPN, m.pendingVal
+	}
+	last.Versions = m.versionsFrom(msg.LC+1, m.lc)
+	m.send(msg.From, &last)
+}
+
+func (m *Monitor) handleLast(msg *Msg) {
+	if !m.px.collecting {
+		return
+	}
+	if msg.PN > m.px.pn {
+		m.lastPN = max(m.lastPN, msg.PN)
+		m.collect() // someone promised a higher pn: outbid it
+		return
+	}
+	if msg.FC > m.lc+1 {
+		m.bootstrapBecause("a peon trimmed past my last committed version")
+		return
+	}
+	for _, v := range msg.Versions {
+		if v.V == m.lc+1 && !m.applyCommitted(v.V, v.Value) {
+			return
+		}
+	}
+	if msg.LC < m.lc && msg.LC+1 >= m.fc {
+		m.send(msg.From, &Msg{Type: MCommit, LC: m.lc, Versions: m.versionsFrom(msg.LC+1, m.lc)})
+	}
+	if msg.V == m.lc+1 && msg.PendingPN > m.px.uncommitPN {
+		m.px.uncommitV, m.px.uncommitPN, m.px.uncommit = msg.V, msg.PendingPN, msg.Value
+	}
+	m.px.replied |= 1 << msg.From
+	m.maybeFinishCollect()
+}
+
+func (m *Monitor) maybeFinishCollect() {
+	if !m.px.collecting || m.px.replied&m.quorum != m.quorum {
+		return
+	}
+	m.px.collecting = false
+	m.disarm(tPaxos)
+	if m.px.uncommitV == m.lc+1 && m.px.uncommit != nil {
+		m.begin(m.px.uncommit, nil)
+		return
+	}
+	m.becomeActive()
+}
+
+func (m *Monitor) becomeActive() {
+	m.px.active = true
+	m.extendLease()
+	m.proposePending()
+}
+
+// begin proposes value at lc+1; ops are the client requests it answers.
+func (m *Monitor) begin(value []byte, ops []ClientOp) {
+	v := m.lc + 1
+	var b kvstore.Batch
+	b.Put(keyPendingV, u64(v))
+	b.Put(keyPendingPN, u64(m.px.pn))
+	b.Put(keyPendingVal, value)
+	if !m.apply(&b, true) {
+		return
+	}
+	m.pendingV, m.pendingPN, m.pendingVal = v, m.px.pn, value
+	m.px.proposing, m.px.accepted, m.px.inflightOps = true, 1<<m.cfg.Rank, ops
+	begin := Msg{Type: MBegin, PN: m.px.pn, V: v, Value: value, LC: m.lc}
+	begin.Versions = m.versionsFrom(m.lc, m.lc) // lets a peon that missed the last commit catch up
+	m.sendQuorum(&begin)
+	m.arm(tPaxos, m.cfg.acceptTimeout())
+	m.maybeCommit()
+}
+
+func (m *Monitor) handleBegin(msg *Msg) {
+	if msg.PN < m.acceptedPN {
+		return
+	}
+	for _, v := range msg.Versions {
+		if v.V == m.lc+1 && !m.applyCommitted(v.V, v.Value) {
+			return
+		}
+	}
+	if msg.V != m.lc+1 {
+		return // missed commits; the leader's lease round will catch me up
+	}
+	var b kvstore.Batch
+	b.Put(keyAcceptedPN, u64(msg.PN))
+	b.Put(keyPendingV, u64(msg.V))
+	b.Put(keyPendingPN, u64(msg.PN))
+	b.Put(keyPendingVal, msg.Value)
+	if !m.apply(&b, !m.cfg.Bugs.NoFsyncAccept) {
+		return
+	}
+	m.acceptedPN, m.pendingV, m.pendingPN, m.pendingVal = msg.PN, msg.V, msg.PN, msg.Value
+	m.send(msg.From, &Msg{Type: MAccept, PN: msg.PN, V: msg.V})
+}
+
+func (m *Monitor) handleAccept(msg *Msg) {
+	if !m.px.proposing || msg.PN != m.px.pn || msg.V != m.pendingV {
+		return
+	}
+	m.px.accepted |= 1 << msg.From
+	m.maybeCommit()
+}
+
+func (m *Monitor) maybeCommit() {
+	done := m.px.accepted&m.quorum == m.quorum
+	if m.cfg.Bugs.CommitBeforeQuorum {
+		done = popcount(m.px.accepted&m.quorum) >= popcount(m.quorum)/2+1
+	}
+	if !m.px.proposing || !done {
+		return
+	}
+	v, value, ops := m.pendingV, m.pendingVal, m.px.inflightOps
+	m.px.proposing, m.px.inflightOps = false, nil
+	m.disarm(tPaxos)
+	if !m.applyCommitted(v, value) {
+		return
+	}
+	m.emit(Event{Kind: EvCommit, Version: v, Hash: TxnHash(value), Epoch: m.epoch})
+	m.sendQuorum(&Msg{Type: MCommit, LC: v, Versions: []Version{{V: v, Value: value}}})
+	m.answerCommitted(v, ops)
+	if !m.px.active {
+		m.becomeActive()
+		return
+	}
+	m.proposePending()
+}
+
+func (m *Monitor) handleCommit(msg *Msg) {
+	for _, v := range msg.Versions {
+		if v.V == m.lc+1 && !m.applyCommitted(v.V, v.Value) {
+			return
+		}
+	}
+}
+
+// versionsFrom returns the stored versions from..to that still exist.
+func (m *Monitor) versionsFrom(from, to uint64) []Version {
+	from = max(from, m.fc, 1)
+	var out []Version
+	for v := from; v <= to; v++ {
+		val, ok := m.store.Get(versionKey(v))
+		if !ok {
+			break
+		}
+		out = append(out, Version{V: v, Value: val})
+	}
+	return out
+}

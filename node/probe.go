@@ -1,0 +1,79 @@
+package node
+
+// Probing (Ceph's Monitor::bootstrap and handle_probe): a monitor that
+// boots or falls out of quorum asks every other monitor where the cluster
+// is, then syncs if it is too far behind, or calls an election to join.
+
+type probing struct {
+	outside uint64 // monitors (me included) that answered from outside any quorum
+}
+
+// bootstrap drops every role and starts probing.
+func (m *Monitor) bootstrap() {
+	m.leaveRoles()
+	m.probe = probing{outside: 1 << m.cfg.Rank}
+	m.setPhase(PhaseProbing)
+	m.probeAgain()
+}
+
+func (m *Monitor) bootstrapBecause(why string) {
+	m.emit(Event{Kind: EvState, Detail: "bootstrap: " + why})
+	m.bootstrap()
+}
+
+// leaveRoles forgets leadership, quorum, election and sync state.
+func (m *Monitor) leaveRoles() {
+	if m.sync.active {
+		m.emit(Event{Kind: EvSyncAbort, Peer: m.sync.provider, Detail: "left sync"})
+	}
+	m.disarmAll()
+	m.leader, m.quorum = -1, 0
+	m.elect = electing{deferredTo: -1}
+	m.px.reset()
+	m.sync = syncing{}
+	m.svc.dropQueued()
+}
+
+func (m *Monitor) probeAgain() {
+	m.sendOthers(&Msg{Type: MProbe})
+	m.arm(tProbe, m.cfg.ProbeInterval)
+}
+
+// handleProbe answers a probe in any phase: where I am, what I hold.
+func (m *Monitor) handleProbe(msg *Msg) {
+	reply := Msg{Type: MProbeReply, FC: m.fc, LC: m.lc, Leader: m.leader}
+	if m.quorum != 0 {
+		reply.Flags |= FlagInQuorum
+		reply.Quorum = m.quorum
+	}
+	if m.phase == PhaseSyncing {
+		reply.Flags |= FlagSyncing
+	}
+	m.send(msg.From, &reply)
+	m.emit(Event{Kind: EvProbeReply, Peer: msg.From})
+}
+
+// handleProbeReply decides, per Ceph: full sync if the peer trimmed past
+// me, recent sync if I lag more than max_join_drift, else an election.
+func (m *Monitor) handleProbeReply(msg *Msg) {
+	if m.phase != PhaseProbing {
+		return
+	}
+	m.highestEpochSeen = max(m.highestEpochSeen, msg.Epoch)
+	if msg.Has(FlagSyncing) || (m.floor > 0 && msg.LC < m.floor) {
+		return // a syncing peer's data is partial; one behind my floor is stale
+	}
+	switch {
+	case m.lc < msg.FC && msg.FC > 1:
+		m.startSync(msg.From, true)
+	case m.lc+m.cfg.MaxJoinDrift < msg.LC:
+		m.startSync(msg.From, false)
+	case msg.Has(FlagInQuorum):
+		m.startElection()
+	default:
+		m.probe.outside |= 1 << msg.From
+		if popcount(m.probe.outside) >= m.cfg.majority() {
+			m.startElection()
+		}
+	}
+}
