@@ -60,16 +60,19 @@
 // is never silently recreated.
 //
 // A crash or power loss keeps, per file, a prefix of the unsynced writes,
-// the last one perhaps cut short with zeros where the data did not land.
-// So the first bad record of a segment is a torn tail, discarded silently
-// (OpenInfo.TornOffset, TornBytes), only if everything from it to the end
-// of the segment is "the beginning of the next record, then zeros or
-// nothing": no valid entry or trailer after it, its header bytes agree
-// with the expected magic and sequence, no non-zero byte lies past where
-// its entry ends unless it is a prefix of the exact trailer that entry
-// implies. The trailer ends in a byte with four bits set, so one flipped
-// bit in a complete record can never pass for a tear. Everything else is
-// a *CorruptionError (errors.Is(err, ErrCorrupt)):
+// the last one perhaps cut at a 512-byte sector boundary, its cut-off part
+// either gone or reading as zeros (the size reached the disk, the data did
+// not). So the first bad record of a segment is a torn tail, discarded
+// silently (OpenInfo.TornOffset, TornBytes), only if everything from it to
+// the end of the segment is "the beginning of the next record, then zeros
+// or nothing", ending where a tear can end: no valid entry or trailer after
+// it; its header bytes agree with the expected magic and sequence; no
+// non-zero byte lies past where its entry ends unless it is a prefix of the
+// exact trailer that entry implies; and the segment ends on a sector
+// boundary or exactly where the cut write (entry or trailer) ends. The
+// trailer ends in a byte with four bits set, so one flipped bit in a
+// complete record can never pass for a tear. Everything else is a
+// *CorruptionError (errors.Is(err, ErrCorrupt)):
 //   - a bad record followed by a valid entry or trailer;
 //   - a bad entry whose trailer is present, a damaged trailer after a
 //     complete entry, a trailer that does not match its entry;
@@ -89,12 +92,18 @@
 // produces exactly what a tear produces recovers a shorter, valid prefix
 // of the history, silently losing synced batches:
 //   - truncation of a segment at a record boundary (a shorter log), or
-//     inside the last remaining record (a torn tail);
+//     inside the last remaining record on a sector boundary (a torn tail);
 //   - zeroed sectors that reach the end of the segment, when the bytes
 //     before them end in a valid record or a record prefix;
-//   - non-zero garbage that stays within the extent its damaged last
-//     entry's intact header claims (a tear cut inside the payload is
-//     indistinguishable).
+//   - non-zero garbage that reaches the end of the segment, at a sector
+//     boundary, but stays within the extent that its damaged last entry's
+//     intact header claims (a tear cut inside the payload looks the same);
+//   - two faults in the last record that conspire, e.g. a length field
+//     enlarged past the end plus a damaged trailer, the segment ending on a
+//     sector boundary.
+//
+// Any single flipped bit in a segment, checkpoint or MANIFEST is detected
+// (or, in L1, harmlessly ignored).
 //
 // Also out of reach: a MANIFEST rolled back together with its directory
 // entry (the newer generations look like cut switches and are removed); a
@@ -102,8 +111,8 @@
 // to lose); a lost directory entry for a store directory whose parent the
 // owner never synced; damage that keeps every CRC valid (a 2^-32 event
 // per check); and a second Open of the same directory in one process (no
-// lock file). None of these ever yields bytes that were not
-// once written as a value: at worst an older valid state.
+// lock file). None of these ever yields bytes that were not once written
+// as a value: at worst an older valid state.
 //
 // # Points
 //

@@ -11,10 +11,16 @@ import (
 // the last kept write may be cut short, and its cut-off part may read as
 // zeros (the size was extended but the data never written). So the damaged
 // end of a segment is a torn tail only if it is exactly "the beginning of
-// the next record, then zeros or nothing". Anything else (a valid entry or
-// trailer further on, a header that names the wrong sequence, non-zero bytes
-// past where the damaged entry should end, a trailer that differs from the
-// one its entry implies) was written once and damaged since: corruption.
+// the next record, then zeros or nothing", and the segment ends where a
+// tear can end it: at a sector boundary (the cut), or at the end of the
+// write that was cut (its size reached the disk, its data did not).
+// Anything else (a valid entry or trailer further on, a header that names
+// the wrong sequence, non-zero bytes past where the damaged entry should
+// end, a trailer that differs from the one its entry implies, an end in
+// mid-sector and mid-write) was written once and damaged since: corruption.
+
+// sectorSize is the unit at which a write can tear.
+const sectorSize = 512
 
 // classifyBadEntry decides about a record at off whose entry does not parse.
 func classifyBadEntry(path string, data []byte, off int64, want uint64, scan *segmentScan) error {
@@ -37,6 +43,9 @@ func classifyBadEntry(path string, data []byte, off int64, want uint64, scan *se
 		if nz > extent {
 			return corruptf(path, off, "record %d fails its checksum but data follows it", want)
 		}
+		if size := int64(len(data)); size%sectorSize != 0 && size != off+extent {
+			return corruptf(path, off, "record %d is cut at %d, neither a sector boundary nor its end", want, size)
+		}
 	}
 	scan.tornOffset = off
 	scan.tornBytes = int64(len(rest))
@@ -48,7 +57,9 @@ func classifyBadEntry(path string, data []byte, off int64, want uint64, scan *se
 func classifyBadTrailer(path string, data []byte, off, tOff int64, expected []byte, scan *segmentScan) error {
 	tail := data[tOff:]
 	nz := nonZeroLen(tail)
-	if nz <= trailerSize && bytes.Equal(tail[:nz], expected[:nz]) {
+	size := int64(len(data))
+	tearEnd := size%sectorSize == 0 || size == tOff || size == tOff+trailerSize
+	if tearEnd && nz <= trailerSize && bytes.Equal(tail[:nz], expected[:nz]) {
 		scan.tornOffset = off
 		scan.tornBytes = int64(len(data)) - off
 		return nil

@@ -13,10 +13,10 @@ type Options struct {
 	// (written, never synced). Zero means 64; a negative value disables L1.
 	L1Every int
 	// L2Every is the number of applied batches between level-2 checkpoints
-	// (synced, each starting a new log segment). Zero means 1024.
+	// (synced, each starting a new log segment). Zero or negative means 1024.
 	L2Every int
 	// SegmentBytes is the log segment size, in bytes, past which the next
-	// Apply first takes a level-2 checkpoint. Zero means 1 MiB.
+	// Apply first takes a level-2 checkpoint. Zero or negative means 1 MiB.
 	SegmentBytes int64
 	// Point, if not nil, is called with a name at each step worth cutting
 	// power at (see doc.go for the list). It may panic to unwind the store,
