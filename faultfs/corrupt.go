@@ -59,21 +59,22 @@ func (fs *FS) Corrupt(k CorruptKind, target string) (Fault, bool) {
 	c := cands[fs.rand.Intn(len(cands))]
 	d := &c.n.data
 	d.settle()
-	size := int64(len(d.stable))
+	stable := d.mutableStable()
+	size := int64(len(stable))
 	f := Fault{Kind: "corrupt/" + k.String(), Path: c.path}
 	switch k {
 	case BitFlip:
 		off, bit := int64(fs.rand.Below(uint64(size))), fs.rand.Intn(8)
-		d.stable[off] ^= 1 << bit
+		stable[off] ^= 1 << bit
 		f.Off, f.Len, f.Detail = off, 1, fmt.Sprintf("bit %d flipped", bit)
 	case ZeroSector:
 		off := int64(fs.rand.Below(uint64(sectors(size)))) * sectorSize
 		end := min(off+sectorSize, size)
-		clear(d.stable[off:end])
+		clear(stable[off:end])
 		f.Off, f.Len, f.Detail = off, end-off, "sector zeroed"
 	case Truncate:
 		cut := int64(fs.rand.Below(uint64(size)))
-		d.stable = d.stable[:cut]
+		d.stable = stable[:cut]
 		f.Off, f.Len, f.Detail = cut, size-cut, fmt.Sprintf("truncated from %d to %d bytes", size, cut)
 	}
 	fs.dropCache(c.n)
@@ -99,8 +100,9 @@ func (fs *FS) misdirect(cands []corruptTarget) (Fault, bool) {
 	to, toOff := locateSector(cands, dst)
 	from.n.data.settle()
 	to.n.data.settle()
-	fromData, toData := from.n.data.stable, to.n.data.stable
+	fromData := from.n.data.stableImage()
 	chunk := append([]byte(nil), fromData[fromOff:min(fromOff+sectorSize, int64(len(fromData)))]...)
+	toData := to.n.data.mutableStable()
 	n := min(int64(len(chunk)), int64(len(toData))-toOff)
 	copy(toData[toOff:], chunk[:n])
 	fs.dropCache(to.n)

@@ -26,23 +26,52 @@ func (w write) end() int64 { return w.off + int64(len(w.data)) }
 
 // fileData is a file's bytes and what of them is durable.
 //
-// cur is the page cache, what reads return. stable survives any power loss.
-// log holds, oldest first, every write made since stable was taken; log[:synced]
-// have been synced. A sync marks the log synced and folds the oldest synced
-// writes into stable once more than the lying window are synced, so its cost
-// is proportional to what was written since the previous sync, never to the
-// file's size. The synced state is stable with log[:synced] applied.
+// cur is the page cache, what reads return. The stable image survives any
+// power loss. log holds, oldest first, every write made since the stable
+// image was taken; log[:synced] have been synced. A sync marks the log
+// synced and folds the oldest synced writes into the stable image once more
+// than the lying window are synced, so its cost is proportional to what was
+// written since the previous sync, never to the file's size. The synced
+// state is the stable image with log[:synced] applied.
+//
+// The stable image usually needs no memory of its own: while ownStable is
+// false it is cur[:stableLen]. That holds as long as no logged write
+// overlaps that prefix, which is always the case for an append-only file.
+// A write into the prefix, or a fold that cannot extend it in place, first
+// copies it into stable.
 type fileData struct {
-	cur    []byte
-	stable []byte
-	log    []write
-	synced int
+	cur       []byte
+	ownStable bool
+	stable    []byte // the stable image when ownStable
+	stableLen int64  // the stable image is cur[:stableLen] when !ownStable
+	log       []write
+	synced    int
 }
 
 func (d *fileData) size() int64 { return int64(len(d.cur)) }
 
+// stableImage returns the stable image. The caller must not modify it.
+func (d *fileData) stableImage() []byte {
+	if d.ownStable {
+		return d.stable
+	}
+	return d.cur[:d.stableLen]
+}
+
+// mutableStable gives the stable image memory of its own and returns it.
+func (d *fileData) mutableStable() []byte {
+	if !d.ownStable {
+		d.stable = append([]byte(nil), d.cur[:d.stableLen]...)
+		d.ownStable = true
+	}
+	return d.stable
+}
+
 // writeAt updates the page cache and logs the write as unsynced.
 func (d *fileData) writeAt(p []byte, off int64) {
+	if !d.ownStable && off < d.stableLen {
+		d.mutableStable()
+	}
 	d.cur = applyAt(d.cur, off, p)
 	d.log = append(d.log, write{off: off, data: append([]byte(nil), p...)})
 }
@@ -56,35 +85,52 @@ func (d *fileData) sync(window int) {
 	}
 }
 
-// fold applies the oldest n synced writes to stable and drops them from the
-// log.
+// fold applies the oldest n synced writes to the stable image and drops
+// them from the log.
 func (d *fileData) fold(n int) {
-	for _, w := range d.log[:n] {
-		d.stable = applyAt(d.stable, w.off, w.data)
+	for i, w := range d.log[:n] {
+		if !d.ownStable && !d.overlapsLater(i, d.stableLen, w.end()) {
+			// cur[stableLen:w.end()] holds exactly w over zeros.
+			d.stableLen = max(d.stableLen, w.end())
+			continue
+		}
+		d.stable = applyAt(d.mutableStable(), w.off, w.data)
 	}
-	rest := copy(d.log, d.log[n:])
-	clear(d.log[rest:])
-	d.log = d.log[:rest]
+	// Dropping from the front lets append reallocate, and so compact, the
+	// log only now and then.
+	clear(d.log[:n])
+	d.log = d.log[n:]
 	d.synced -= n
 }
 
-// settle folds every synced write into stable, so stable is exactly the
-// durable image.
+// overlapsLater reports whether a write logged after log[i] touches
+// [from, to).
+func (d *fileData) overlapsLater(i int, from, to int64) bool {
+	for _, w := range d.log[i+1:] {
+		if w.off < to && w.end() > from {
+			return true
+		}
+	}
+	return false
+}
+
+// settle folds every synced write into the stable image, which then is
+// exactly the durable image.
 func (d *fileData) settle() { d.fold(d.synced) }
 
 // durableSize is the size of the synced state.
 func (d *fileData) durableSize() int64 {
-	size := int64(len(d.stable))
+	size := int64(len(d.stableImage()))
 	for _, w := range d.log[:d.synced] {
 		size = max(size, w.end())
 	}
 	return size
 }
 
-// dropCache rebuilds the page cache from the durable image plus the writes
-// not yet synced, as if clean pages had been evicted and re-read.
+// dropCache rebuilds the page cache from an owned stable image plus the
+// writes not yet synced, as if clean pages had been evicted and re-read.
 func (d *fileData) dropCache() {
-	d.cur = append(d.cur[:0], d.stable...)
+	d.cur = append(d.cur[:0], d.mutableStable()...)
 	for _, w := range d.log[d.synced:] {
 		d.cur = applyAt(d.cur, w.off, w.data)
 	}
@@ -93,10 +139,7 @@ func (d *fileData) dropCache() {
 // reset makes image the file's whole content, durable and cached. It takes
 // ownership of image.
 func (d *fileData) reset(image []byte) {
-	d.stable = image
-	d.cur = append([]byte(nil), image...)
-	d.log = nil
-	d.synced = 0
+	*d = fileData{cur: image, stableLen: int64(len(image))}
 }
 
 // applyAt writes p at off into b, growing b with zeros as needed.

@@ -305,7 +305,7 @@ func (pl *powerLoss) apply() {
 // image is the file's content after the power loss.
 func (fp *filePlan) image() []byte {
 	d := &fp.n.data
-	img := append([]byte(nil), d.stable...)
+	img := append([]byte(nil), d.stableImage()...)
 	size := int64(len(img))
 	next := 0 // index into damage
 	for i, w := range d.log[:d.synced] {
