@@ -28,7 +28,8 @@
 // last synced entries, so a rename between two directories of which only
 // one was synced leaves the file under both names or neither. MkdirAll adds
 // each new directory to its parent the same way. RemoveAll removes children
-// before their directory, one entry operation each. Link shares the inode.
+// before their directory, one entry operation each. Create over an existing
+// name swaps in a new inode in one entry operation. Link shares the inode.
 //
 // Process crash (Crash). Everything stays as it is, synced or not, because
 // the page cache survives. Every open file and lock handle becomes stale
@@ -50,12 +51,19 @@
 //     Torn does, and also, among each file's synced writes still in the
 //     window, older ones may be lost or cut at a sector while the newest is
 //     always kept: a hole followed by good data, which a checksummed log
-//     must report as corruption. If any file has two or more synced writes
-//     in its window, at least one of them is lost.
+//     must report as corruption. Lost bytes read as what was there before
+//     the write (zeros past the old end); the file keeps its synced size.
+//     If any file has two or more synced writes in its window, at least one
+//     of them is lost.
 //
-// A power loss reports a "power-loss" fault with counts, then one
-// "torn-write", "lying-loss" or "lying-torn" fault per damaged write, naming
-// the exact bytes.
+// The chances are fixed: an unsynced directory operation survives with
+// probability 1/2; the number of unsynced writes kept is uniform over 0..n;
+// the last kept one is cut with probability 1/2, at a uniformly chosen
+// sector boundary inside it, and its cut-off part reads as zeros with
+// probability 1/2; each older synced write in the window is lost with
+// probability 1/4, else cut with probability 1/4. A power loss reports a
+// "power-loss" fault with counts, then one "torn-write", "lying-loss" or
+// "lying-torn" fault per damaged write, naming the exact bytes.
 //
 // Corruption (Corrupt). Synced data rots at rest: a bit flip, a zeroed
 // sector, a truncation, or a misdirected write (a durable sector copied over
@@ -78,6 +86,21 @@
 // operation and may panic to unwind its caller; MutatingOps counts them.
 // Crash, PowerLoss and Corrupt are not operations: they charge nothing and
 // do not call AfterOp.
+//
+// # What a store on this disk can rely on
+//
+//   - An append-only log synced after each record: honest and torn power
+//     losses leave every synced record and at most a torn tail; a lying
+//     disk can leave a hole before good records, which per-record checksums
+//     must report as corruption rather than as a torn tail.
+//   - A checkpoint or manifest written to a temporary file, synced, renamed
+//     over the old one, and followed by a sync of the directory: after any
+//     power loss, the old or the new file, whole (a lying disk aside). Skip
+//     the directory sync and an honest power loss brings the old one back.
+//   - A new file or directory exists after a power loss only once its parent
+//     directory has been synced.
+//   - Corruption and injected errors hit only what the caller chose: a path
+//     prefix and a probability.
 //
 // # What is not modelled
 //
