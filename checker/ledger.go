@@ -12,10 +12,12 @@ import (
 // monitors' events:
 //
 //   - One value per version, across all monitors and all incarnations: every
-//     EvCommit of a version carries the same transaction hash, and every
-//     EvApply of a version the same state hash (the state after a version is
-//     its fingerprint: a monitor that applied another value, or the same
-//     value on another history, disagrees).
+//     EvCommit of a version carries the same transaction hash, and the state
+//     hash after a version is its fingerprint: a monitor that applies v onto
+//     the agreed state at v-1 and reaches another state than the first such
+//     monitor did applied another value. (A monitor whose state was already
+//     off, by a skipped version or an earlier fork, is the sync and state
+//     hash checkers' to report; it never sets the reference.)
 //   - An acknowledged write is never lost: a version some client was told
 //     committed its write never gets a second value, the version had been
 //     applied somewhere before the client heard of it (persist before
@@ -62,9 +64,15 @@ type ackedWrite struct {
 
 // ledgerRank tracks one monitor.
 type ledgerRank struct {
-	floor    uint64 // highest version durably applied since the last marked clear
-	held     uint64 // the lc it holds now
-	diverged bool   // its state fingerprint disagreed; quiet until it agrees again
+	floor uint64 // highest version durably applied since the last marked clear
+	held  uint64 // the lc it holds now
+	// last is the version its state is at, agreed whether that state
+	// matched the ledger's: only an apply of last+1 onto an agreed state
+	// tells a second value; any other mismatch was inherited (a skipped
+	// version, an earlier fork) and is the sync and state-hash checkers'.
+	last   uint64
+	agreed bool
+	known  bool // last and agreed are set: the store was opened or cleared
 }
 
 const ledgerName = "ledger"
@@ -87,18 +95,22 @@ func (l *Ledger) Observe(at int64, ev node.Event) {
 		l.commit(at, ev)
 	case node.EvApply:
 		l.apply(at, ev, r)
-		r.floor, r.held = max(r.floor, ev.Version), ev.Version
+		r.floor, r.held, r.last = max(r.floor, ev.Version), ev.Version, ev.Version
 		l.maxApplied = max(l.maxApplied, ev.Version)
 	case node.EvStoreOpen:
 		if ev.Version < r.floor {
 			l.rec.addf(ledgerName, ev.Rank, at, "durable lc went back from %d to %d: the store reopened without a marked clear", r.floor, ev.Version)
 		}
 		r.floor, r.held = ev.Version, ev.Version
+		e, ok := l.versions.get(ev.Version)
+		r.last, r.agreed, r.known = ev.Version, !ok || !e.hasState || e.state == ev.Hash, true
 	case node.EvMarkedClear:
-		r.floor, r.held, r.diverged = 0, 0, false
+		r.floor, r.held, r.last, r.agreed, r.known = 0, 0, 0, true, true
 	case node.EvSyncChunk:
 		if ev.Full {
-			r.floor, r.held = ev.Version, ev.Version
+			// The provider's snapshot: taken on trust here, checked by the
+			// state hash when the sync finishes.
+			r.floor, r.held, r.last, r.agreed, r.known = ev.Version, ev.Version, ev.Version, true, true
 		}
 	case node.EvSyncFinish:
 		r.held = ev.Version
@@ -122,20 +134,24 @@ func (l *Ledger) commit(at int64, ev node.Event) {
 }
 
 func (l *Ledger) apply(at int64, ev node.Event, r *ledgerRank) {
+	// Only a monitor that applies v onto an agreed state at v-1 speaks
+	// for v: it sets the reference, or, disagreeing, proves a fork.
+	trusted := !r.known || (r.agreed && r.last+1 == ev.Version)
+	r.known = true
 	e, _ := l.versions.get(ev.Version)
 	if !e.hasState {
-		e.hasState, e.state, e.stateRank, e.stateAt = true, ev.Hash, ev.Rank, at
-		l.versions.put(ev.Version, e)
+		r.agreed = trusted
+		if trusted {
+			e.hasState, e.state, e.stateRank, e.stateAt = true, ev.Hash, ev.Rank, at
+			l.versions.put(ev.Version, e)
+		}
 		return
 	}
-	if e.state == ev.Hash {
-		r.diverged = false
+	r.agreed = e.state == ev.Hash
+	if r.agreed || !trusted || e.conflict {
 		return
 	}
-	if r.diverged || e.conflict {
-		return // the same divergence, one version later
-	}
-	r.diverged, e.conflict = true, true
+	e.conflict = true
 	l.versions.put(ev.Version, e)
 	l.rec.addf(ledgerName, ev.Rank, at, "version %d has two values: state %016x here, %016x on rank %d (applied at t=%s)%s",
 		ev.Version, ev.Hash, e.state, e.stateRank, formatTime(e.stateAt), l.lostAcks(ev.Version))

@@ -154,3 +154,21 @@ func TestLedgerIgnoresEventsWithImpossibleRanks(t *testing.T) {
 	l.Observe(0, node.Event{Kind: node.EvApply, Rank: 1000, Version: 1})
 	require.Empty(t, l.Violations())
 }
+
+func TestLedgerLeavesInheritedDivergenceToTheOtherCheckers(t *testing.T) {
+	// Rank 2 skips version 1 and runs ahead on a wrong state: no value was
+	// committed twice, so the ledger stays quiet, and rank 2's states never
+	// become the reference the healthy monitors are judged by.
+	s := (&story{}).add(evOpen(0, 0), evOpen(1, 0), evOpen(2, 0))
+	s.add(node.Event{Kind: node.EvApply, Rank: 2, Version: 2, Hash: 0xbad2})
+	s.add(node.Event{Kind: node.EvApply, Rank: 2, Version: 3, Hash: 0xbad3})
+	for v := uint64(1); v <= 3; v++ {
+		s.commitRound(v, 2, 0, 1)
+	}
+	l, h, sy := NewLedger(3), NewStateHash(3), NewSyncInvariants(3)
+	s.feed(l, h, sy)
+	require.Empty(t, l.Violations())
+	require.Empty(t, h.Violations(), "rank 2 ran ahead: no reference existed to judge it by")
+	require.Len(t, sy.Violations(), 1)
+	require.Contains(t, sy.Violations()[0].Reason, "skipped versions 1..1")
+}

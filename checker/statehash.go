@@ -14,16 +14,20 @@ import (
 // recovered after a crash holds exactly the state of the version it claims.
 // Version 0 is the empty state, hash 0.
 //
-// It does not prove the reference itself right: if the first monitor to
-// report v was wrong, the right ones are named as diverging (the reason
-// names both sides). It says nothing of states between versions, such as
-// a full sync's partly installed snapshot. After a rank diverges it stays
+// The reference for v comes only from a monitor whose state was right at
+// v-1 (or from a store or sync ending at v), so a monitor that skipped a
+// version never becomes the yardstick. It does not prove the reference
+// itself right: if the first trusted report of v was wrong, the right ones
+// are named as diverging (the reason names both sides). A monitor that
+// runs ahead on a wrong state is judged only at versions someone else
+// reported first. It says nothing of states between versions, such as a
+// full sync's partly installed snapshot. After a rank diverges it stays
 // quiet about that rank until the rank agrees again or clears its store,
 // so one divergence gives one report, not one per later version.
 type StateHash struct {
-	first    versionTable[hashFact]
-	diverged []bool
-	rec      record
+	first versionTable[hashFact]
+	ranks []hashRank
+	rec   record
 }
 
 // hashFact is the reference state hash of one version and who reported it.
@@ -34,11 +38,22 @@ type hashFact struct {
 	how  node.EventKind
 }
 
+// hashRank tracks one monitor: the version its state is at, whether that
+// state is believed right (agreed: it matched the reference, or was built
+// only from trusted steps), and whether its divergence was reported (then
+// it is quiet until it agrees again or is cleared).
+type hashRank struct {
+	known    bool
+	last     uint64
+	agreed   bool
+	diverged bool
+}
+
 const stateHashName = "state-hash"
 
 // NewStateHash returns a state-hash checker for a cluster of the given size.
 func NewStateHash(monitors int) *StateHash {
-	s := &StateHash{diverged: make([]bool, max(monitors, 0))}
+	s := &StateHash{ranks: make([]hashRank, max(monitors, 0))}
 	s.first.put(0, hashFact{rank: -1})
 	return s
 }
@@ -48,30 +63,44 @@ func (s *StateHash) Observe(at int64, ev node.Event) {
 	if !validRank(ev.Rank) {
 		return
 	}
+	s.ranks = grow(s.ranks, ev.Rank)
+	r := &s.ranks[ev.Rank]
 	switch ev.Kind {
-	case node.EvApply, node.EvSyncFinish, node.EvStoreOpen:
-		s.diverged = grow(s.diverged, ev.Rank)
-		s.check(at, ev)
+	case node.EvApply:
+		// Only an apply onto the previous version's agreed state may set
+		// the reference: one after a skipped version reaches a wrong
+		// state the healthy monitors must not be judged by.
+		s.check(at, ev, r, !r.known || (r.agreed && r.last+1 == ev.Version))
+	case node.EvSyncFinish, node.EvStoreOpen:
+		s.check(at, ev, r, !r.known || r.agreed)
 	case node.EvMarkedClear:
-		s.diverged = grow(s.diverged, ev.Rank)
-		s.diverged[ev.Rank] = false
+		*r = hashRank{known: true, agreed: true}
+	case node.EvSyncChunk:
+		if ev.Full { // the provider's snapshot: trusted until the sync ends
+			r.known, r.last, r.agreed = true, ev.Version, true
+		}
 	}
 }
 
-func (s *StateHash) check(at int64, ev node.Event) {
+func (s *StateHash) check(at int64, ev node.Event, r *hashRank, trusted bool) {
+	r.known, r.last = true, ev.Version
 	ref, ok := s.first.get(ev.Version)
 	if !ok {
-		s.first.put(ev.Version, hashFact{hash: ev.Hash, rank: ev.Rank, at: at, how: ev.Kind})
+		r.agreed = trusted
+		if trusted {
+			s.first.put(ev.Version, hashFact{hash: ev.Hash, rank: ev.Rank, at: at, how: ev.Kind})
+		}
 		return
 	}
-	if ref.hash == ev.Hash {
-		s.diverged[ev.Rank] = false
+	r.agreed = ref.hash == ev.Hash
+	if r.agreed {
+		r.diverged = false
 		return
 	}
-	if s.diverged[ev.Rank] {
+	if r.diverged {
 		return
 	}
-	s.diverged[ev.Rank] = true
+	r.diverged = true
 	var what string
 	switch ev.Kind {
 	case node.EvApply:

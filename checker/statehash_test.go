@@ -94,3 +94,23 @@ func TestStateHashReportsADivergedMonitorOnceUntilItRecovers(t *testing.T) {
 	require.Contains(t, v[0].Reason, "after applying version 1")
 	require.Contains(t, v[1].Reason, "after applying version 2")
 }
+
+func TestStateHashNeverTakesAMonitorThatSkippedAVersionAsTheReference(t *testing.T) {
+	// Rank 2 skips version 1 and runs ahead: its states at 2 and 3 come
+	// first but must not become the yardstick for rank 0.
+	s := (&story{}).add(evOpen(0, 0), evOpen(2, 0))
+	s.add(node.Event{Kind: node.EvApply, Rank: 2, Version: 2, Hash: 0xbad2})
+	s.add(node.Event{Kind: node.EvApply, Rank: 2, Version: 3, Hash: 0xbad3})
+	for v := uint64(1); v <= 3; v++ {
+		s.commitRound(v, 2, 0)
+	}
+	h := NewStateHash(3)
+	s.feed(h)
+	require.Empty(t, h.Violations())
+
+	// Once rank 2 reports a version the reference knows, it is caught.
+	h.Observe(s.at+1, node.Event{Kind: node.EvStoreOpen, Rank: 2, Version: 3, Hash: 0xbad3})
+	require.Len(t, h.Violations(), 1)
+	require.Equal(t, 2, h.Violations()[0].Node)
+	require.Contains(t, h.Violations()[0].Reason, "store opened at version 3 with state 000000000000bad3")
+}
