@@ -21,6 +21,7 @@ type Config struct {
 	ProbeInterval   int64 // how often a probing monitor re-probes; 0: 300 ms
 	SyncTimeout     int64 // a requester waits this long for a chunk; 0: 2 s
 	ProposeDelay    int64 // the leader gathers client writes this long; 0: 2 ms
+	ResendInterval  int64 // the leader resends unanswered collect/begin this often; 0: 50 ms
 
 	// PaxosMin versions are always kept; a trim happens once more than
 	// PaxosMin+TrimMin are held, and removes at most TrimMax. 0: 20, 10, 20.
@@ -53,6 +54,7 @@ func (c Config) withDefaults() Config {
 	def(&c.ProbeInterval, 300*ms)
 	def(&c.SyncTimeout, 2000*ms)
 	def(&c.ProposeDelay, 2*ms)
+	def(&c.ResendInterval, 50*ms)
 	def(&c.MaxDriftPPM, 1000)
 	defU := func(v *uint64, d uint64) {
 		if *v == 0 {

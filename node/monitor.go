@@ -38,6 +38,7 @@ const (
 	tSync                         // a sync requester heard no chunk for too long
 	tPropose                      // the leader proposes the writes it gathered
 	tActivate                     // a new leader's wait for old leases is over
+	tResend                       // the leader resends an unanswered collect or begin
 	tProvider                     // a provider session expires (arg: cookie)
 	numTimers
 )
@@ -239,6 +240,8 @@ func (m *Monitor) Fire(id TimerID, tag uint64) {
 		m.abortSync("sync timed out")
 	case tPropose, tActivate:
 		m.proposePending()
+	case tResend:
+		m.resendRound()
 	}
 }
 

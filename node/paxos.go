@@ -63,6 +63,29 @@ func (m *Monitor) newPN() uint64 {
 	return pn
 }
 
+// collectMsg carries the quorum too, so a peon whose victory message was
+// lost or overtaken learns of the new quorum from the collect.
+func (m *Monitor) collectMsg() *Msg {
+	return &Msg{Type: MCollect, PN: m.px.pn, FC: m.fc, LC: m.lc, Quorum: m.quorum}
+}
+
+// resendRound repeats the current collect or begin to the quorum members
+// that have not answered: the network may lose or reorder messages.
+func (m *Monitor) resendRound() {
+	if m.phase != PhaseLeader {
+		return
+	}
+	switch {
+	case m.px.collecting:
+		m.broadcast(m.collectMsg(), m.quorum&^m.px.replied)
+	case m.px.proposing:
+		m.broadcast(m.beginMsg(), m.quorum&^m.px.accepted)
+	default:
+		return
+	}
+	m.arm(tResend, m.cfg.ResendInterval)
+}
+
 func (m *Monitor) collect() {
 	m.px.pn = m.newPN()
 	m.acceptedPN = m.px.pn
@@ -78,13 +101,17 @@ func (m *Monitor) collect() {
 	if m.pendingV == m.lc+1 {
 		m.px.uncommitV, m.px.uncommitPN, m.px.uncommit = m.pendingV, m.pendingPN, m.pendingVal
 	}
-	m.sendQuorum(&Msg{Type: MCollect, PN: m.px.pn, FC: m.fc, LC: m.lc})
+	m.sendQuorum(m.collectMsg())
 	m.arm(tPaxos, m.cfg.acceptTimeout())
+	m.arm(tResend, m.cfg.ResendInterval)
 	m.maybeFinishCollect()
 }
 
 // stepPaxos routes paxos messages of my epoch by role.
 func (m *Monitor) stepPaxos(msg *Msg) {
+	if msg.Type == MCollect && msg.Epoch > m.epoch {
+		m.handleVictory(msg) // the victory was lost or overtaken: the collect stands in for it
+	}
 	if msg.Epoch != m.epoch {
 		return
 	}
@@ -171,6 +198,7 @@ func (m *Monitor) maybeFinishCollect() {
 	}
 	m.px.collecting = false
 	m.disarm(tPaxos)
+	m.disarm(tResend)
 	if m.px.uncommitV == m.lc+1 && m.px.uncommit != nil {
 		m.begin(m.px.uncommit, nil)
 		return
@@ -196,11 +224,17 @@ func (m *Monitor) begin(value []byte, ops []ClientOp) {
 	}
 	m.pendingV, m.pendingPN, m.pendingVal = v, m.px.pn, value
 	m.px.proposing, m.px.accepted, m.px.inflightOps = true, 1<<m.cfg.Rank, ops
-	begin := Msg{Type: MBegin, PN: m.px.pn, V: v, Value: value, LC: m.lc}
-	begin.Versions = m.versionsFrom(m.lc, m.lc) // lets a peon that missed the last commit catch up
-	m.sendQuorum(&begin)
+	m.sendQuorum(m.beginMsg())
 	m.arm(tPaxos, m.cfg.acceptTimeout())
+	m.arm(tResend, m.cfg.ResendInterval)
 	m.maybeCommit()
+}
+
+// beginMsg proposes the pending value. It also carries the last committed
+// version, so a peon that missed that commit can catch up and accept.
+func (m *Monitor) beginMsg() *Msg {
+	return &Msg{Type: MBegin, PN: m.px.pn, V: m.pendingV, Value: m.pendingVal, LC: m.lc,
+		Versions: m.versionsFrom(m.lc, m.lc)}
 }
 
 func (m *Monitor) handleBegin(msg *Msg) {
@@ -246,6 +280,7 @@ func (m *Monitor) maybeCommit() {
 	v, value, ops := m.pendingV, m.pendingVal, m.px.inflightOps
 	m.px.proposing, m.px.inflightOps = false, nil
 	m.disarm(tPaxos)
+	m.disarm(tResend)
 	if !m.applyCommitted(v, value) {
 		return
 	}

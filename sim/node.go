@@ -164,7 +164,18 @@ func (k *Kernel) transmit(at int64, from, to int, msg []byte) {
 
 // localTime converts simulated time to node i's drifting local clock.
 func (k *Kernel) localTime(i int, t int64) int64 {
-	return t + t/1_000_000*k.nodes[i].driftPPM
+	return t + t*k.nodes[i].driftPPM/1_000_000
+}
+
+// realTime is the earliest simulated instant at which node i's local clock
+// reads at least local, so a timer never fires early by its own clock.
+func (k *Kernel) realTime(i int, local int64) int64 {
+	ppm := k.nodes[i].driftPPM
+	t := local * 1_000_000 / (1_000_000 + ppm)
+	for k.localTime(i, t) < local {
+		t++
+	}
+	return t
 }
 
 // handlerTime is simulated time as node i sees it: now, plus the disk time
@@ -183,7 +194,8 @@ func (k *Kernel) NodeNow(i int) int64 { return k.localTime(i, k.handlerTime(i)) 
 func (k *Kernel) SetTimer(i int, d int64, tag uint64) TimerID {
 	s := &k.nodes[i]
 	id := s.timers.add(tag)
-	at := k.handlerTime(i) + d*1_000_000/(1_000_000+s.driftPPM)
+	now := k.handlerTime(i)
+	at := max(now, k.realTime(i, k.localTime(i, now)+d))
 	k.schedule(event{at: at, kind: evTimer, node: int32(i), arg: uint64(id), inc: s.incarnation})
 	return id
 }

@@ -1,0 +1,118 @@
+package node
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+func genMsg(t *rapid.T) Msg {
+	m := Msg{
+		Type:      MsgType(rapid.IntRange(1, int(msgTypeEnd)-1).Draw(t, "type")),
+		From:      rapid.IntRange(-1, 100).Draw(t, "from"),
+		Epoch:     rapid.Uint64().Draw(t, "epoch"),
+		PN:        rapid.Uint64().Draw(t, "pn"),
+		FC:        rapid.Uint64().Draw(t, "fc"),
+		LC:        rapid.Uint64().Draw(t, "lc"),
+		V:         rapid.Uint64().Draw(t, "v"),
+		PendingPN: rapid.Uint64().Draw(t, "ppn"),
+		Value:     rapid.SliceOf(rapid.Byte()).Draw(t, "value"),
+		Quorum:    rapid.Uint64().Draw(t, "quorum"),
+		Leader:    rapid.IntRange(-1, 7).Draw(t, "leader"),
+		Flags:     rapid.Uint8().Draw(t, "flags"),
+		Cookie:    rapid.Uint64().Draw(t, "cookie"),
+		Seq:       rapid.Uint64().Draw(t, "seq"),
+		Until:     rapid.Int64().Draw(t, "until"),
+	}
+	for range rapid.IntRange(0, 3).Draw(t, "nv") {
+		m.Versions = append(m.Versions, Version{V: rapid.Uint64().Draw(t, "vv"), Value: rapid.SliceOf(rapid.Byte()).Draw(t, "vval")})
+	}
+	for range rapid.IntRange(0, 3).Draw(t, "np") {
+		m.Pairs = append(m.Pairs, Pair{Key: rapid.String().Draw(t, "pk"), Value: rapid.SliceOf(rapid.Byte()).Draw(t, "pv")})
+	}
+	m.Op = ClientOp{Client: rapid.Uint64().Draw(t, "c"), ReqID: rapid.Uint64().Draw(t, "r"),
+		Kind: OpKind(rapid.IntRange(1, 4).Draw(t, "k")), Key: rapid.String().Draw(t, "key"),
+		Value: rapid.SliceOf(rapid.Byte()).Draw(t, "ov"), Expect: rapid.SliceOf(rapid.Byte()).Draw(t, "oe"),
+		Status: Status(rapid.IntRange(0, 3).Draw(t, "s")), Found: rapid.Bool().Draw(t, "f"),
+		Version: rapid.Uint64().Draw(t, "ver"), Leader: rapid.IntRange(-1, 7).Draw(t, "ol")}
+	return m
+}
+
+// normalise maps empty slices to nil, as decoding does.
+func normalise(m Msg) Msg {
+	if len(m.Value) == 0 {
+		m.Value = nil
+	}
+	for i := range m.Versions {
+		if len(m.Versions[i].Value) == 0 {
+			m.Versions[i].Value = nil
+		}
+	}
+	for i := range m.Pairs {
+		if len(m.Pairs[i].Value) == 0 {
+			m.Pairs[i].Value = nil
+		}
+	}
+	if len(m.Op.Value) == 0 {
+		m.Op.Value = nil
+	}
+	if len(m.Op.Expect) == 0 {
+		m.Op.Expect = nil
+	}
+	return m
+}
+
+func TestEveryMessageRoundTrips(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := genMsg(t)
+		got, err := DecodeMsg(m.Encode())
+		require.NoError(t, err)
+		require.Equal(t, normalise(m), normalise(got))
+	})
+}
+
+func TestAnyFlippedBitIsRejected(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := genMsg(t)
+		b := m.Encode()
+		i := rapid.IntRange(0, len(b)*8-1).Draw(t, "bit")
+		b[i/8] ^= 1 << (i % 8)
+		_, err := DecodeMsg(b)
+		require.ErrorIs(t, err, ErrCorruptMsg)
+	})
+}
+
+func TestTruncatedMessagesAreRejected(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := genMsg(t)
+		b := m.Encode()
+		n := rapid.IntRange(0, len(b)-1).Draw(t, "len")
+		_, err := DecodeMsg(b[:n])
+		require.ErrorIs(t, err, ErrCorruptMsg)
+	})
+}
+
+func TestTransactionsRoundTrip(t *testing.T) {
+	in := txn{ops: []txnOp{
+		{kind: txPut, key: "a", value: []byte("1")},
+		{kind: txDelete, key: "b"},
+		{kind: txResult, result: clientResult{client: 7, reqID: 3, status: StatusMismatch}},
+		{kind: txTrim, trim: 40},
+	}}
+	out, err := decodeTxn(in.encode())
+	require.NoError(t, err)
+	require.Equal(t, in, out)
+	_, err = decodeTxn(append(in.encode(), 0))
+	require.Error(t, err)
+}
+
+func TestBugNamesAreKnownSwitches(t *testing.T) {
+	for _, n := range BugNames() {
+		var b Bugs
+		require.NoError(t, b.Enable(n))
+		require.NotEqual(t, Bugs{}, b, n)
+	}
+	var b Bugs
+	require.Error(t, b.Enable("no-such-bug"))
+}

@@ -1,0 +1,195 @@
+package scenarios
+
+import (
+	"fmt"
+
+	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/internal/rng"
+	"github.com/monsim/monsim/node"
+	"github.com/monsim/monsim/sim"
+)
+
+// ClientOptions shape the workload. Durations are simulated ns.
+type ClientOptions struct {
+	Keys        int   // key space size
+	ThinkMin    int64 // pause between one op's end and the next op
+	ThinkMax    int64
+	Timeout     int64 // per attempt
+	MaxAttempts int   // then the op is abandoned: a write's outcome is unknown
+	StopAt      int64 // issue no new ops after this time
+	// HealAt is when the heal phase starts: ops issued after it must
+	// complete for the run to be live.
+	HealAt int64
+}
+
+// client is one endpoint that issues config-key operations one at a time,
+// retrying on timeouts and redirections with the same request id, and
+// records a porcupine history in simulated time.
+type client struct {
+	k        *sim.Kernel
+	id       int
+	monitors int
+	opts     ClientOptions
+	rand     *rng.Stream
+	obs      *observer
+
+	reqID    uint64
+	cur      *inflight
+	target   int
+	history  []checker.KVOp
+	healOps  int // ops issued in the heal phase
+	healDone int // ... that completed
+}
+
+type inflight struct {
+	op       node.ClientOp
+	rec      checker.KVOp
+	attempts int
+	timer    sim.TimerID
+}
+
+const (
+	tagClientNext  = 1
+	tagClientRetry = 2
+)
+
+func (c *client) Start() {
+	c.target = c.rand.Intn(c.monitors)
+	c.k.SetTimer(c.id, c.rand.Range(c.opts.ThinkMin, c.opts.ThinkMax), tagClientNext)
+}
+
+func (c *client) Stop() {}
+
+func (c *client) Fire(id sim.TimerID, tag uint64) {
+	switch tag {
+	case tagClientNext:
+		c.issue()
+	case tagClientRetry:
+		if c.cur != nil && c.cur.timer == id {
+			c.attempt()
+		}
+	}
+}
+
+func (c *client) issue() {
+	now := c.k.Now()
+	if now >= c.opts.StopAt {
+		return
+	}
+	c.reqID++
+	key := fmt.Sprintf("k%d", c.rand.Intn(c.opts.Keys))
+	op := node.ClientOp{Client: uint64(c.id), ReqID: c.reqID, Key: key, Leader: -1}
+	rec := checker.KVOp{Client: c.id, Key: key, Call: now}
+	switch x := c.rand.Intn(100); {
+	case x < 45:
+		op.Kind = node.OpGet
+	case x < 75:
+		op.Kind = node.OpPut
+		op.Value = []byte(fmt.Sprintf("c%d-%d", c.id, c.reqID))
+	case x < 92:
+		op.Kind = node.OpCas
+		op.Expect = []byte(c.guess())
+		op.Value = []byte(fmt.Sprintf("c%d-%d", c.id, c.reqID))
+	default:
+		op.Kind = node.OpDelete
+	}
+	rec.Kind, rec.Value, rec.Expect = op.Kind, string(op.Value), string(op.Expect)
+	if now >= c.opts.HealAt {
+		c.healOps++
+	}
+	c.cur = &inflight{op: op, rec: rec}
+	c.attempt()
+}
+
+// guess picks a cas expectation: a value this client last saw or wrote, so
+// some cas ops succeed.
+func (c *client) guess() string {
+	for i := len(c.history) - 1; i >= 0 && i >= len(c.history)-5; i-- {
+		h := &c.history[i]
+		if h.Kind == node.OpGet && h.Found {
+			return h.Out
+		}
+		if h.Kind == node.OpPut {
+			return h.Value
+		}
+	}
+	return "none"
+}
+
+func (c *client) attempt() {
+	f := c.cur
+	if f.attempts >= c.opts.MaxAttempts {
+		c.abandon()
+		return
+	}
+	f.attempts++
+	c.k.Send(c.id, c.target, (&node.Msg{Type: node.MClientRequest, From: c.id, Op: f.op}).Encode())
+	f.timer = c.k.SetTimer(c.id, c.opts.Timeout, tagClientRetry)
+}
+
+func (c *client) Deliver(from int, b []byte) {
+	msg, err := node.DecodeMsg(b)
+	if err != nil || msg.Type != node.MClientReply || c.cur == nil || msg.Op.ReqID != c.cur.op.ReqID {
+		return
+	}
+	f := c.cur
+	c.k.CancelTimer(c.id, f.timer)
+	if msg.Op.Status == node.StatusRetry {
+		c.target = msg.Op.Leader
+		if c.target < 0 || c.target >= c.monitors || c.target == from {
+			c.target = c.rand.Intn(c.monitors)
+		}
+		f.timer = c.k.SetTimer(c.id, c.rand.Range(5*sim.Millisecond, 30*sim.Millisecond), tagClientRetry)
+		return
+	}
+	f.rec.Return = c.k.Now()
+	f.rec.Status, f.rec.Found, f.rec.Out = msg.Op.Status, msg.Op.Found, string(msg.Op.Value)
+	c.history = append(c.history, f.rec)
+	if f.op.Kind.IsWrite() && msg.Op.Status == node.StatusOK {
+		c.obs.ackedWrite(c.id, f.op.ReqID, msg.Op.Version)
+	}
+	c.finish()
+}
+
+// abandon gives up on the current op: a write's outcome becomes unknown, a
+// read is dropped (it had no effect).
+func (c *client) abandon() {
+	f := c.cur
+	if f.op.Kind.IsWrite() {
+		f.rec.Unknown = true
+		f.rec.Return = -1
+		c.history = append(c.history, f.rec)
+	}
+	c.cur = nil
+	c.target = c.rand.Intn(c.monitors)
+	c.k.SetTimer(c.id, c.rand.Range(c.opts.ThinkMin, c.opts.ThinkMax), tagClientNext)
+}
+
+func (c *client) finish() {
+	if c.cur.rec.Call >= c.opts.HealAt {
+		c.healDone++
+	}
+	c.cur = nil
+	c.k.SetTimer(c.id, c.rand.Range(c.opts.ThinkMin, c.opts.ThinkMax), tagClientNext)
+}
+
+// unfinished counts ops that should have completed but did not: one still
+// in flight, or heal-phase ops that were abandoned.
+func (c *client) unfinished() int {
+	n := c.healOps - c.healDone
+	if c.cur != nil && c.cur.rec.Call < c.opts.HealAt {
+		n++
+	}
+	return n
+}
+
+// finalHistory is the history to check: in-flight writes count as unknown.
+func (c *client) finalHistory() []checker.KVOp {
+	h := c.history
+	if c.cur != nil && c.cur.op.Kind.IsWrite() {
+		rec := c.cur.rec
+		rec.Unknown = true
+		h = append(h, rec)
+	}
+	return h
+}

@@ -1,0 +1,214 @@
+package scenarios
+
+import (
+	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/internal/rng"
+	"github.com/monsim/monsim/sim"
+)
+
+// The monitor-cluster scenarios. Each derives its fault plan from the seed;
+// every plan ends with the heal phase (see healPlan).
+func init() {
+	for _, s := range []struct {
+		name, desc string
+		faults     func(r *rng.Stream, monitors int) []sim.Fault
+	}{
+		{"steady", "no faults: elections, commits, leases and trims on a healthy cluster", func(*rng.Stream, int) []sim.Fault { return nil }},
+		{"crash-restart", "process crashes and honest power losses of a minority at a time", crashRestartFaults},
+		{"partition", "symmetric and one-way partitions, clogs, loss, duplication and wire corruption", partitionFaults},
+		{"lagging", "a monitor down long enough to need a recent sync", laggingFaults},
+		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
+		{"swarm", "each seed draws its own mix of crash, power and network faults", swarmFaults},
+	} {
+		register(clusterScenario(s.name, s.desc, 5, s.faults))
+	}
+}
+
+// clusterScenario wraps a fault generator into a scenario over a cluster.
+func clusterScenario(name, desc string, defaultMonitors int, faults func(r *rng.Stream, monitors int) []sim.Fault) *Scenario {
+	monitorsOf := func(o Options) int {
+		if o.Monitors == 0 {
+			return defaultMonitors
+		}
+		return o.Monitors
+	}
+	return &Scenario{
+		Name: name, Description: desc,
+		Generate: func(o Options) sim.Plan {
+			n := monitorsOf(o)
+			return healPlan(sim.Plan{Faults: faults(rng.New(o.Seed, "plan"), n)}, n)
+		},
+		Execute: func(o Options, plan sim.Plan) *Result {
+			c, err := newCluster(o, monitorsOf(o), plan)
+			if err != nil {
+				return planError(err)
+			}
+			return c.run()
+		},
+	}
+}
+
+// downBudget keeps at most f = (n-1)/2 monitors down at once, so a
+// majority can always make progress.
+type downBudget struct {
+	until []int64 // per monitor: down until
+}
+
+func (d *downBudget) pick(r *rng.Stream, at, dur int64) (int, bool) {
+	down := 0
+	for _, u := range d.until {
+		if u > at {
+			down++
+		}
+	}
+	if down >= (len(d.until)-1)/2 {
+		return 0, false
+	}
+	for range len(d.until) {
+		m := r.Intn(len(d.until))
+		if d.until[m] <= at {
+			d.until[m] = at + dur
+			return m, true
+		}
+	}
+	return 0, false
+}
+
+func crashRestartFaults(r *rng.Stream, n int) []sim.Fault {
+	var out []sim.Fault
+	d := downBudget{until: make([]int64, n)}
+	for t := r.Range(2*sim.Second, 4*sim.Second); t < faultPhase; t += r.Range(500*sim.Millisecond, 3*sim.Second) {
+		dur := r.Range(100*sim.Millisecond, 4*sim.Second)
+		m, ok := d.pick(r, t, dur)
+		if !ok {
+			continue
+		}
+		f := sim.Fault{At: t, Node: m, For: dur, Kind: sim.FaultCrash}
+		if r.Chance(0.5) {
+			f.Kind, f.Mode = sim.FaultPowerLoss, "honest"
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func others(n int, group []int) []int {
+	in := map[int]bool{}
+	for _, g := range group {
+		in[g] = true
+	}
+	var out []int
+	for i := range n {
+		if !in[i] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func partitionFaults(r *rng.Stream, n int) []sim.Fault {
+	var out []sim.Fault
+	for t := r.Range(2*sim.Second, 4*sim.Second); t < faultPhase; t += r.Range(sim.Second, 4*sim.Second) {
+		out = append(out, netFault(r, n, t))
+	}
+	return out
+}
+
+// netFault draws one network fault starting at t. Partitions cut monitors
+// from monitors only: clients still reach every monitor, so a minority
+// that keeps serving would be seen doing it.
+func netFault(r *rng.Stream, n int, t int64) sim.Fault {
+	dur := r.Range(300*sim.Millisecond, 4*sim.Second)
+	switch r.Intn(6) {
+	case 0, 1:
+		group := perm(r, n)[:r.Range(1, int64((n-1)/2))]
+		return sim.Fault{At: t, Kind: sim.FaultPartition, Group: group, Peers: others(n, group), For: dur}
+	case 2:
+		a, b := twoOf(r, n)
+		return sim.Fault{At: t, Kind: sim.FaultBlock, Node: a, Peer: b, For: dur}
+	case 3:
+		a, b := twoOf(r, n)
+		return sim.Fault{At: t, Kind: sim.FaultClog, Node: a, Peer: b, For: dur}
+	case 4:
+		kinds := []sim.FaultKind{sim.FaultNetLoss, sim.FaultNetDup, sim.FaultNetCorrupt}
+		return sim.Fault{At: t, Kind: kinds[r.Intn(3)], Prob: float64(r.Range(1, 10)) / 100, For: dur}
+	default:
+		m := r.Intn(n)
+		return sim.Fault{At: t, Kind: sim.FaultPartition, Group: []int{m}, Peers: others(n, []int{m}), For: dur}
+	}
+}
+
+func perm(r *rng.Stream, n int) []int {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	r.Shuffle(n, func(i, j int) { p[i], p[j] = p[j], p[i] })
+	return p
+}
+
+func twoOf(r *rng.Stream, n int) (int, int) {
+	a := r.Intn(n)
+	b := (a + 1 + r.Intn(n-1)) % n
+	return a, b
+}
+
+func laggingFaults(r *rng.Stream, n int) []sim.Fault {
+	var out []sim.Fault
+	for t := r.Range(2*sim.Second, 3*sim.Second); t < faultPhase-4*sim.Second; t += r.Range(4*sim.Second, 6*sim.Second) {
+		out = append(out, sim.Fault{At: t, Kind: sim.FaultCrash, Node: r.Intn(n), For: r.Range(600*sim.Millisecond, 1200*sim.Millisecond)})
+	}
+	return out
+}
+
+func trimmedFaults(r *rng.Stream, n int) []sim.Fault {
+	var out []sim.Fault
+	for t := r.Range(2*sim.Second, 3*sim.Second); t < faultPhase-8*sim.Second; t += r.Range(7*sim.Second, 9*sim.Second) {
+		f := sim.Fault{At: t, Kind: sim.FaultCrash, Node: r.Intn(n), For: r.Range(4*sim.Second, 6*sim.Second)}
+		if r.Chance(0.5) {
+			f.Kind, f.Mode = sim.FaultPowerLoss, "honest"
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// swarmFaults draws which fault kinds are on for this seed, and how often,
+// then mixes them (swarm testing). Monitors go down within one shared
+// budget, so a majority stays up.
+func swarmFaults(r *rng.Stream, n int) []sim.Fault {
+	crash, power, long, net := r.Chance(0.5), r.Chance(0.5), r.Chance(0.3), r.Chance(0.6)
+	gap := r.Range(300*sim.Millisecond, 3*sim.Second)
+	var out []sim.Fault
+	d := downBudget{until: make([]int64, n)}
+	for t := r.Range(2*sim.Second, 4*sim.Second); t < faultPhase; t += r.Range(gap/2, gap*3/2) {
+		switch r.Intn(4) {
+		case 0, 1:
+			if !crash && !power {
+				continue
+			}
+			dur := r.Range(100*sim.Millisecond, 3*sim.Second)
+			if long && r.Chance(0.3) {
+				dur = r.Range(4*sim.Second, 8*sim.Second)
+			}
+			m, ok := d.pick(r, t, dur)
+			if !ok {
+				continue
+			}
+			f := sim.Fault{At: t, Node: m, For: dur, Kind: sim.FaultCrash}
+			if power && (!crash || r.Chance(0.5)) {
+				f.Kind, f.Mode = sim.FaultPowerLoss, []string{"honest", "torn"}[r.Intn(2)]
+			}
+			out = append(out, f)
+		default:
+			if net {
+				out = append(out, netFault(r, n, t))
+			}
+		}
+	}
+	return out
+}
+
+func planError(err error) *Result {
+	return &Result{Violations: []checker.Violation{{Checker: "plan", Node: -1, Reason: err.Error()}}}
+}
