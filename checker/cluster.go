@@ -19,6 +19,7 @@ type Cluster struct {
 	ledger *Ledger
 	hashes *StateHash
 	sync   *SyncInvariants
+	prom   *Promises
 	all    []Violation
 }
 
@@ -28,17 +29,20 @@ func NewCluster(monitors int) *Cluster {
 		ledger: NewLedger(monitors),
 		hashes: NewStateHash(monitors),
 		sync:   NewSyncInvariants(monitors),
+		prom:   NewPromises(monitors),
 	}
 }
 
 // Observe feeds one monitor event, at simulated time at, to every checker.
 // It allocates nothing on the common path.
 func (c *Cluster) Observe(at int64, ev node.Event) {
-	nl, nh, ns := len(c.ledger.rec.list), len(c.hashes.rec.list), len(c.sync.rec.list)
+	nl, nh, ns, np := len(c.ledger.rec.list), len(c.hashes.rec.list), len(c.sync.rec.list), len(c.prom.rec.list)
 	c.ledger.Observe(at, ev)
 	c.hashes.Observe(at, ev)
 	c.sync.Observe(at, ev)
+	c.prom.Observe(at, ev)
 	c.collect(nl, nh, ns)
+	c.all = append(c.all, c.prom.rec.list[np:]...)
 }
 
 // AckedWrite records that client's write reqID was acknowledged as
@@ -51,7 +55,10 @@ func (c *Cluster) AckedWrite(at int64, client int, reqID, version uint64) {
 
 // StoreLost tells the checkers that rank's disk lost data on purpose (see
 // Ledger.StoreLost).
-func (c *Cluster) StoreLost(rank int) { c.ledger.StoreLost(rank) }
+func (c *Cluster) StoreLost(rank int) {
+	c.ledger.StoreLost(rank)
+	c.prom.Forget(rank)
+}
 
 // Finish runs the end-of-run checks at simulated time at and returns what
 // they found (also added to Violations).
@@ -67,7 +74,7 @@ func (c *Cluster) Violations() []Violation { return slices.Clip(c.all) }
 // Dropped is how many violations went unrecorded because a checker had
 // already recorded its maximum.
 func (c *Cluster) Dropped() int {
-	return c.ledger.rec.dropped + c.hashes.rec.dropped + c.sync.rec.dropped
+	return c.ledger.rec.dropped + c.hashes.rec.dropped + c.sync.rec.dropped + c.prom.rec.dropped
 }
 
 func (c *Cluster) collect(nl, nh, ns int) {

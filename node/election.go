@@ -24,8 +24,19 @@ func (m *Monitor) bootWaitOver() bool {
 	return m.env.Now() >= m.bootAt+m.cfg.LeaseDuration+m.cfg.skew(m.env.Now())
 }
 
+// partial says whether the store lacks history this monitor once held: a
+// full sync is under way, or lc is below the sync floor. Such a monitor
+// only syncs; it never votes.
+func (m *Monitor) partial() bool { return m.inSync || m.lc < m.floor }
+
 func (m *Monitor) startElection() {
+	if m.partial() {
+		return
+	}
 	if !m.bootWaitOver() {
+		// Probe again once the wait is over rather than now: the answer now
+		// would be the same.
+		m.disarm(tProbe)
 		m.arm(tBootWait, m.bootAt+m.cfg.LeaseDuration+m.cfg.skew(m.env.Now())-m.env.Now())
 		return
 	}
@@ -52,7 +63,7 @@ func (m *Monitor) setEpoch(e uint64) bool {
 }
 
 func (m *Monitor) handlePropose(msg *Msg) {
-	if m.phase == PhaseSyncing || m.phase == PhaseBooting || !m.bootWaitOver() {
+	if m.phase == PhaseSyncing || m.phase == PhaseBooting || m.partial() || !m.bootWaitOver() {
 		return
 	}
 	if msg.Epoch < m.epoch {
@@ -118,7 +129,7 @@ func (m *Monitor) victory() {
 }
 
 func (m *Monitor) handleVictory(msg *Msg) {
-	if msg.Epoch <= m.epoch || msg.Epoch%2 != 0 || msg.Quorum&(1<<m.cfg.Rank) == 0 || m.phase == PhaseSyncing {
+	if msg.Epoch <= m.epoch || msg.Epoch%2 != 0 || msg.Quorum&(1<<m.cfg.Rank) == 0 || m.phase == PhaseSyncing || m.partial() {
 		return
 	}
 	m.leaveRoles()

@@ -26,6 +26,8 @@ const (
 	EvProbeReply                       // answered a probe from Peer
 	EvClientReply                      // answered client Peer: Version = commit version of a write
 	EvMarkedClear                      // cleared the store on purpose (sync start, in-sync restart)
+	EvPromise                          // promised PN to a collecting leader (persisted)
+	EvAccept                           // accepted Version under PN (persisted) and acked it
 )
 
 var eventNames = map[EventKind]string{
@@ -33,7 +35,7 @@ var eventNames = map[EventKind]string{
 	EvVote: "vote", EvQuorum: "quorum", EvLease: "lease", EvSyncStart: "sync-start",
 	EvSyncChunk: "sync-chunk", EvSyncFinish: "sync-finish", EvSyncAbort: "sync-abort", EvTrim: "trim",
 	EvState: "state", EvProvide: "provide", EvProbeReply: "probe-reply", EvClientReply: "client-reply",
-	EvMarkedClear: "marked-clear",
+	EvMarkedClear: "marked-clear", EvPromise: "promise", EvAccept: "accept",
 }
 
 func (k EventKind) String() string {
@@ -56,5 +58,11 @@ type Event struct {
 	Quorum  uint64 // bit i set: rank i is in the quorum
 	Full    bool
 	Until   int64
-	Detail  string
+	// PN is a proposal number: promised (EvPromise), accepted (EvAccept),
+	// or, in EvStoreOpen, the recovered promise; Pending and PendingPN are
+	// the recovered uncommitted value's version and pn.
+	PN        uint64
+	Pending   uint64
+	PendingPN uint64
+	Detail    string
 }

@@ -64,6 +64,7 @@ type Monitor struct {
 	pendingV, pendingPN uint64
 	pendingVal          []byte
 	floor               uint64
+	inSync              bool // a full sync cleared the store and has not finished
 	stateHash           uint64
 	highestEpochSeen    uint64
 	leader              int    // -1 when unknown
@@ -116,7 +117,8 @@ func (m *Monitor) Start() {
 		m.fail(err)
 		return
 	}
-	m.emit(Event{Kind: EvStoreOpen, Version: m.lc, FC: m.fc, Hash: m.stateHash, Epoch: m.epoch})
+	m.emit(Event{Kind: EvStoreOpen, Version: m.lc, FC: m.fc, Hash: m.stateHash, Epoch: m.epoch,
+		PN: m.acceptedPN, Pending: m.pendingV, PendingPN: m.pendingPN})
 	m.bootstrap()
 }
 

@@ -155,6 +155,7 @@ func (m *Monitor) handleCollect(msg *Msg) {
 		if !m.persistU64(keyAcceptedPN, msg.PN) {
 			return
 		}
+		m.emit(Event{Kind: EvPromise, PN: msg.PN, Epoch: m.epoch})
 	}
 	last := Msg{Type: MLast, PN: m.acceptedPN, FC: m.fc, LC: m.lc}
 	if m.pendingV == m.lc+1 {
@@ -258,7 +259,9 @@ func (m *Monitor) handleBegin(msg *Msg) {
 		return
 	}
 	m.acceptedPN, m.pendingV, m.pendingPN, m.pendingVal = msg.PN, msg.V, msg.PN, msg.Value
+	m.env.Point("paxos/accepted")
 	m.send(msg.From, &Msg{Type: MAccept, PN: msg.PN, V: msg.V})
+	m.emit(Event{Kind: EvAccept, Version: msg.V, PN: msg.PN, Epoch: m.epoch})
 }
 
 func (m *Monitor) handleAccept(msg *Msg) {

@@ -46,7 +46,7 @@ func (m *Monitor) handleProbe(msg *Msg) {
 		reply.Flags |= FlagInQuorum
 		reply.Quorum = m.quorum
 	}
-	if m.phase == PhaseSyncing {
+	if m.phase == PhaseSyncing || m.inSync {
 		reply.Flags |= FlagSyncing
 	}
 	m.send(msg.From, &reply)
@@ -64,7 +64,7 @@ func (m *Monitor) handleProbeReply(msg *Msg) {
 		return // a syncing peer's data is partial; one behind my floor is stale
 	}
 	switch {
-	case m.lc < msg.FC && msg.FC > 1:
+	case m.partial() || (m.lc < msg.FC && msg.FC > 1):
 		m.startSync(msg.From, true)
 	case m.lc+m.cfg.MaxJoinDrift < msg.LC:
 		m.startSync(msg.From, false)

@@ -31,7 +31,7 @@ func (p *providers) dropAll() { p.sessions = nil }
 
 func (m *Monitor) handleGetCookie(msg *Msg) {
 	full := msg.Has(FlagFull)
-	if m.phase == PhaseSyncing || (!full && msg.LC+1 < m.fc && m.fc > 1) {
+	if m.phase == PhaseSyncing || m.inSync || (!full && msg.LC+1 < m.fc && m.fc > 1) {
 		m.send(msg.From, &Msg{Type: MSyncNoCookie})
 		return
 	}
@@ -41,9 +41,6 @@ func (m *Monitor) handleGetCookie(msg *Msg) {
 	if full {
 		s.snap = m.store.Snapshot()
 		s.nextV = getU64(s.snap, keyLC) + 1
-		if m.cfg.Bugs.SyncSkipRedo {
-			s.nextV = m.lc + 1 // forget what commits while the snapshot streams
-		}
 	}
 	if m.prov.sessions == nil {
 		m.prov.sessions = map[uint64]*provision{}
@@ -65,6 +62,9 @@ func (m *Monitor) expireProvision(cookie uint64) {
 
 func (m *Monitor) handleGetChunk(msg *Msg) {
 	s := m.prov.sessions[msg.Cookie]
+	if s != nil && s.requester == msg.From && msg.Seq < s.seq {
+		return // a duplicate of a request already answered
+	}
 	if s == nil || s.requester != msg.From || msg.Seq != s.seq || m.phase == PhaseSyncing {
 		m.send(msg.From, &Msg{Type: MSyncNoCookie, Cookie: msg.Cookie})
 		return
@@ -73,6 +73,9 @@ func (m *Monitor) handleGetChunk(msg *Msg) {
 	budget := chunkBudget{bytes: m.cfg.SyncChunkBytes, keys: m.cfg.SyncChunkKeys}
 	if s.full {
 		m.fillPairs(s, &chunk, &budget)
+	}
+	if s.full && s.prefix == len(replicatedPrefixes) && m.cfg.Bugs.SyncSkipRedo {
+		s.nextV = m.lc + 1 // the bug: forget what committed while the snapshot streamed
 	}
 	if !s.full || s.prefix == len(replicatedPrefixes) {
 		if s.nextV < m.fc && s.nextV <= m.lc {

@@ -10,7 +10,8 @@ import (
 // provider for a cookie, then pull chunks until the last one. A full sync
 // first marks the store in-sync, raises the sync floor and clears the
 // replicated state in one transaction; a restart that finds the mark
-// discards the partial copy. A recent sync applies versions one by one, so
+// discards the partial copy, and until a full sync completes the monitor
+// does nothing but sync again: it never votes with a partial store. A recent sync applies versions one by one, so
 // a crash leaves an older but consistent store. A timeout or NO_COOKIE sends
 // the requester back to probing, where it may pick another provider.
 
@@ -67,7 +68,7 @@ func (m *Monitor) handleCookie(msg *Msg) {
 		if !m.apply(&b, true) {
 			return
 		}
-		m.floor = max(m.floor, m.lc)
+		m.floor, m.inSync = max(m.floor, m.lc), true
 		m.fc, m.lc, m.stateHash = 0, 0, 0
 		m.pendingV, m.pendingPN, m.pendingVal = 0, 0, nil
 		m.emit(Event{Kind: EvMarkedClear, Detail: "full sync start"})
@@ -147,7 +148,7 @@ func (m *Monitor) finishSync(providerLC uint64) {
 		if !m.apply(&b, true) {
 			return
 		}
-		m.floor = 0
+		m.floor, m.inSync = 0, false
 	}
 	m.emit(Event{Kind: EvSyncFinish, Peer: m.sync.provider, Full: m.sync.full, Version: m.lc, Hash: m.stateHash, FC: providerLC})
 	m.sync = syncing{}

@@ -16,7 +16,13 @@ type Bug struct {
 // ErrUnknownBug is returned for a name not in the catalog.
 var ErrUnknownBug = errors.New("unknown bug")
 
-var bugCatalog []Bug
+var bugCatalog = []Bug{
+	{"commit-before-quorum", "crash-restart", "the leader commits once a majority of the quorum accepted, not all of it: a smaller quorum can lose a commit"},
+	{"lease-no-check", "partition", "a peon serves reads without a valid lease: a cut-off peon answers stale reads"},
+	{"no-fsync-accept", "crash-restart", "a peon acks an accept before the store syncs it: a power loss makes it forget its promise"},
+	{"recent-off-by-one", "lagging", "a recent sync skips one version: the requester's state misses a transaction"},
+	{"sync-skip-redo", "trimmed", "a full-sync provider omits the versions committed after its snapshot"},
+}
 
 // Bugs returns the planted-bug catalog in name order.
 func Bugs() []Bug { return bugCatalog }

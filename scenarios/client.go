@@ -11,11 +11,13 @@ import (
 
 // ClientOptions shape the workload. Durations are simulated ns.
 type ClientOptions struct {
-	Keys        int   // key space size
-	ThinkMin    int64 // pause between one op's end and the next op
-	ThinkMax    int64
-	Timeout     int64 // per attempt
-	MaxAttempts int   // then the op is abandoned: a write's outcome is unknown
+	Keys     int   // key space size
+	ThinkMin int64 // pause between one op's end and the next op
+	ThinkMax int64
+	Timeout  int64 // per attempt
+	// GiveUpAfter abandons an op this long after its call: a write's outcome
+	// is then unknown. Ops called in the heal phase are never abandoned.
+	GiveUpAfter int64
 	StopAt      int64 // issue no new ops after this time
 	// HealAt is when the heal phase starts: ops issued after it must
 	// complete for the run to be live.
@@ -33,18 +35,17 @@ type client struct {
 	rand     *rng.Stream
 	obs      *observer
 
-	reqID    uint64
-	cur      *inflight
-	target   int
-	history  []checker.KVOp
-	healOps  int // ops issued in the heal phase
-	healDone int // ... that completed
+	reqID   uint64
+	cur     *inflight
+	target  int
+	history []checker.KVOp
 }
 
 type inflight struct {
 	op       node.ClientOp
 	rec      checker.KVOp
 	attempts int
+	sent     bool // the timer pending is a reply timeout, not a backoff
 	timer    sim.TimerID
 }
 
@@ -66,6 +67,10 @@ func (c *client) Fire(id sim.TimerID, tag uint64) {
 		c.issue()
 	case tagClientRetry:
 		if c.cur != nil && c.cur.timer == id {
+			if c.cur.sent {
+				// No answer in time: that monitor may be down or cut off.
+				c.target = (c.target + 1 + c.rand.Intn(c.monitors-1)) % c.monitors
+			}
 			c.attempt()
 		}
 	}
@@ -94,9 +99,6 @@ func (c *client) issue() {
 		op.Kind = node.OpDelete
 	}
 	rec.Kind, rec.Value, rec.Expect = op.Kind, string(op.Value), string(op.Expect)
-	if now >= c.opts.HealAt {
-		c.healOps++
-	}
 	c.cur = &inflight{op: op, rec: rec}
 	c.attempt()
 }
@@ -118,11 +120,12 @@ func (c *client) guess() string {
 
 func (c *client) attempt() {
 	f := c.cur
-	if f.attempts >= c.opts.MaxAttempts {
+	if now := c.k.Now(); f.rec.Call < c.opts.HealAt && now-f.rec.Call > c.opts.GiveUpAfter {
 		c.abandon()
 		return
 	}
 	f.attempts++
+	f.sent = true
 	c.k.Send(c.id, c.target, (&node.Msg{Type: node.MClientRequest, From: c.id, Op: f.op}).Encode())
 	f.timer = c.k.SetTimer(c.id, c.opts.Timeout, tagClientRetry)
 }
@@ -139,7 +142,8 @@ func (c *client) Deliver(from int, b []byte) {
 		if c.target < 0 || c.target >= c.monitors || c.target == from {
 			c.target = c.rand.Intn(c.monitors)
 		}
-		f.timer = c.k.SetTimer(c.id, c.rand.Range(5*sim.Millisecond, 30*sim.Millisecond), tagClientRetry)
+		f.sent = false
+		f.timer = c.k.SetTimer(c.id, c.rand.Range(20*sim.Millisecond, 60*sim.Millisecond), tagClientRetry)
 		return
 	}
 	f.rec.Return = c.k.Now()
@@ -166,21 +170,17 @@ func (c *client) abandon() {
 }
 
 func (c *client) finish() {
-	if c.cur.rec.Call >= c.opts.HealAt {
-		c.healDone++
-	}
 	c.cur = nil
 	c.k.SetTimer(c.id, c.rand.Range(c.opts.ThinkMin, c.opts.ThinkMax), tagClientNext)
 }
 
-// unfinished counts ops that should have completed but did not: one still
-// in flight, or heal-phase ops that were abandoned.
+// unfinished counts ops that should have completed but did not: the one
+// still in flight at the end, if any.
 func (c *client) unfinished() int {
-	n := c.healOps - c.healDone
-	if c.cur != nil && c.cur.rec.Call < c.opts.HealAt {
-		n++
+	if c.cur != nil {
+		return 1
 	}
-	return n
+	return 0
 }
 
 // finalHistory is the history to check: in-flight writes count as unknown.

@@ -77,7 +77,7 @@ func newCluster(o Options, monitors int, plan sim.Plan) (*cluster, error) {
 		id := monitors + i
 		cl := &client{k: k, id: id, monitors: monitors, rand: k.Stream(fmt.Sprintf("client/%d", i)), obs: c.obs,
 			opts: ClientOptions{Keys: 5, ThinkMin: 5 * sim.Millisecond, ThinkMax: 60 * sim.Millisecond,
-				Timeout: 300 * sim.Millisecond, MaxAttempts: 12, StopAt: clusterEnd - 5*sim.Second, HealAt: faultPhase}}
+				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: clusterEnd - 5*sim.Second, HealAt: faultPhase}}
 		c.clients = append(c.clients, cl)
 		k.Attach(id, cl)
 		k.Start(id, sim.Second)

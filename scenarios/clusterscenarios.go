@@ -89,6 +89,21 @@ func crashRestartFaults(r *rng.Stream, n int) []sim.Fault {
 		}
 		out = append(out, f)
 	}
+	return append(out, acceptWindowCuts(r, n)...)
+}
+
+// acceptWindowCuts cut a peon's power just after it acked an accept, before
+// anything else it writes is synced: timed faults almost never land in that
+// millisecond, and it is where an acceptor that acks too early forgets.
+func acceptWindowCuts(r *rng.Stream, n int) []sim.Fault {
+	var out []sim.Fault
+	for range r.Range(1, 3) {
+		m := r.Intn(n)
+		out = append(out, sim.Fault{
+			On:   &sim.Trigger{Point: "paxos/accepted", Node: m, Nth: int(r.Range(20, 300)), Delay: r.Range(100*sim.Microsecond, 2*sim.Millisecond)},
+			Kind: sim.FaultPowerLoss, Node: m, Mode: "honest", For: r.Range(200*sim.Millisecond, sim.Second),
+		})
+	}
 	return out
 }
 

@@ -7,8 +7,8 @@ import (
 	"github.com/monsim/monsim/faultfs"
 )
 
-// netRates are the fault rates every link currently uses, so a timed network
-// fault can restore exactly what was there before it.
+// netRates are the fault rates every link currently uses on top of the
+// configured defaults; a network fault sets one and its end clears it.
 type netRates struct{ loss, dup, corrupt float64 }
 
 // Load installs the fault plan: timed faults are scheduled, point-triggered
@@ -77,18 +77,18 @@ func (k *Kernel) applyFault(f *Fault, t int64) {
 	case FaultClog:
 		k.Net.Clog(f.Node, f.Peer, t+f.For)
 	case FaultNetLoss, FaultNetDup, FaultNetCorrupt:
-		old := k.netRates
+		rate := &k.netRates.corrupt
 		switch f.Kind {
 		case FaultNetLoss:
-			k.netRates.loss = f.Prob
+			rate = &k.netRates.loss
 		case FaultNetDup:
-			k.netRates.dup = f.Prob
-		default:
-			k.netRates.corrupt = f.Prob
+			rate = &k.netRates.dup
 		}
+		*rate = f.Prob
 		k.applyNetRates()
-		k.after(f, t, func() { k.netRates = old; k.applyNetRates() })
+		k.after(f, t, func() { *rate = 0; k.applyNetRates() })
 	case FaultHeal:
+		k.heals++ // faults still running end now; their undo must not revive anything
 		k.Net.Heal()
 		k.netRates = netRates{}
 		k.applyNetRates()
@@ -145,17 +145,24 @@ func (k *Kernel) restartAfter(f *Fault, t int64) {
 	}
 }
 
-// after undoes a fault once its duration has passed. A zero duration lasts
-// until the run ends or a heal.
+// after undoes a fault once its duration has passed, unless a heal came
+// first. A zero duration lasts until the run ends or a heal.
 func (k *Kernel) after(f *Fault, t int64, undo func()) {
 	if f.For > 0 {
-		k.At(t+f.For, undo)
+		heals := k.heals
+		k.At(t+f.For, func() {
+			if k.heals == heals {
+				undo()
+			}
+		})
 	}
 }
 
 func (k *Kernel) applyNetRates() {
 	o := k.cfg.Net
-	o.Loss, o.Dup, o.Corrupt = k.netRates.loss, k.netRates.dup, k.netRates.corrupt
+	o.Loss = max(o.Loss, k.netRates.loss)
+	o.Dup = max(o.Dup, k.netRates.dup)
+	o.Corrupt = max(o.Corrupt, k.netRates.corrupt)
 	k.Net.SetAll(o)
 }
 

@@ -106,3 +106,24 @@ func TestPlanValidationRejectsNonsense(t *testing.T) {
 	ok := Plan{Faults: []Fault{{Kind: FaultPowerLoss, Node: 1, Mode: "torn"}}}
 	require.NoError(t, ok.Validate(2))
 }
+
+// A heal ends every fault still running, and their scheduled ends must not
+// bring anything back: overlapping network faults used to restore each
+// other's rates after the heal.
+func TestHealEndsRunningFaultsForGood(t *testing.T) {
+	ms := Millisecond
+	recs := chatter(t, Plan{Faults: []Fault{
+		{At: 100 * ms, Kind: FaultNetDup, Prob: 0.5, For: 400 * ms},
+		{At: 150 * ms, Kind: FaultNetLoss, Prob: 0.5, For: 200 * ms},
+		{At: 160 * ms, Kind: FaultPartition, Group: []int{0}, For: 600 * ms},
+		{At: 200 * ms, Kind: FaultHeal},
+	}})
+	after := func(kind string, match func(map[string]any) bool) bool {
+		return hasRecord(recs, kind, func(r map[string]any) bool {
+			return r["t"].(float64) > float64(200*ms) && (match == nil || match(r))
+		})
+	}
+	require.True(t, hasRecord(recs, "net/dup", nil), "the dup fault ran before the heal")
+	require.False(t, after("net/dup", nil), "no duplication after the heal")
+	require.False(t, after("net/drop", nil), "no loss or partition after the heal")
+}

@@ -47,6 +47,7 @@ type Kernel struct {
 
 	plan      Plan
 	fired     map[FaultKind]int
+	heals     int // how many heal faults have run
 	triggers  []int // plan indices of point-triggered faults, in plan order
 	netRates  netRates
 	events    int64
@@ -90,7 +91,6 @@ func New(cfg Config) *Kernel {
 		nodes:   make([]slot, cfg.Endpoints),
 		running: -1,
 	}
-	k.netRates = netRates{loss: cfg.Net.Loss, dup: cfg.Net.Dup, corrupt: cfg.Net.Corrupt}
 	for i := range k.nodes {
 		s := &k.nodes[i]
 		s.rand = rng.New(cfg.Seed, fmt.Sprintf("node/%d", i))

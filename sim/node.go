@@ -240,6 +240,11 @@ func (k *Kernel) Point(i int, name string) {
 			k.Trace.Record(k.handlerTime(i), i, "fault/armed", Int("fault", int64(fi)), Int("after_ops", int64(f.On.AfterOps)))
 			continue
 		}
+		if f.On.Delay > 0 {
+			k.schedule(event{at: k.handlerTime(i) + f.On.Delay, kind: evFault, node: -1, arg: uint64(fi)})
+			k.Trace.Record(k.handlerTime(i), i, "fault/armed", Int("fault", int64(fi)), Int("delay", f.On.Delay))
+			continue
+		}
 		k.fireFault(fi)
 	}
 	k.haltIfDead(i)

@@ -32,13 +32,15 @@ var faultKinds = []FaultKind{
 }
 
 // Trigger fires a fault at the Nth time Node passes probe point Point
-// (counting from 1), or, with AfterOps > 0, right after Node's AfterOps-th
-// mutating filesystem operation following that moment.
+// (counting from 1); with AfterOps > 0, right after Node's AfterOps-th
+// mutating filesystem operation following that moment; with Delay > 0, that
+// long after it, once the handler has finished and its messages are out.
 type Trigger struct {
 	Point    string `json:"point"`
 	Node     int    `json:"node"`
 	Nth      int    `json:"nth"`
 	AfterOps int    `json:"after_ops,omitempty"`
+	Delay    int64  `json:"delay,omitempty"`
 }
 
 // Fault is one step of a fault plan. Times are simulated nanoseconds.
@@ -100,8 +102,9 @@ func (f *Fault) validate(nodes int) error {
 		return err
 	}
 	if f.On != nil {
-		if f.On.Point == "" || f.On.Nth < 1 || f.On.AfterOps < 0 || !inRange(f.On.Node) {
-			return fmt.Errorf("trigger needs a point, nth >= 1, after_ops >= 0 and a node in range")
+		if f.On.Point == "" || f.On.Nth < 1 || f.On.AfterOps < 0 || f.On.Delay < 0 || !inRange(f.On.Node) ||
+			(f.On.AfterOps > 0 && f.On.Delay > 0) {
+			return fmt.Errorf("trigger needs a point, nth >= 1, a node in range, and at most one of after_ops and delay, not negative")
 		}
 	}
 	return nil

@@ -43,6 +43,8 @@ func commands() []command {
 	return []command{
 		{"list", "scenarios and planted bugs, one line each", cmdList},
 		{"run", "run one seed of a scenario: run -scenario S -seed N [-bug B] [-monitors N] [-trace F.jsonl]", cmdRun},
+		{"fuzz", "many seeds in parallel: fuzz [-scenario S|all|S1,S2] [-bug B] [-seeds N | -duration D] [-workers W] [-corpus DIR] [-json]", cmdFuzz},
+		{"replay", "re-run a saved seed file: replay FILE [-trace F.jsonl]", cmdReplay},
 	}
 }
 

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/monsim/monsim/internal/seedfile"
+	"github.com/monsim/monsim/scenarios"
+)
+
+// cmdReplay re-runs a saved seed file: exit 1 when the failure reproduces,
+// 0 when it no longer fails, 3 when the same build gives another trace hash.
+func cmdReplay(args []string, stdout, _ io.Writer) error {
+	fs := newFlags("replay")
+	var tracePath string
+	var verbose bool
+	fs.StringVar(&tracePath, "trace", "", "write every trace record to this file as JSON lines")
+	fs.BoolVar(&verbose, "v", false, "print every violation and the counters")
+	pos, err := parseFlags(fs, reorder(args), 1)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("replay: needs one seed file")
+	}
+	f, err := seedfile.Read(pos[0])
+	if err != nil {
+		return usagef("replay: %v", err)
+	}
+	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: f.Bug, monitors: f.Monitors}).resolve()
+	if err != nil {
+		return usagef("replay: %s: %v", pos[0], err)
+	}
+	if err := f.Plan.Validate(planNodes(f)); err != nil {
+		return usagef("replay: %s: %v", pos[0], err)
+	}
+	opts.Seed, opts.Plan = f.Seed, &f.Plan
+	var out *tempOutput
+	if tracePath != "" {
+		if out, err = createOutput(tracePath); err != nil {
+			return usagef("replay: -trace: %v", err)
+		}
+		defer out.abort()
+		opts.Trace = out.w
+	}
+	res := sc.Run(opts)
+	if out != nil {
+		if err := out.commit(); err != nil {
+			return fmt.Errorf("replay: writing the trace: %w", err)
+		}
+	}
+	printResult(stdout, res, verbose)
+	want, _ := f.Hash()
+	if res.TraceHash != want {
+		if f.Build == buildID() {
+			fmt.Fprintf(stdout, "NONDETERMINISTIC: saved trace-hash %016x, this build replays %016x\n", want, res.TraceHash)
+			return &exitError{code: exitNondeterminism}
+		}
+		fmt.Fprintf(stdout, "note: saved by build %s, replayed by %s: trace hashes differ (%016x saved)\n", f.Build, buildID(), want)
+	}
+	return verdictError(res)
+}
+
+// planNodes is how many endpoints a plan may name: the monitors, plus the
+// clients a cluster scenario adds.
+func planNodes(f *seedfile.File) int {
+	return 64
+}
+
+// reorder moves flags before positional arguments, so "replay FILE -trace
+// T" works as well as "replay -trace T FILE".
+func reorder(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case len(a) > 1 && a[0] == '-':
+			flags = append(flags, a)
+			if !hasValue(a) && i+1 < len(args) && !isBoolFlag(a) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	return append(flags, pos...)
+}
+
+func hasValue(flag string) bool {
+	for _, c := range flag {
+		if c == '=' {
+			return true
+		}
+	}
+	return false
+}
+
+func isBoolFlag(flag string) bool { return flag == "-v" || flag == "--v" }
+
+var _ = scenarios.All
