@@ -19,9 +19,11 @@ type electing struct {
 	leaseSeen  int64  // the latest lease expiry any acker reported
 }
 
-// bootWaitOver says whether this monitor may take part in elections.
+// bootWaitOver says whether this monitor may take part in elections. A
+// store that has never been through an election (epoch 0) never saw a
+// lease, so a brand-new cluster does not wait.
 func (m *Monitor) bootWaitOver() bool {
-	return m.env.Now() >= m.bootAt+m.cfg.LeaseDuration+m.cfg.skew(m.env.Now())
+	return m.bootFresh || m.env.Now() >= m.bootAt+m.cfg.LeaseDuration+m.cfg.skew(m.env.Now())
 }
 
 // partial says whether the store lacks history this monitor once held: a

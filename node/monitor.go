@@ -48,14 +48,15 @@ const (
 // protocol: probe.go, election.go, paxos.go, lease.go, sync.go, provide.go,
 // service.go.
 type Monitor struct {
-	cfg    Config
-	env    Env
-	store  *kvstore.Store
-	phase  Phase
-	timers [numTimers]TimerID
-	armed  [numTimers]bool
-	bootAt int64
-	err    error // set once the store failed: the monitor is dead
+	cfg       Config
+	env       Env
+	store     *kvstore.Store
+	phase     Phase
+	timers    [numTimers]TimerID
+	armed     [numTimers]bool
+	bootAt    int64
+	bootFresh bool  // the store had never been through an election at boot
+	err       error // set once the store failed: the monitor is dead
 
 	// Persisted state, mirrored in memory.
 	fc, lc              uint64
@@ -117,6 +118,7 @@ func (m *Monitor) Start() {
 		m.fail(err)
 		return
 	}
+	m.bootFresh = m.epoch == 0
 	m.emit(Event{Kind: EvStoreOpen, Version: m.lc, FC: m.fc, Hash: m.stateHash, Epoch: m.epoch,
 		PN: m.acceptedPN, Pending: m.pendingV, PendingPN: m.pendingPN})
 	m.bootstrap()

@@ -168,10 +168,14 @@ func twoOf(r *rng.Stream, n int) (int, int) {
 	return a, b
 }
 
+// laggingFaults keep a monitor down a little longer than the cluster needs
+// to notice (an accept or lease timeout, then an election: about 3 s), so
+// it comes back tens of versions behind: more than max_join_drift, less
+// than a trim.
 func laggingFaults(r *rng.Stream, n int) []sim.Fault {
 	var out []sim.Fault
-	for t := r.Range(2*sim.Second, 3*sim.Second); t < faultPhase-4*sim.Second; t += r.Range(4*sim.Second, 6*sim.Second) {
-		out = append(out, sim.Fault{At: t, Kind: sim.FaultCrash, Node: r.Intn(n), For: r.Range(600*sim.Millisecond, 1200*sim.Millisecond)})
+	for t := r.Range(2*sim.Second, 3*sim.Second); t < faultPhase-5*sim.Second; t += r.Range(5*sim.Second, 7*sim.Second) {
+		out = append(out, sim.Fault{At: t, Kind: sim.FaultCrash, Node: r.Intn(n), For: r.Range(3400*sim.Millisecond, 4200*sim.Millisecond)})
 	}
 	return out
 }
