@@ -20,6 +20,7 @@ type Cluster struct {
 	hashes *StateHash
 	sync   *SyncInvariants
 	prom   *Promises
+	lease  *Lease
 	all    []Violation
 }
 
@@ -30,19 +31,23 @@ func NewCluster(monitors int) *Cluster {
 		hashes: NewStateHash(monitors),
 		sync:   NewSyncInvariants(monitors),
 		prom:   NewPromises(monitors),
+		lease:  NewLease(monitors),
 	}
 }
 
 // Observe feeds one monitor event, at simulated time at, to every checker.
 // It allocates nothing on the common path.
 func (c *Cluster) Observe(at int64, ev node.Event) {
-	nl, nh, ns, np := len(c.ledger.rec.list), len(c.hashes.rec.list), len(c.sync.rec.list), len(c.prom.rec.list)
+	nl, nh, ns := len(c.ledger.rec.list), len(c.hashes.rec.list), len(c.sync.rec.list)
+	np, nq := len(c.prom.rec.list), len(c.lease.rec.list)
 	c.ledger.Observe(at, ev)
 	c.hashes.Observe(at, ev)
 	c.sync.Observe(at, ev)
 	c.prom.Observe(at, ev)
+	c.lease.Observe(at, ev)
 	c.collect(nl, nh, ns)
 	c.all = append(c.all, c.prom.rec.list[np:]...)
+	c.all = append(c.all, c.lease.rec.list[nq:]...)
 }
 
 // AckedWrite records that client's write reqID was acknowledged as
@@ -74,7 +79,7 @@ func (c *Cluster) Violations() []Violation { return slices.Clip(c.all) }
 // Dropped is how many violations went unrecorded because a checker had
 // already recorded its maximum.
 func (c *Cluster) Dropped() int {
-	return c.ledger.rec.dropped + c.hashes.rec.dropped + c.sync.rec.dropped + c.prom.rec.dropped
+	return c.ledger.rec.dropped + c.hashes.rec.dropped + c.sync.rec.dropped + c.prom.rec.dropped + c.lease.rec.dropped
 }
 
 func (c *Cluster) collect(nl, nh, ns int) {

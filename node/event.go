@@ -28,6 +28,7 @@ const (
 	EvMarkedClear                      // cleared the store on purpose (sync start, in-sync restart)
 	EvPromise                          // promised PN to a collecting leader (persisted)
 	EvAccept                           // accepted Version under PN (persisted) and acked it
+	EvRead                             // answered client Peer's read from state at Version, in Epoch
 )
 
 var eventNames = map[EventKind]string{
@@ -35,7 +36,7 @@ var eventNames = map[EventKind]string{
 	EvVote: "vote", EvQuorum: "quorum", EvLease: "lease", EvSyncStart: "sync-start",
 	EvSyncChunk: "sync-chunk", EvSyncFinish: "sync-finish", EvSyncAbort: "sync-abort", EvTrim: "trim",
 	EvState: "state", EvProvide: "provide", EvProbeReply: "probe-reply", EvClientReply: "client-reply",
-	EvMarkedClear: "marked-clear", EvPromise: "promise", EvAccept: "accept",
+	EvMarkedClear: "marked-clear", EvPromise: "promise", EvAccept: "accept", EvRead: "read",
 }
 
 func (k EventKind) String() string {

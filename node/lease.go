@@ -5,9 +5,17 @@ package node
 // its lease is valid, and the leader while every peon acked its latest
 // round. Missing acks or renewals send the monitor back to probing.
 
+// extendLease starts a new lease round, but only once every peon acked the
+// last one: a leader that lost touch with part of its quorum must not keep
+// extending the leases of the rest, beyond what the monitors that may elect
+// its successor know of.
 func (m *Monitor) extendLease() {
 	if m.phase != PhaseLeader || !m.px.active {
 		return
+	}
+	if m.px.leaseRound != 0 && m.px.leaseAcks&m.quorum != m.quorum {
+		m.arm(tLeaseRenew, m.cfg.leaseRenew())
+		return // tLeaseAck will end this leadership unless the acks come
 	}
 	until := m.env.Now() + m.cfg.LeaseDuration
 	m.px.leaseRound, m.px.leaseAcks = until, 1<<m.cfg.Rank

@@ -46,6 +46,7 @@ func (m *Monitor) serveRead(op ClientOp) {
 		return
 	}
 	val, found := m.store.Get(prefixKV + op.Key)
+	m.emit(Event{Kind: EvRead, Peer: int(op.Client), Version: m.lc, Epoch: m.epoch})
 	m.reply(ClientOp{ReqID: op.ReqID, Kind: op.Kind, Key: op.Key, Client: op.Client,
 		Status: StatusOK, Found: found, Value: val, Version: m.lc})
 }

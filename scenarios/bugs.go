@@ -17,7 +17,7 @@ type Bug struct {
 var ErrUnknownBug = errors.New("unknown bug")
 
 var bugCatalog = []Bug{
-	{"commit-before-quorum", "crash-restart", "the leader commits once a majority of the quorum accepted, not all of it: a smaller quorum can lose a commit"},
+	{"commit-before-quorum", "partition", "the leader commits once a majority of the quorum accepted, not all of it: a peon still holding a lease serves reads that miss acknowledged writes"},
 	{"lease-no-check", "partition", "a peon serves reads without a valid lease: a cut-off peon answers stale reads"},
 	{"no-fsync-accept", "crash-restart", "a peon acks an accept before the store syncs it: a power loss makes it forget its promise"},
 	{"recent-off-by-one", "lagging", "a recent sync skips one version: the requester's state misses a transaction"},

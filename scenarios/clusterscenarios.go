@@ -15,7 +15,7 @@ func init() {
 	}{
 		{"steady", "no faults: elections, commits, leases and trims on a healthy cluster", func(*rng.Stream, int) []sim.Fault { return nil }},
 		{"crash-restart", "process crashes and honest power losses of a minority at a time", crashRestartFaults},
-		{"partition", "symmetric and one-way partitions, clogs, loss, duplication and wire corruption", partitionFaults},
+		{"partition", "symmetric and one-way partitions, clogs, process pauses, loss, duplication and wire corruption", partitionFaults},
 		{"lagging", "a monitor down long enough to need a recent sync", laggingFaults},
 		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
 		{"swarm", "each seed draws its own mix of crash, power and network faults", swarmFaults},
@@ -134,7 +134,9 @@ func partitionFaults(r *rng.Stream, n int) []sim.Fault {
 // that keeps serving would be seen doing it.
 func netFault(r *rng.Stream, n int, t int64) sim.Fault {
 	dur := r.Range(300*sim.Millisecond, 4*sim.Second)
-	switch r.Intn(6) {
+	switch r.Intn(7) {
+	case 6: // a process pause: the monitor wakes up to a backlog and a world that moved on
+		return sim.Fault{At: t, Kind: sim.FaultPause, Node: r.Intn(n), For: r.Range(sim.Second, 6*sim.Second)}
 	case 0, 1:
 		group := perm(r, n)[:r.Range(1, int64((n-1)/2))]
 		return sim.Fault{At: t, Kind: sim.FaultPartition, Group: group, Peers: others(n, group), For: dur}

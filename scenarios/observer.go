@@ -22,7 +22,7 @@ func newObserver(k *sim.Kernel, monitors int) *observer {
 // eventTraceKinds caches "ev/<kind>" so tracing an event allocates nothing.
 var eventTraceKinds = func() map[node.EventKind]string {
 	m := map[node.EventKind]string{}
-	for k := node.EvStoreOpen; k <= node.EvAccept; k++ {
+	for k := node.EvStoreOpen; k <= node.EvRead; k++ {
 		m[k] = "ev/" + k.String()
 	}
 	return m

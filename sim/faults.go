@@ -61,6 +61,12 @@ func (k *Kernel) applyFault(f *Fault, t int64) {
 		k.restartAfter(f, t)
 	case FaultRestart:
 		k.Start(f.Node, t)
+	case FaultPause:
+		// Everything the node would handle meanwhile waits: the kernel
+		// defers a busy node's events until it is free.
+		if s := &k.nodes[f.Node]; s.up {
+			s.busyUntil = max(s.busyUntil, t+f.For)
+		}
 	case FaultPartition:
 		pairs := k.partitionPairs(f)
 		for _, p := range pairs {

@@ -57,6 +57,9 @@ func TestEveryFaultKindHappensAndShowsInTheTrace(t *testing.T) {
 		{Fault{At: 100 * ms, Kind: FaultPowerLoss, Node: 0, Mode: "torn", For: 50 * ms}, "disk/power-loss", nil},
 		{Fault{At: 100 * ms, Kind: FaultPowerLoss, Node: 0, Mode: "lying"}, "disk/power-loss", nil},
 		{Fault{At: 100 * ms, Kind: FaultRestart, Node: 1}, "fault/restart", nil},
+		{Fault{At: 100 * ms, Kind: FaultPause, Node: 1, For: 300 * ms}, "deliver", func(r map[string]any) bool {
+			return r["node"] == 1.0 && r["t"].(float64) == float64(400*ms) // the backlog, all at once on resume
+		}},
 		{Fault{At: 100 * ms, Kind: FaultPartition, Node: 0, Group: []int{0}, For: 100 * ms}, "net/drop", func(r map[string]any) bool { return r["why"] == "partitioned" }},
 		{Fault{At: 100 * ms, Kind: FaultBlock, Node: 0, Peer: 1, For: 100 * ms}, "net/drop", func(r map[string]any) bool { return r["why"] == "partitioned" && r["node"] == 0.0 }},
 		{Fault{At: 100 * ms, Kind: FaultClog, Node: 0, Peer: 1, For: 100 * ms}, "deliver", func(r map[string]any) bool { return r["node"] == 1.0 && r["t"].(float64) >= float64(200*ms) }},

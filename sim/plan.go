@@ -14,6 +14,7 @@ const (
 	FaultCrash      FaultKind = "crash"       // process crash of Node; restart after For if > 0
 	FaultPowerLoss  FaultKind = "power-loss"  // power loss of Node's host, Mode honest|torn|lying; restart after For
 	FaultRestart    FaultKind = "restart"     // boot Node if it is down
+	FaultPause      FaultKind = "pause"       // Node's process stops for For (a GC pause, SIGSTOP), then handles what queued up
 	FaultPartition  FaultKind = "partition"   // Group cut from Peers (or everyone else), both ways; lifted after For if > 0
 	FaultBlock      FaultKind = "block"       // one-way: Node can no longer reach Peer; unblocked after For
 	FaultClog       FaultKind = "clog"        // messages Node->Peer held for For, then released
@@ -27,7 +28,7 @@ const (
 )
 
 var faultKinds = []FaultKind{
-	FaultCrash, FaultPowerLoss, FaultRestart, FaultPartition, FaultBlock, FaultClog,
+	FaultCrash, FaultPowerLoss, FaultRestart, FaultPause, FaultPartition, FaultBlock, FaultClog,
 	FaultNetLoss, FaultNetDup, FaultNetCorrupt, FaultHeal, FaultCorrupt, FaultDiskEIO, FaultDiskENOSPC,
 }
 
