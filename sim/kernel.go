@@ -47,7 +47,7 @@ type Kernel struct {
 
 	plan      Plan
 	fired     map[FaultKind]int
-	heals     int // how many heal faults have run
+	heals     int   // how many heal faults have run
 	triggers  []int // plan indices of point-triggered faults, in plan order
 	netRates  netRates
 	events    int64
