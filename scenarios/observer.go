@@ -16,7 +16,11 @@ type observer struct {
 }
 
 func newObserver(k *sim.Kernel, monitors int) *observer {
-	return &observer{k: k, cluster: checker.NewCluster(monitors), counters: Counters{}}
+	counters := Counters{}
+	for _, name := range []string{"elections", "full_syncs", "recent_syncs", "trims", "commits"} {
+		counters[name] = 0 // reported even when nothing happened
+	}
+	return &observer{k: k, cluster: checker.NewCluster(monitors), counters: counters}
 }
 
 // eventTraceKinds caches "ev/<kind>" so tracing an event allocates nothing.
