@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var simSeeds = flag.Int("simseeds", 2, "seeds per scenario in the property runs (more for longer runs)")
+var simSeeds = flag.Int("simseeds", 10, "seeds per scenario in the property runs (more for longer runs)")
 
 // Every scenario replays bit for bit: the same seed twice gives the same
 // trace hash, and another seed gives another run.
