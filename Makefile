@@ -22,9 +22,9 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) run ./cmd/detlint ./...
 
-## bench: the figures in BENCHMARKS.md
+## bench: the figures in BENCHMARKS.md (one package at a time, one core each)
 bench:
-	$(GO) test -run='^$$' -bench=. -count=6 ./sim/ ./faultfs/ ./node/kvstore/ ./netsim/ | tee bench.txt
+	$(GO) test -p 1 -cpu 1 -run='^$$' -bench=. -count=6 ./sim/ ./netsim/ ./faultfs/ ./node/kvstore/ ./checker/ ./scenarios/ | tee bench.txt
 
 ## fuzz: a longer hunt than make test: every scenario for FUZZTIME on all cores
 fuzz:

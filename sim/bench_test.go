@@ -2,6 +2,8 @@ package sim
 
 import (
 	"testing"
+
+	"github.com/monsim/monsim/netsim"
 )
 
 // rearm is a node that keeps a fixed number of timers pending: every fire
@@ -41,7 +43,8 @@ func BenchmarkKernelEvents(b *testing.B) {
 // BenchmarkKernelMessages is one delivered message between two nodes over a
 // latency-only network, with about 1k messages in flight.
 func BenchmarkKernelMessages(b *testing.B) {
-	k := New(Config{Endpoints: 2, MaxEvents: 1 << 62, MaxTime: 1 << 62})
+	k := New(Config{Endpoints: 2, MaxEvents: 1 << 62, MaxTime: 1 << 62,
+		Net: netsim.LinkOptions{LatencyMin: Millisecond, LatencyMax: 2 * Millisecond}})
 	for i := range 2 {
 		k.Attach(i, &echo{k: k, id: i, msg: make([]byte, 128)})
 		k.Start(i, 0)
