@@ -21,6 +21,7 @@ type Cluster struct {
 	sync   *SyncInvariants
 	prom   *Promises
 	lease  *Lease
+	repair *Repair
 	all    []Violation
 }
 
@@ -32,6 +33,7 @@ func NewCluster(monitors int) *Cluster {
 		sync:   NewSyncInvariants(monitors),
 		prom:   NewPromises(monitors),
 		lease:  NewLease(monitors),
+		repair: NewRepair(monitors),
 	}
 }
 
@@ -39,13 +41,19 @@ func NewCluster(monitors int) *Cluster {
 // It allocates nothing on the common path.
 func (c *Cluster) Observe(at int64, ev node.Event) {
 	nl, nh, ns := len(c.ledger.rec.list), len(c.hashes.rec.list), len(c.sync.rec.list)
-	np, nq := len(c.prom.rec.list), len(c.lease.rec.list)
+	np, nq, nr := len(c.prom.rec.list), len(c.lease.rec.list), len(c.repair.rec.list)
+	if ev.Kind == node.EvRepairStart {
+		// The broken store's promises and durable lc go with it, on purpose.
+		c.StoreLost(ev.Rank)
+	}
 	c.ledger.Observe(at, ev)
 	c.hashes.Observe(at, ev)
 	c.sync.Observe(at, ev)
 	c.prom.Observe(at, ev)
 	c.lease.Observe(at, ev)
+	c.repair.Observe(at, ev)
 	c.collect(nl, nh, ns)
+	c.all = append(c.all, c.repair.rec.list[nr:]...)
 	c.all = append(c.all, c.prom.rec.list[np:]...)
 	c.all = append(c.all, c.lease.rec.list[nq:]...)
 }
@@ -65,6 +73,14 @@ func (c *Cluster) StoreLost(rank int) {
 	c.prom.Forget(rank)
 }
 
+// Boot reports, at a monitor's restart, whether its disk holds a complete
+// main store (see Repair.Boot).
+func (c *Cluster) Boot(at int64, rank int, mainStore bool) {
+	n := len(c.repair.rec.list)
+	c.repair.Boot(at, rank, mainStore)
+	c.all = append(c.all, c.repair.rec.list[n:]...)
+}
+
 // Finish runs the end-of-run checks at simulated time at and returns what
 // they found (also added to Violations).
 func (c *Cluster) Finish(at int64) []Violation {
@@ -79,7 +95,7 @@ func (c *Cluster) Violations() []Violation { return slices.Clip(c.all) }
 // Dropped is how many violations went unrecorded because a checker had
 // already recorded its maximum.
 func (c *Cluster) Dropped() int {
-	return c.ledger.rec.dropped + c.hashes.rec.dropped + c.sync.rec.dropped + c.prom.rec.dropped + c.lease.rec.dropped
+	return c.ledger.rec.dropped + c.hashes.rec.dropped + c.sync.rec.dropped + c.prom.rec.dropped + c.lease.rec.dropped + c.repair.rec.dropped
 }
 
 func (c *Cluster) collect(nl, nh, ns int) {

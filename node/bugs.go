@@ -21,6 +21,18 @@ type Bugs struct {
 	RecentOffByOne bool
 	// NoFsyncAccept acks an accept before the store syncs it.
 	NoFsyncAccept bool
+	// PatentLiteral repairs as the patent says: sync from the first probe
+	// reply and vote as soon as the switch is done.
+	PatentLiteral bool
+	// SkipDirSync skips the fsync of the parent directory after the rename.
+	SkipDirSync bool
+	// MarkBeforeDurable writes the completed mark before the synced data.
+	MarkBeforeDurable bool
+	// AnswerProbeWhileRepairing lets a repairing monitor answer probes.
+	AnswerProbeWhileRepairing bool
+	// DeleteBeforeComplete removes the damaged store when the repair
+	// starts, before the new one is complete.
+	DeleteBeforeComplete bool
 }
 
 // bugSwitches maps each bug's name to its switch.
@@ -31,6 +43,12 @@ func (b *Bugs) bugSwitches() map[string]*bool {
 		"sync-skip-redo":       &b.SyncSkipRedo,
 		"recent-off-by-one":    &b.RecentOffByOne,
 		"no-fsync-accept":      &b.NoFsyncAccept,
+
+		"patent-literal":               &b.PatentLiteral,
+		"skip-dir-sync":                &b.SkipDirSync,
+		"mark-before-durable":          &b.MarkBeforeDurable,
+		"answer-probe-while-repairing": &b.AnswerProbeWhileRepairing,
+		"delete-before-complete":       &b.DeleteBeforeComplete,
 	}
 }
 

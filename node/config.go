@@ -15,6 +15,10 @@ type Config struct {
 	Monitors int // monmap size: ranks 0..Monitors-1
 	// Dir is the store directory; "" means "mon-<rank>/store".
 	Dir string
+	// Mkfs lets the monitor create its store if it is missing: true only for
+	// a monitor's very first start, as ceph-mon --mkfs. Afterwards a missing
+	// store is a broken one, repaired like any other.
+	Mkfs bool
 
 	LeaseDuration   int64 // how long a lease lets a peon serve reads; 0: 1 s
 	ElectionTimeout int64 // how long an election waits for acks; 0: 1 s

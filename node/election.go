@@ -31,8 +31,12 @@ func (m *Monitor) bootWaitOver() bool {
 // only syncs; it never votes.
 func (m *Monitor) partial() bool { return m.inSync || m.lc < m.floor }
 
+// mayVote says whether this monitor may take part in elections at all: not
+// while repairing, not with a partial store, not behind the rejoin fence.
+func (m *Monitor) mayVote() bool { return !m.rep.active && !m.partial() && !m.fenced() }
+
 func (m *Monitor) startElection() {
-	if m.partial() {
+	if !m.mayVote() {
 		return
 	}
 	if !m.bootWaitOver() {
@@ -65,7 +69,7 @@ func (m *Monitor) setEpoch(e uint64) bool {
 }
 
 func (m *Monitor) handlePropose(msg *Msg) {
-	if m.phase == PhaseSyncing || m.phase == PhaseBooting || m.partial() || !m.bootWaitOver() {
+	if m.phase == PhaseSyncing || m.phase == PhaseBooting || !m.mayVote() || !m.bootWaitOver() {
 		return
 	}
 	if msg.Epoch < m.epoch {
@@ -131,7 +135,7 @@ func (m *Monitor) victory() {
 }
 
 func (m *Monitor) handleVictory(msg *Msg) {
-	if msg.Epoch <= m.epoch || msg.Epoch%2 != 0 || msg.Quorum&(1<<m.cfg.Rank) == 0 || m.phase == PhaseSyncing || m.partial() {
+	if msg.Epoch <= m.epoch || msg.Epoch%2 != 0 || msg.Quorum&(1<<m.cfg.Rank) == 0 || m.phase == PhaseSyncing || !m.mayVote() {
 		return
 	}
 	m.leaveRoles()

@@ -9,26 +9,31 @@ type EventKind uint8
 // from them, so each is emitted only once what it reports is durable or
 // has been sent.
 const (
-	EvStoreOpen   EventKind = iota + 1 // store opened: Version = lc, FC, Hash = state hash
-	EvStoreFailed                      // opening the store failed: Detail says why
-	EvCommit                           // the leader committed Version with txn hash Hash
-	EvApply                            // Version applied durably: Hash = state hash after it
-	EvVote                             // acked Peer's proposal in Epoch
-	EvQuorum                           // joined a quorum: Epoch, Quorum, Peer = leader
-	EvLease                            // leader granted / peon received a lease until Until
-	EvSyncStart                        // sync from Peer began: Full, Version = my lc
-	EvSyncChunk                        // a sync chunk was applied: Version = lc reached
-	EvSyncFinish                       // sync done: Version = lc, Hash = state hash, FC = provider's final lc
-	EvSyncAbort                        // sync abandoned: Detail says why
-	EvTrim                             // versions below FC were trimmed
-	EvState                            // the monitor changed phase: Detail = new phase
-	EvProvide                          // served a sync chunk to Peer
-	EvProbeReply                       // answered a probe from Peer
-	EvClientReply                      // answered client Peer: Version = commit version of a write
-	EvMarkedClear                      // cleared the store on purpose (sync start, in-sync restart)
-	EvPromise                          // promised PN to a collecting leader (persisted)
-	EvAccept                           // accepted Version under PN (persisted) and acked it
-	EvRead                             // answered client Peer's read from state at Version, in Epoch
+	EvStoreOpen       EventKind = iota + 1 // store opened: Version = lc, FC, Hash = state hash
+	EvStoreFailed                          // opening the store failed: Detail says why
+	EvCommit                               // the leader committed Version with txn hash Hash
+	EvApply                                // Version applied durably: Hash = state hash after it
+	EvVote                                 // acked Peer's proposal in Epoch
+	EvQuorum                               // joined a quorum: Epoch, Quorum, Peer = leader
+	EvLease                                // leader granted / peon received a lease until Until
+	EvSyncStart                            // sync from Peer began: Full, Version = my lc
+	EvSyncChunk                            // a sync chunk was applied: Version = lc reached
+	EvSyncFinish                           // sync done: Version = lc, Hash = state hash, FC = provider's final lc
+	EvSyncAbort                            // sync abandoned: Detail says why
+	EvTrim                                 // versions below FC were trimmed
+	EvState                                // the monitor changed phase: Detail = new phase
+	EvProvide                              // served a sync chunk to Peer
+	EvProbeReply                           // answered a probe from Peer
+	EvClientReply                          // answered client Peer: Version = commit version of a write
+	EvMarkedClear                          // cleared the store on purpose (sync start, in-sync restart)
+	EvPromise                              // promised PN to a collecting leader (persisted)
+	EvAccept                               // accepted Version under PN (persisted) and acked it
+	EvRead                                 // answered client Peer's read from state at Version, in Epoch
+	EvRepairStart                          // a repair began or resumed: Detail says which and why
+	EvRepairSource                         // the repair chose Peer (at lc Version) as its source: Detail says why
+	EvRepairCompleted                      // the completed mark is durable, vouching for Version/Hash; Full: a full sync was used
+	EvRepairSwitched                       // the repaired store replaced the damaged one: Version/Hash it holds, Epoch the rejoin fence
+	EvRepairRejoined                       // the rejoin fence lifted: a quorum formed without me in Epoch
 )
 
 var eventNames = map[EventKind]string{
@@ -37,6 +42,8 @@ var eventNames = map[EventKind]string{
 	EvSyncChunk: "sync-chunk", EvSyncFinish: "sync-finish", EvSyncAbort: "sync-abort", EvTrim: "trim",
 	EvState: "state", EvProvide: "provide", EvProbeReply: "probe-reply", EvClientReply: "client-reply",
 	EvMarkedClear: "marked-clear", EvPromise: "promise", EvAccept: "accept", EvRead: "read",
+	EvRepairStart: "repair-start", EvRepairSource: "repair-source", EvRepairCompleted: "repair-completed",
+	EvRepairSwitched: "repair-switched", EvRepairRejoined: "repair-rejoined",
 }
 
 func (k EventKind) String() string {

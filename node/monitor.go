@@ -11,16 +11,17 @@ import (
 type Phase uint8
 
 const (
-	PhaseBooting  Phase = iota // the store is not open yet
-	PhaseProbing               // asking the others where the cluster is
-	PhaseElecting              // an election is running
-	PhaseSyncing               // copying state from a provider
-	PhaseLeader                // leads the quorum
-	PhasePeon                  // a quorum member following the leader
-	PhaseBroken                // the store cannot be used: the monitor does nothing
+	PhaseBooting   Phase = iota // the store is not open yet
+	PhaseProbing                // asking the others where the cluster is
+	PhaseElecting               // an election is running
+	PhaseSyncing                // copying state from a provider
+	PhaseLeader                 // leads the quorum
+	PhasePeon                   // a quorum member following the leader
+	PhaseBroken                 // the store cannot be used: the monitor does nothing
+	PhaseRepairing              // rebuilding a broken store: probing for a safe source
 )
 
-var phaseNames = [...]string{"booting", "probing", "electing", "syncing", "leader", "peon", "broken"}
+var phaseNames = [...]string{"booting", "probing", "electing", "syncing", "leader", "peon", "broken", "repairing"}
 
 func (p Phase) String() string { return phaseNames[p] }
 
@@ -77,6 +78,7 @@ type Monitor struct {
 	sync  syncing
 	prov  providers
 	svc   service
+	rep   repairState
 }
 
 // New returns a monitor that will boot on Start.
@@ -103,72 +105,6 @@ func (m *Monitor) Leader() int { return m.leader }
 // Err is non-nil once the monitor hit a store error it cannot continue
 // from; like ceph-mon it then stops, and its host should restart it.
 func (m *Monitor) Err() error { return m.err }
-
-// Start boots the monitor: open the store, load its state, and probe.
-func (m *Monitor) Start() {
-	m.bootAt = m.env.Now()
-	s, err := m.openStore()
-	if err != nil {
-		m.emit(Event{Kind: EvStoreFailed, Detail: err.Error()})
-		m.setPhase(PhaseBroken)
-		return
-	}
-	m.store = s
-	if err := m.load(); err != nil {
-		m.fail(err)
-		return
-	}
-	m.bootFresh = m.epoch == 0
-	m.emit(Event{Kind: EvStoreOpen, Version: m.lc, FC: m.fc, Hash: m.stateHash, Epoch: m.epoch,
-		PN: m.acceptedPN, Pending: m.pendingV, PendingPN: m.pendingPN})
-	m.bootstrap()
-}
-
-// openStore opens the store, retrying a few times as ceph-mon's systemd
-// unit would restart it.
-func (m *Monitor) openStore() (*kvstore.Store, error) {
-	var err error
-	for range m.cfg.OpenRetries {
-		var s *kvstore.Store
-		if s, err = kvstore.Open(m.env.FS(), m.cfg.Dir, m.storeOptions()); err == nil {
-			return s, nil
-		}
-	}
-	return nil, err
-}
-
-func (m *Monitor) storeOptions() kvstore.Options {
-	o := m.cfg.Store
-	o.Point = m.env.Point
-	return o
-}
-
-// load reads the persisted state. A store left mid full-sync is cleared: its
-// partial contents must never be taken for a real history.
-func (m *Monitor) load() error {
-	s := m.store
-	m.fc, m.lc = getU64(s, keyFC), getU64(s, keyLC)
-	m.epoch = getU64(s, keyEpoch)
-	m.acceptedPN, m.lastPN = getU64(s, keyAcceptedPN), getU64(s, keyLastPN)
-	m.pendingV, m.pendingPN = getU64(s, keyPendingV), getU64(s, keyPendingPN)
-	m.pendingVal, _ = s.Get(keyPendingVal)
-	m.floor = getU64(s, keySyncFloor)
-	if getU64(s, keyInSync) != 0 {
-		var b kvstore.Batch
-		for _, p := range replicatedPrefixes {
-			b.DeletePrefix(p)
-		}
-		b.Delete(keyInSync)
-		clearPending(&b)
-		if err := s.Apply(&b, true); err != nil {
-			return err
-		}
-		m.fc, m.lc, m.pendingV, m.pendingPN, m.pendingVal = 0, 0, 0, 0, nil
-		m.emit(Event{Kind: EvMarkedClear, Detail: "in-sync marker found at boot"})
-	}
-	m.stateHash = computeStateHash(s)
-	return nil
-}
 
 // Deliver handles one message. Corrupt messages are dropped.
 func (m *Monitor) Deliver(from int, b []byte) {

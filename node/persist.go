@@ -28,6 +28,7 @@ const (
 	keyInSync      = "mon/in_sync"
 	keySyncFloor   = "mon/sync_floor"
 	keyRepairMark  = "mon/repair"
+	keyRejoinAbove = "mon/rejoin_above"
 	stateHashStart = 0
 )
 

@@ -12,7 +12,12 @@ type probing struct {
 func (m *Monitor) bootstrap() {
 	m.leaveRoles()
 	m.probe = probing{outside: 1 << m.cfg.Rank}
-	m.setPhase(PhaseProbing)
+	if m.rep.active {
+		m.rep.replies = make([]probeInfo, m.cfg.Monitors)
+		m.setPhase(PhaseRepairing)
+	} else {
+		m.setPhase(PhaseProbing)
+	}
 	m.probeAgain()
 }
 
@@ -41,6 +46,9 @@ func (m *Monitor) probeAgain() {
 
 // handleProbe answers a probe in any phase: where I am, what I hold.
 func (m *Monitor) handleProbe(msg *Msg) {
+	if m.rep.active && !m.cfg.Bugs.AnswerProbeWhileRepairing {
+		return // a store being rebuilt must not be taken for a source or a peer
+	}
 	reply := Msg{Type: MProbeReply, FC: m.fc, LC: m.lc, Leader: m.leader}
 	if m.quorum != 0 {
 		reply.Flags |= FlagInQuorum
@@ -56,9 +64,14 @@ func (m *Monitor) handleProbe(msg *Msg) {
 // handleProbeReply decides, per Ceph: full sync if the peer trimmed past
 // me, recent sync if I lag more than max_join_drift, else an election.
 func (m *Monitor) handleProbeReply(msg *Msg) {
+	if m.phase == PhaseRepairing {
+		m.repairProbeReply(msg)
+		return
+	}
 	if m.phase != PhaseProbing {
 		return
 	}
+	m.maybeLiftFence(msg)
 	m.highestEpochSeen = max(m.highestEpochSeen, msg.Epoch)
 	if msg.Has(FlagSyncing) || (m.floor > 0 && msg.LC < m.floor) {
 		return // a syncing peer's data is partial; one behind my floor is stale

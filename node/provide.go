@@ -31,7 +31,7 @@ func (p *providers) dropAll() { p.sessions = nil }
 
 func (m *Monitor) handleGetCookie(msg *Msg) {
 	full := msg.Has(FlagFull)
-	if m.phase == PhaseSyncing || m.inSync || (!full && msg.LC+1 < m.fc && m.fc > 1) {
+	if m.phase == PhaseSyncing || m.inSync || m.rep.active || (!full && msg.LC+1 < m.fc && m.fc > 1) {
 		m.send(msg.From, &Msg{Type: MSyncNoCookie})
 		return
 	}
@@ -65,7 +65,7 @@ func (m *Monitor) handleGetChunk(msg *Msg) {
 	if s != nil && s.requester == msg.From && msg.Seq < s.seq {
 		return // a duplicate of a request already answered
 	}
-	if s == nil || s.requester != msg.From || msg.Seq != s.seq || m.phase == PhaseSyncing {
+	if s == nil || s.requester != msg.From || msg.Seq != s.seq || m.phase == PhaseSyncing || m.rep.active {
 		m.send(msg.From, &Msg{Type: MSyncNoCookie, Cookie: msg.Cookie})
 		return
 	}

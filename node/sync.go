@@ -83,6 +83,12 @@ func (m *Monitor) requestChunk() {
 }
 
 func (m *Monitor) handleChunk(msg *Msg) {
+	if m.rep.active && m.cfg.Bugs.MarkBeforeDurable && msg.Has(FlagLast) && !m.rep.markedEarly {
+		if !m.markEarly(msg.LC) {
+			return
+		}
+		m.rep.markedEarly = true
+	}
 	if len(msg.Pairs) > 0 {
 		if !m.writePairs(msg.Pairs) {
 			return
@@ -102,6 +108,9 @@ func (m *Monitor) handleChunk(msg *Msg) {
 	}
 	m.emit(Event{Kind: EvSyncChunk, Peer: m.sync.provider, Version: m.lc, Full: m.sync.full})
 	m.env.Point("sync/chunk-applied")
+	if m.rep.active {
+		m.env.Point("repair/sync-chunk")
+	}
 	if !msg.Has(FlagLast) {
 		m.sync.next++
 		m.requestChunk()
@@ -152,6 +161,10 @@ func (m *Monitor) finishSync(providerLC uint64) {
 	}
 	m.emit(Event{Kind: EvSyncFinish, Peer: m.sync.provider, Full: m.sync.full, Version: m.lc, Hash: m.stateHash, FC: providerLC})
 	m.sync = syncing{}
+	if m.rep.active {
+		m.completeRepair()
+		return
+	}
 	m.bootstrap()
 }
 

@@ -47,6 +47,9 @@ type cluster struct {
 	hosts    []*monitorHost
 	clients  []*client
 	obs      *observer
+	// expectUnavailable replaces the liveness check: every store breaks,
+	// and the cluster must stay down rather than start a new history.
+	expectUnavailable bool
 }
 
 func newCluster(o Options, monitors int, plan sim.Plan) (*cluster, error) {
@@ -57,6 +60,7 @@ func newCluster(o Options, monitors int, plan sim.Plan) (*cluster, error) {
 	})
 	c := &cluster{k: k, monitors: monitors}
 	c.obs = newObserver(k, monitors)
+	k.SetResolver(c.resolve)
 	var bugs node.Bugs
 	if o.Bug != "" {
 		if err := bugs.Enable(o.Bug); err != nil {
@@ -106,8 +110,15 @@ func (c *cluster) run() *Result {
 	}
 	now := c.k.Now()
 	res.Violations = append(res.Violations, c.obs.cluster.Violations()...)
-	res.Violations = append(res.Violations, c.obs.cluster.Finish(now)...)
-	res.Violations = append(res.Violations, checker.CheckLiveness(now, c.states(), c.unfinishedOps(), "after the heal phase")...)
+	if c.expectUnavailable {
+		// Every copy was destroyed on purpose: acknowledged writes are gone
+		// with them, and what must hold instead is that nothing new began.
+		v, note := c.obs.stayedUnavailable(now, c.monitors)
+		res.Violations, res.Note = append(res.Violations, v...), note
+	} else {
+		res.Violations = append(res.Violations, c.obs.cluster.Finish(now)...)
+		res.Violations = append(res.Violations, checker.CheckLiveness(now, c.states(), c.unfinishedOps(), "after the heal phase")...)
+	}
 	var ops []checker.KVOp
 	for _, cl := range c.clients {
 		ops = append(ops, cl.finalHistory()...)
@@ -120,7 +131,7 @@ func (c *cluster) run() *Result {
 		res.Unknown = "linearizability check timed out"
 	}
 	res.TraceHash, res.SimTime, res.Events = c.k.Trace.Hash(), now, c.k.Events()
-	res.Counters = c.obs.counters
+	res.Counters, res.RepairPath = c.obs.counters, c.obs.repairPath
 	res.Counters["client_ops"] = int64(len(ops))
 	for _, f := range []struct {
 		name string
@@ -154,15 +165,25 @@ func (c *cluster) unfinishedOps() int {
 // monitorHost binds a node.Monitor to the kernel: it implements sim.Node
 // for the kernel and node.Env for the monitor.
 type monitorHost struct {
-	k    *sim.Kernel
-	rank int
-	cfg  node.Config
-	obs  *observer
-	m    *node.Monitor
+	k           *sim.Kernel
+	rank        int
+	cfg         node.Config
+	obs         *observer
+	m           *node.Monitor
+	booted      bool
+	powerLosses int // the kernel's count when this incarnation started
 }
 
 func (h *monitorHost) Start() {
-	h.m = node.New(h.cfg, h)
+	cfg := h.cfg
+	if h.booted {
+		// Switch atomicity is judged on disk, before the monitor touches it.
+		h.obs.boot(h.rank, exists(h.k.Disk(h.rank), fmt.Sprintf("mon-%d/store/MANIFEST", h.rank)))
+	}
+	cfg.Mkfs = !h.booted // only the very first start may create the store
+	h.booted = true
+	h.powerLosses = h.k.PowerLosses(h.rank)
+	h.m = node.New(cfg, h)
 	h.m.Start()
 	h.checkStopped()
 }
@@ -177,7 +198,12 @@ func (h *monitorHost) Fire(id sim.TimerID, tag uint64) {
 	h.checkStopped()
 }
 
-func (h *monitorHost) Stop() { h.m = nil }
+func (h *monitorHost) Stop() {
+	if h.m != nil && h.m.Repairing() && h.k.PowerLosses(h.rank) > h.powerLosses {
+		h.obs.counters["mid_repair_power_losses"]++
+	}
+	h.m = nil
+}
 
 // checkStopped restarts a monitor that stopped on a store error, as a
 // service manager would.
@@ -202,5 +228,26 @@ func (h *monitorHost) CancelTimer(id node.TimerID) { h.k.CancelTimer(h.rank, sim
 func (h *monitorHost) Rand() uint64                { return h.k.Rand(h.rank).Uint64() }
 func (h *monitorHost) Send(to int, msg []byte)     { h.k.Send(h.rank, to, msg) }
 func (h *monitorHost) FS() vfs.FS                  { return h.k.Disk(h.rank) }
-func (h *monitorHost) Point(name string)           { h.k.Point(h.rank, name) }
-func (h *monitorHost) Emit(ev node.Event)          { h.obs.event(h.rank, ev) }
+func (h *monitorHost) Point(name string) {
+	h.obs.point(h.rank, name, h.k.Disk(h.rank).MutatingOps())
+	h.k.Point(h.rank, name)
+}
+func (h *monitorHost) Emit(ev node.Event) { h.obs.event(h.rank, ev) }
+
+// resolve maps fault NodeRefs: "sync-provider-of:N" is the monitor N is
+// syncing from right now.
+func (c *cluster) resolve(ref string) (int, bool) {
+	var n int
+	if _, err := fmt.Sscanf(ref, "sync-provider-of:%d", &n); err != nil || n < 0 || n >= c.monitors {
+		return 0, false
+	}
+	if m := c.hosts[n].m; m != nil && m.SyncProvider() >= 0 {
+		return m.SyncProvider(), true
+	}
+	return 0, false
+}
+
+func exists(fs vfs.FS, path string) bool {
+	_, err := fs.Stat(path)
+	return err == nil
+}

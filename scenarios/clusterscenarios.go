@@ -20,29 +20,39 @@ func init() {
 		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
 		{"swarm", "each seed draws its own mix of crash, power and network faults", swarmFaults},
 	} {
-		register(clusterScenario(s.name, s.desc, 5, s.faults))
+		register(clusterScenario(clusterSpec{name: s.name, desc: s.desc, faults: s.faults}))
 	}
 }
 
+// clusterSpec describes a cluster scenario.
+type clusterSpec struct {
+	name, desc string
+	faults     func(r *rng.Stream, monitors int) []sim.Fault
+	// unavailable: every store breaks, so instead of converging after the
+	// heal the cluster must stay unavailable and never start a new history.
+	unavailable bool
+}
+
 // clusterScenario wraps a fault generator into a scenario over a cluster.
-func clusterScenario(name, desc string, defaultMonitors int, faults func(r *rng.Stream, monitors int) []sim.Fault) *Scenario {
+func clusterScenario(spec clusterSpec) *Scenario {
 	monitorsOf := func(o Options) int {
 		if o.Monitors == 0 {
-			return defaultMonitors
+			return 5
 		}
 		return o.Monitors
 	}
 	return &Scenario{
-		Name: name, Description: desc,
+		Name: spec.name, Description: spec.desc,
 		Generate: func(o Options) sim.Plan {
 			n := monitorsOf(o)
-			return healPlan(sim.Plan{Faults: faults(rng.New(o.Seed, "plan"), n)}, n)
+			return healPlan(sim.Plan{Faults: spec.faults(rng.New(o.Seed, "plan"), n)}, n)
 		},
 		Execute: func(o Options, plan sim.Plan) *Result {
 			c, err := newCluster(o, monitorsOf(o), plan)
 			if err != nil {
 				return planError(err)
 			}
+			c.expectUnavailable = spec.unavailable
 			return c.run()
 		},
 	}

@@ -47,6 +47,26 @@ type Result struct {
 	SimTime   int64
 	Events    int64
 	Counters  Counters
+	// Note is what a passing run wants said, e.g. that a cluster whose
+	// stores all broke correctly stayed unavailable.
+	Note string
+	// RepairPath is the first repair's filesystem path (crash-point
+	// enumeration uses it).
+	RepairPath RepairPath
+}
+
+// damageFirst orders violations for the headline: damage a user would see
+// (a non-linearizable history, a lost or forked write) before the
+// invariant breaches that explain it, each group in detection order.
+func damageFirst(vs []checker.Violation) {
+	rank := func(v checker.Violation) int {
+		switch v.Checker {
+		case "linearizability", "ledger":
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(vs, func(a, b checker.Violation) int { return rank(a) - rank(b) })
 }
 
 // Failed reports whether any check was violated.
@@ -110,5 +130,6 @@ func (s *Scenario) Run(o Options) *Result {
 	}
 	r := s.Execute(o, plan)
 	r.Scenario, r.Seed, r.Bug, r.Plan = s.Name, o.Seed, o.Bug, plan
+	damageFirst(r.Violations)
 	return r
 }

@@ -37,6 +37,19 @@ func (k *Kernel) Fired(kind FaultKind) int { return k.fired[kind] }
 
 func (k *Kernel) fireFault(fi int) {
 	f := &k.plan.Faults[fi]
+	if f.NodeRef != "" {
+		n, ok := -1, false
+		if k.cfg.Resolve != nil {
+			n, ok = k.cfg.Resolve(f.NodeRef)
+		}
+		if !ok || n < 0 || n >= len(k.nodes) {
+			k.Trace.Record(k.now, -1, "fault/unresolved", Int("fault", int64(fi)), Str("node_ref", f.NodeRef))
+			return
+		}
+		resolved := *f
+		resolved.Node = n
+		f = &resolved
+	}
 	if k.fired == nil {
 		k.fired = map[FaultKind]int{}
 	}

@@ -29,6 +29,9 @@ type Config struct {
 	MaxTime int64
 	// Trace receives every record as a JSON line; nil hashes only.
 	Trace io.Writer
+	// Resolve maps a fault's NodeRef to a node when the fault fires; a
+	// reference it cannot resolve skips the fault (and says so in the trace).
+	Resolve func(ref string) (int, bool)
 }
 
 // Kernel is the deterministic simulator: one virtual clock, one event queue,
@@ -179,3 +182,8 @@ func (k *Kernel) dispatch(e *event) {
 		f()
 	}
 }
+
+// SetResolver installs the function that maps a fault's NodeRef to a node
+// (see Config.Resolve), for harnesses that build their nodes after the
+// kernel.
+func (k *Kernel) SetResolver(f func(ref string) (int, bool)) { k.cfg.Resolve = f }

@@ -34,6 +34,7 @@ type slot struct {
 	pointCounts map[string]int
 	armedOps    int // > 0: power loss after this many more mutating disk ops
 	armedFault  int // plan index of the armed fault
+	powerLosses int
 }
 
 // halt unwinds a node's handler when its own process dies mid-handler (a
@@ -51,6 +52,10 @@ func (k *Kernel) Start(i int, t int64) {
 
 // Up reports whether node i's process is running.
 func (k *Kernel) Up(i int) bool { return k.nodes[i].up }
+
+// PowerLosses counts node i's power losses so far (counted before its
+// Stop runs, so Stop can tell a power loss from a crash).
+func (k *Kernel) PowerLosses(i int) int { return k.nodes[i].powerLosses }
 
 // Disk returns node i's disk, or nil for a diskless endpoint.
 func (k *Kernel) Disk(i int) *faultfs.FS { return k.nodes[i].disk }
@@ -296,6 +301,7 @@ func (k *Kernel) Crash(i int) {
 // PowerLoss kills node i and cuts its host's power: its disk keeps what the
 // mode allows.
 func (k *Kernel) PowerLoss(i int, mode faultfs.Mode) {
+	k.nodes[i].powerLosses++
 	k.kill(i)
 	if d := k.nodes[i].disk; d != nil {
 		d.PowerLoss(mode)

@@ -46,17 +46,20 @@ type Trigger struct {
 
 // Fault is one step of a fault plan. Times are simulated nanoseconds.
 type Fault struct {
-	At     int64     `json:"at,omitempty"` // when, if On is nil
-	On     *Trigger  `json:"on,omitempty"` // or: when a probe point is reached
-	Kind   FaultKind `json:"kind"`
-	Node   int       `json:"node"`
-	Peer   int       `json:"peer,omitempty"`
-	Group  []int     `json:"group,omitempty"`
-	Peers  []int     `json:"peers,omitempty"`
-	Mode   string    `json:"mode,omitempty"`
-	Target string    `json:"target,omitempty"`
-	Prob   float64   `json:"prob,omitempty"`
-	For    int64     `json:"for,omitempty"` // duration, where the kind has one
+	At   int64     `json:"at,omitempty"` // when, if On is nil
+	On   *Trigger  `json:"on,omitempty"` // or: when a probe point is reached
+	Kind FaultKind `json:"kind"`
+	Node int       `json:"node"`
+	// NodeRef names the target by role instead, resolved when the fault
+	// fires through Config.Resolve (e.g. "sync-provider-of:2").
+	NodeRef string  `json:"node_ref,omitempty"`
+	Peer    int     `json:"peer,omitempty"`
+	Group   []int   `json:"group,omitempty"`
+	Peers   []int   `json:"peers,omitempty"`
+	Mode    string  `json:"mode,omitempty"`
+	Target  string  `json:"target,omitempty"`
+	Prob    float64 `json:"prob,omitempty"`
+	For     int64   `json:"for,omitempty"` // duration, where the kind has one
 }
 
 // Plan is the explicit, serialisable list of faults a run executes. A seed

@@ -86,6 +86,9 @@ func printResult(w io.Writer, res *scenarios.Result, verbose bool) {
 		}
 		fmt.Fprintf(w, "events: %d, simulated time: %.3fs\n", res.Events, float64(res.SimTime)/1e9)
 	}
+	if res.Note != "" && !res.Failed() {
+		fmt.Fprintln(w, "note: "+res.Note)
+	}
 	fmt.Fprintln(w, "result: "+res.Verdict())
 	fmt.Fprintf(w, "trace-hash: %016x\n", res.TraceHash)
 }

@@ -1,0 +1,115 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/monsim/monsim/node/kvstore"
+)
+
+// Boot: which store a monitor opens decides whether it may start as usual.
+//
+//   - A repair directory (store.repair) means a repair is under way: resume
+//     it, whatever the main store looks like.
+//   - Otherwise open the main store, retrying a few times. If it opens and
+//     holds no repair mark, start as usual: the only case that does. If it
+//     holds a completed mark, a switch was interrupted after its rename:
+//     finish it. If it will not open, or is missing after the monitor was
+//     created, start a repair.
+//
+// A missing main store is created only at mkfs (Config.Mkfs): a monitor
+// that once had a store never silently starts over with an empty one.
+
+// errStoreMissing is the open error for a main store that is not there.
+var errStoreMissing = errors.New("store directory missing")
+
+// Start boots the monitor and, once it has a usable store, starts probing.
+func (m *Monitor) Start() {
+	m.bootAt = m.env.Now()
+	if exists(m.env.FS(), m.cfg.repairDir()) {
+		m.resumeRepair()
+		return
+	}
+	s, err := m.openMain()
+	if err != nil {
+		m.emit(Event{Kind: EvStoreFailed, Detail: err.Error()})
+		m.startRepair("store failed to open: " + err.Error())
+		return
+	}
+	m.store = s
+	if mk, ok := readMark(s); ok {
+		if mk.state != markCompleted {
+			m.fail(fmt.Errorf("main store holds a repair mark in state %d", mk.state))
+			return
+		}
+		m.finishSwitch(mk) // the rename happened; the mark delete did not
+		return
+	}
+	m.run("store")
+}
+
+// openMain opens the main store, retrying a few times as ceph-mon's
+// service manager would restart it.
+func (m *Monitor) openMain() (*kvstore.Store, error) {
+	if !m.cfg.Mkfs && !exists(m.env.FS(), m.cfg.Dir) {
+		return nil, errStoreMissing
+	}
+	return m.openDir(m.cfg.Dir)
+}
+
+func (m *Monitor) openDir(dir string) (*kvstore.Store, error) {
+	var err error
+	for range m.cfg.OpenRetries {
+		var s *kvstore.Store
+		if s, err = kvstore.Open(m.env.FS(), dir, m.storeOptions()); err == nil {
+			return s, nil
+		}
+	}
+	return nil, err
+}
+
+func (m *Monitor) storeOptions() kvstore.Options {
+	o := m.cfg.Store
+	o.Point = m.env.Point
+	return o
+}
+
+// run loads the open store's state, reports it and starts probing.
+func (m *Monitor) run(which string) {
+	if err := m.load(); err != nil {
+		m.fail(err)
+		return
+	}
+	m.bootFresh = m.epoch == 0 && !m.rep.active
+	m.emit(Event{Kind: EvStoreOpen, Version: m.lc, FC: m.fc, Hash: m.stateHash, Epoch: m.epoch,
+		PN: m.acceptedPN, Pending: m.pendingV, PendingPN: m.pendingPN, Detail: which})
+	m.bootstrap()
+}
+
+// load reads the persisted state. A store left mid full-sync is cleared: its
+// partial contents must never be taken for a real history.
+func (m *Monitor) load() error {
+	s := m.store
+	m.fc, m.lc = getU64(s, keyFC), getU64(s, keyLC)
+	m.epoch = getU64(s, keyEpoch)
+	m.acceptedPN, m.lastPN = getU64(s, keyAcceptedPN), getU64(s, keyLastPN)
+	m.pendingV, m.pendingPN = getU64(s, keyPendingV), getU64(s, keyPendingPN)
+	m.pendingVal, _ = s.Get(keyPendingVal)
+	m.floor = getU64(s, keySyncFloor)
+	m.rep.rejoinAbove = getU64(s, keyRejoinAbove)
+	if getU64(s, keyInSync) != 0 {
+		var b kvstore.Batch
+		for _, p := range replicatedPrefixes {
+			b.DeletePrefix(p)
+		}
+		b.Delete(keyInSync)
+		clearPending(&b)
+		if err := s.Apply(&b, true); err != nil {
+			return err
+		}
+		m.fc, m.lc, m.pendingV, m.pendingPN, m.pendingVal = 0, 0, 0, 0, nil
+		m.emit(Event{Kind: EvMarkedClear, Detail: "in-sync marker found at boot"})
+	}
+	m.stateHash = computeStateHash(s)
+	return nil
+}
