@@ -106,12 +106,16 @@ func (c *Repair) started(at int64, ev node.Event, r *repairRank) {
 			}
 		}
 		r.phase = repairStarted
+	// A resume may find the mark one step ahead of what was reported: power
+	// can fail after the mark is durable and before the monitor says so.
+	// It may never find it behind.
 	case strings.Contains(ev.Detail, "completed"):
-		if r.phase != repairCompleted {
+		if r.phase != repairStarted && r.phase != repairCompleted {
 			bad = "resumed a switch from a completed mark, but the mark said " + repairPhaseNames[r.phase]
 		}
+		r.phase, r.vouchLC, r.vouchHash = repairCompleted, ev.Version, ev.Hash
 	default: // resumed from a started mark
-		if r.phase != repairStarted {
+		if r.phase != repairNone && r.phase != repairStarted {
 			bad = "resumed from a started mark, but the mark said " + repairPhaseNames[r.phase]
 		}
 		r.phase = repairStarted

@@ -69,6 +69,16 @@ func TestRepairCatchesASwitchThatCameUndone(t *testing.T) {
 	require.Contains(t, v[0].Reason, "the switch was not durable")
 }
 
+func TestRepairAcceptsAMarkOneStepAheadOfItsReport(t *testing.T) {
+	// Power failed after the started mark was durable, before it was
+	// reported; then after the completed mark, before that was reported.
+	require.Empty(t, repairRun(
+		rstart(1, "resumed: started"),
+		node.Event{Kind: node.EvRepairStart, Rank: 1, Detail: "resumed: completed, switching", Version: 4, Hash: 9},
+		node.Event{Kind: node.EvRepairSwitched, Rank: 1, Version: 4, Hash: 9},
+	))
+}
+
 func TestRepairCatchesAMarkGoingBack(t *testing.T) {
 	evs := healthyRepair()[:6] // completed
 	evs = append(evs, rstart(1, "resumed: started"))

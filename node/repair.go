@@ -135,7 +135,7 @@ func (m *Monitor) resumeRepair() {
 	mk, ok := readMark(rs)
 	switch {
 	case ok && mk.state == markCompleted:
-		m.emit(Event{Kind: EvRepairStart, Detail: "resumed: completed, switching"})
+		m.emit(Event{Kind: EvRepairStart, Detail: "resumed: completed, switching", Version: mk.lc, Hash: mk.hash})
 		m.switchStores(mk)
 	case ok:
 		m.emit(Event{Kind: EvRepairStart, Detail: "resumed: started"})

@@ -22,7 +22,7 @@ var bugCatalog = []Bug{
 	{"no-fsync-accept", "crash-restart", "a peon acks an accept before the store syncs it: a power loss makes it forget its promise"},
 	{"recent-off-by-one", "lagging", "a recent sync skips one version: the requester's state misses a transaction"},
 	{"sync-skip-redo", "trimmed", "a full-sync provider omits the versions committed after its snapshot"},
-	{"patent-literal", "repair", "the repair syncs from the first probe reply and votes as soon as the switch is done: a stale source forks history"},
+	{"patent-literal", "repair-stale", "the repair syncs from the first probe reply and votes as soon as the switch is done: a stale source forks history"},
 	{"skip-dir-sync", "repair-powerloss", "no fsync of the parent directory after the rename: a power cut undoes the switch"},
 	{"mark-before-durable", "repair-powerloss", "the completed mark is written before the synced data: a power cut leaves a mark vouching for missing data"},
 	{"answer-probe-while-repairing", "repair", "a repairing monitor answers probes"},

@@ -31,15 +31,19 @@ type clusterSpec struct {
 	// unavailable: every store breaks, so instead of converging after the
 	// heal the cluster must stay unavailable and never start a new history.
 	unavailable bool
+	monitors    int // default cluster size; 0 means 5
 }
 
 // clusterScenario wraps a fault generator into a scenario over a cluster.
 func clusterScenario(spec clusterSpec) *Scenario {
 	monitorsOf := func(o Options) int {
-		if o.Monitors == 0 {
-			return 5
+		switch {
+		case o.Monitors != 0:
+			return o.Monitors
+		case spec.monitors != 0:
+			return spec.monitors
 		}
-		return o.Monitors
+		return 5
 	}
 	return &Scenario{
 		Name: spec.name, Description: spec.desc,

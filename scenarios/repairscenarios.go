@@ -22,6 +22,8 @@ func init() {
 			faults: repairProviderFaults},
 		{name: "repair-double", desc: "two of five stores break, one after the other",
 			faults: repairDoubleFaults},
+		{name: "repair-stale", desc: "three monitors: one lags, the store of an up-to-date one breaks, the other up-to-date one is cut off (the literal repair's losing interleaving)",
+			faults: repairStaleFaults, monitors: 3},
 		{name: "repair-all", desc: "every store breaks: the cluster must stay unavailable and never start a new history",
 			faults: repairAllFaults, unavailable: true},
 	} {
@@ -50,21 +52,30 @@ func breakStore(r *rng.Stream, t int64, m int) []sim.Fault {
 	}
 }
 
-// oneBreak breaks one store at a random moment. Half the time it first
-// leaves a minority of monitors behind and, as the store breaks, cuts the
-// up-to-date ones off for a while: the literal repair's losing interleaving
-// (README), which the safe repair must sit out.
+// oneBreak breaks one store at a random moment; half the time it plays the
+// literal repair's losing interleaving around it (staleBreak).
 func oneBreak(r *rng.Stream, n int, from, to int64) ([]sim.Fault, int) {
+	if r.Chance(0.5) {
+		return staleBreak(r, n, from, to)
+	}
+	m := r.Intn(n)
+	return breakStore(r, r.Range(from, to), m), m
+}
+
+// staleBreak leaves a minority of monitors behind, then breaks an
+// up-to-date monitor's store and cuts the other up-to-date ones off for a
+// while: the first probe replies the repair gets come from stale monitors
+// (README). The safe repair must sit it out.
+func staleBreak(r *rng.Stream, n int, from, to int64) ([]sim.Fault, int) {
 	order := perm(r, n)
 	m := order[0]
-	t := r.Range(from, to)
-	if !r.Chance(0.5) {
-		return breakStore(r, t, m), m
-	}
 	stale := order[1 : 1+(n-1)/2]
 	fresh := order[1+(n-1)/2:]
-	lag := r.Range(2*sim.Second, 4*sim.Second)
-	cut := r.Range(1500*sim.Millisecond, 3*sim.Second)
+	// The others need an accept timeout and an election (~3 s) to go on
+	// without the laggards before they can get ahead of them.
+	lag := r.Range(4*sim.Second, 7*sim.Second)
+	cut := r.Range(3*sim.Second, 5*sim.Second)
+	t := max(r.Range(from, to), lag+2*sim.Second)
 	out := []sim.Fault{
 		{At: t - lag, Kind: sim.FaultPartition, Group: stale, Peers: others(n, stale), For: lag},
 		{At: t, Kind: sim.FaultPartition, Group: fresh, Peers: others(n, fresh), For: cut},
@@ -74,6 +85,12 @@ func oneBreak(r *rng.Stream, n int, from, to int64) ([]sim.Fault, int) {
 
 func repairFaults(r *rng.Stream, n int) []sim.Fault {
 	f, _ := oneBreak(r, n, 5*sim.Second, 14*sim.Second)
+	return f
+}
+
+// repairStaleFaults always play the losing interleaving.
+func repairStaleFaults(r *rng.Stream, n int) []sim.Fault {
+	f, _ := staleBreak(r, n, 5*sim.Second, 12*sim.Second)
 	return f
 }
 

@@ -2,14 +2,11 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
 	"github.com/monsim/monsim/faultfs"
 )
-
-// netRates are the fault rates every link currently uses on top of the
-// configured defaults; a network fault sets one and its end clears it.
-type netRates struct{ loss, dup, corrupt float64 }
 
 // Load installs the fault plan: timed faults are scheduled, point-triggered
 // ones wait for their probe point. Call it once, before Run.
@@ -83,33 +80,30 @@ func (k *Kernel) applyFault(f *Fault, t int64) {
 	case FaultPartition:
 		pairs := k.partitionPairs(f)
 		for _, p := range pairs {
-			k.Net.Block(p[0], p[1])
+			k.block(p[0], p[1])
 		}
 		k.after(f, t, func() {
 			for _, p := range pairs {
-				k.Net.Unblock(p[0], p[1])
+				k.unblock(p[0], p[1])
 			}
 		})
 	case FaultBlock:
-		k.Net.Block(f.Node, f.Peer)
-		k.after(f, t, func() { k.Net.Unblock(f.Node, f.Peer) })
+		k.block(f.Node, f.Peer)
+		k.after(f, t, func() { k.unblock(f.Node, f.Peer) })
 	case FaultClog:
 		k.Net.Clog(f.Node, f.Peer, t+f.For)
 	case FaultNetLoss, FaultNetDup, FaultNetCorrupt:
-		rate := &k.netRates.corrupt
-		switch f.Kind {
-		case FaultNetLoss:
-			rate = &k.netRates.loss
-		case FaultNetDup:
-			rate = &k.netRates.dup
-		}
-		*rate = f.Prob
+		k.rateFaults = append(k.rateFaults, f)
 		k.applyNetRates()
-		k.after(f, t, func() { *rate = 0; k.applyNetRates() })
+		k.after(f, t, func() {
+			k.rateFaults = slices.DeleteFunc(k.rateFaults, func(g *Fault) bool { return g == f })
+			k.applyNetRates()
+		})
 	case FaultHeal:
 		k.heals++ // faults still running end now; their undo must not revive anything
 		k.Net.Heal()
-		k.netRates = netRates{}
+		k.blocks = nil
+		k.rateFaults = nil
 		k.applyNetRates()
 		for i := range k.nodes {
 			if d := k.nodes[i].disk; d != nil {
@@ -177,12 +171,39 @@ func (k *Kernel) after(f *Fault, t int64, undo func()) {
 	}
 }
 
+// applyNetRates sets every link to the configured defaults, raised by the
+// network-rate faults running now (overlapping faults: the highest wins).
 func (k *Kernel) applyNetRates() {
 	o := k.cfg.Net
-	o.Loss = max(o.Loss, k.netRates.loss)
-	o.Dup = max(o.Dup, k.netRates.dup)
-	o.Corrupt = max(o.Corrupt, k.netRates.corrupt)
+	for _, f := range k.rateFaults {
+		switch f.Kind {
+		case FaultNetLoss:
+			o.Loss = max(o.Loss, f.Prob)
+		case FaultNetDup:
+			o.Dup = max(o.Dup, f.Prob)
+		default:
+			o.Corrupt = max(o.Corrupt, f.Prob)
+		}
+	}
 	k.Net.SetAll(o)
+}
+
+// block and unblock count the faults cutting each directed link, so one
+// fault ending never lifts a cut another fault still holds.
+func (k *Kernel) block(from, to int) {
+	if k.blocks == nil {
+		k.blocks = map[[2]int]int{}
+	}
+	k.blocks[[2]int{from, to}]++
+	k.Net.Block(from, to)
+}
+
+func (k *Kernel) unblock(from, to int) {
+	key := [2]int{from, to}
+	if k.blocks[key]--; k.blocks[key] <= 0 {
+		delete(k.blocks, key)
+		k.Net.Unblock(from, to)
+	}
 }
 
 func diskInjector(d *faultfs.FS, f *Fault) errorfs.Injector {

@@ -130,3 +130,22 @@ func TestHealEndsRunningFaultsForGood(t *testing.T) {
 	require.False(t, after("net/dup", nil), "no duplication after the heal")
 	require.False(t, after("net/drop", nil), "no loss or partition after the heal")
 }
+
+// A partition ending must not lift a cut another partition still holds:
+// overlapping partitions are common in generated plans.
+func TestOverlappingPartitionsEachHoldTheirCut(t *testing.T) {
+	ms := Millisecond
+	recs := chatter(t, Plan{Faults: []Fault{
+		{At: 100 * ms, Kind: FaultPartition, Group: []int{0}, For: 300 * ms},
+		{At: 200 * ms, Kind: FaultPartition, Group: []int{1}, For: 400 * ms},
+	}})
+	delivered := func(from, to int, lo, hi int64) bool {
+		return hasRecord(recs, "deliver", func(r map[string]any) bool {
+			t := r["t"].(float64)
+			return r["node"] == float64(to) && r["from"] == float64(from) && t > float64(lo) && t < float64(hi)
+		})
+	}
+	require.True(t, delivered(0, 1, 0, 100*ms))
+	require.False(t, delivered(0, 1, 105*ms, 600*ms), "the second partition still cuts 0 from 1 after the first ends")
+	require.True(t, delivered(0, 1, 605*ms, Second))
+}

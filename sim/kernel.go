@@ -48,14 +48,15 @@ type Kernel struct {
 	Net   *netsim.Network
 	Trace *Trace
 
-	plan      Plan
-	fired     map[FaultKind]int
-	heals     int   // how many heal faults have run
-	triggers  []int // plan indices of point-triggered faults, in plan order
-	netRates  netRates
-	events    int64
-	budgetErr error
-	delivs    []netsim.Delivery
+	plan       Plan
+	fired      map[FaultKind]int
+	heals      int            // how many heal faults have run
+	triggers   []int          // plan indices of point-triggered faults, in plan order
+	rateFaults []*Fault       // network-rate faults running now
+	blocks     map[[2]int]int // directed link -> faults cutting it now
+	events     int64
+	budgetErr  error
+	delivs     []netsim.Delivery
 
 	// running is the node whose handler is executing, or -1.
 	running int
