@@ -85,6 +85,7 @@ type Msg struct {
 	Cookie    uint64
 	Seq       uint64
 	Until     int64
+	Hash      uint64 // last sync chunk: the provider's state hash at LC
 	Versions  []Version
 	Pairs     []Pair
 	Op        ClientOp
@@ -115,6 +116,7 @@ func (m *Msg) Encode() []byte {
 	e.uvarint(m.Cookie)
 	e.uvarint(m.Seq)
 	e.varint(m.Until)
+	e.uvarint(m.Hash)
 	e.uvarint(uint64(len(m.Versions)))
 	for _, v := range m.Versions {
 		e.uvarint(v.V)
@@ -152,6 +154,7 @@ func DecodeMsg(b []byte) (Msg, error) {
 	m.Cookie = d.uvarint()
 	m.Seq = d.uvarint()
 	m.Until = d.varint()
+	m.Hash = d.uvarint()
 	if n := d.count(); n > 0 {
 		m.Versions = make([]Version, n)
 		for i := range m.Versions {

@@ -24,6 +24,7 @@ func genMsg(t *rapid.T) Msg {
 		Cookie:    rapid.Uint64().Draw(t, "cookie"),
 		Seq:       rapid.Uint64().Draw(t, "seq"),
 		Until:     rapid.Int64().Draw(t, "until"),
+		Hash:      rapid.Uint64().Draw(t, "hash"),
 	}
 	for range rapid.IntRange(0, 3).Draw(t, "nv") {
 		m.Versions = append(m.Versions, Version{V: rapid.Uint64().Draw(t, "vv"), Value: rapid.SliceOf(rapid.Byte()).Draw(t, "vval")})

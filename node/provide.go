@@ -91,7 +91,7 @@ func (m *Monitor) handleGetChunk(msg *Msg) {
 		}
 		if s.nextV > m.lc {
 			chunk.Flags |= FlagLast
-			chunk.LC = m.lc
+			chunk.LC, chunk.Hash = m.lc, m.stateHash
 		}
 	}
 	s.seq++

@@ -224,12 +224,12 @@ func (m *Monitor) completeRepair() {
 
 // markEarly is the planted MarkBeforeDurable bug: vouch for the final lc
 // before the last chunk is even applied.
-func (m *Monitor) markEarly(finalLC uint64) bool {
-	mk := mark{state: markCompleted, lc: finalLC, epochSeen: max(m.highestEpochSeen, m.epoch)}
+func (m *Monitor) markEarly(finalLC, finalHash uint64) bool {
+	mk := mark{state: markCompleted, lc: finalLC, hash: finalHash, epochSeen: max(m.highestEpochSeen, m.epoch)}
 	if !m.writeMark(mk) {
 		return false
 	}
-	m.emit(Event{Kind: EvRepairCompleted, Version: mk.lc, Full: m.rep.full, Epoch: mk.epochSeen})
+	m.emit(Event{Kind: EvRepairCompleted, Version: mk.lc, Hash: mk.hash, Full: m.rep.full, Epoch: mk.epochSeen})
 	m.env.Point("repair/mark-completed")
 	return true
 }

@@ -84,7 +84,7 @@ func (m *Monitor) requestChunk() {
 
 func (m *Monitor) handleChunk(msg *Msg) {
 	if m.rep.active && m.cfg.Bugs.MarkBeforeDurable && msg.Has(FlagLast) && !m.rep.markedEarly {
-		if !m.markEarly(msg.LC) {
+		if !m.markEarly(msg.LC, msg.Hash) {
 			return
 		}
 		m.rep.markedEarly = true
