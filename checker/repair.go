@@ -64,7 +64,12 @@ func (c *Repair) Observe(at int64, ev node.Event) {
 	c.ranks, c.lc = grow(c.ranks, ev.Rank), grow(c.lc, ev.Rank)
 	r := &c.ranks[ev.Rank]
 	switch ev.Kind {
-	case node.EvApply, node.EvStoreOpen:
+	case node.EvStoreOpen:
+		c.lc[ev.Rank] = ev.Version
+		if ev.Detail == "store" {
+			c.openedMain(at, ev, r)
+		}
+	case node.EvApply:
 		c.lc[ev.Rank] = ev.Version
 	case node.EvSyncChunk:
 		if ev.Full {
@@ -140,6 +145,19 @@ func (c *Repair) source(at int64, ev node.Event, r *repairRank) {
 	if need := others/2 + 1; older < need {
 		c.rec.addf(repairName, ev.Rank, at, "sync source rank %d at lc %d is newer than only %d of the %d other monitors (lcs at repair start %v; %s)",
 			ev.Peer, ev.Version, older, others, r.startLCs, ev.Detail)
+	}
+}
+
+// openedMain judges a boot into the main store. After a completed mark it
+// means the switch finished even if power failed before it was reported;
+// after a started mark it means the repair copy vanished.
+func (c *Repair) openedMain(at int64, ev node.Event, r *repairRank) {
+	switch r.phase {
+	case repairCompleted:
+		c.switched(at, ev, r)
+	case repairStarted:
+		c.rec.addf(repairName, ev.Rank, at, "mark lifecycle: opened the main store as usual while the repair mark said started")
+		r.phase = repairNone
 	}
 }
 
