@@ -125,4 +125,3 @@ func cutAfter(plan sim.Plan, node int, op int64, mode string) *sim.Plan {
 	})
 	return &p
 }
-
