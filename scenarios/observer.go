@@ -19,6 +19,7 @@ type observer struct {
 	// For scenarios where every store breaks: which have, when the last
 	// did, and what happened after that must not have.
 	broken    []bool
+	repairing []bool
 	allBroken int64 // 0 until every store has broken
 	newLife   []checker.Violation
 	// repairPath measures the first repair's filesystem operations, from
@@ -42,7 +43,7 @@ func newObserver(k *sim.Kernel, monitors int) *observer {
 		counters[name] = 0 // reported even when nothing happened
 	}
 	return &observer{k: k, cluster: checker.NewCluster(monitors), counters: counters, repairPath: RepairPath{Node: -1},
-		broken: make([]bool, monitors)}
+		broken: make([]bool, monitors), repairing: make([]bool, monitors)}
 }
 
 // eventTraceKinds caches "ev/<kind>" so tracing an event allocates nothing.
@@ -84,9 +85,19 @@ func (o *observer) event(rank int, ev node.Event) {
 		o.counters["commits"]++
 		o.noteAfterAllBroke(rank, "committed version", ev.Version)
 	case node.EvRepairStart:
-		if strings.HasPrefix(ev.Detail, "fresh") {
+		// A repair may resume several times, and power can fail between
+		// its mark and the report of it: count repairs, not reports.
+		if !o.repairing[rank] {
+			o.repairing[rank] = true
 			o.counters["repairs_started"]++
+		}
+		if strings.HasPrefix(ev.Detail, "fresh") {
 			o.noteBroken(rank)
+		}
+	case node.EvStoreOpen:
+		if ev.Detail == "store" && o.repairing[rank] { // the switch finished; its report was cut off
+			o.repairing[rank] = false
+			o.counters["repairs_completed"]++
 		}
 	case node.EvRepairCompleted:
 		if ev.Full {
@@ -95,6 +106,7 @@ func (o *observer) event(rank int, ev node.Event) {
 			o.counters["repairs_recent"]++
 		}
 	case node.EvRepairSwitched:
+		o.repairing[rank] = false
 		o.counters["repairs_completed"]++
 		o.noteAfterAllBroke(rank, "finished a repair at lc", ev.Version)
 	}

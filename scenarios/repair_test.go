@@ -52,5 +52,5 @@ func TestRepairScenariosCoverFullRecentAndInterruptedRepairs(t *testing.T) {
 	require.Positive(t, total["repairs_full"])
 	require.Positive(t, total["repairs_recent"])
 	require.Positive(t, total["mid_repair_power_losses"])
-	require.Equal(t, total["repairs_started"], total["repairs_completed"])
+	require.Equal(t, total["repairs_started"], total["repairs_completed"], "%v", total)
 }
