@@ -124,6 +124,7 @@ func (c *cluster) run() *Result {
 		ops = append(ops, cl.finalHistory()...)
 	}
 	lin := checker.CheckLinearizable(ops, linTimeout)
+	res.History, res.Lin = ops, &lin
 	switch lin.Verdict {
 	case "illegal":
 		res.Violations = append(res.Violations, *lin.Violation)

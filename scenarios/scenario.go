@@ -53,6 +53,10 @@ type Result struct {
 	// RepairPath is the first repair's filesystem path (crash-point
 	// enumeration uses it).
 	RepairPath RepairPath
+	// History is every client operation of a cluster run, as checked for
+	// linearizability, and Lin that check's result (nil for kv-crash).
+	History []checker.KVOp
+	Lin     *checker.LinResult
 }
 
 // damageFirst orders violations for the headline: damage a user would see
