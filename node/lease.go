@@ -30,7 +30,7 @@ func (m *Monitor) extendLease() {
 }
 
 func (m *Monitor) handleLease(msg *Msg) {
-	m.px.peonLease = msg.Until
+	m.px.peonLease, m.px.peonLeaseLC = msg.Until, msg.LC
 	m.px.knownLease = max(m.px.knownLease, msg.Until)
 	m.arm(tLeaseExpire, m.cfg.leaseAckTimeout())
 	m.send(msg.From, &Msg{Type: MLeaseAck, Until: msg.Until, LC: m.lc, FC: m.fc})
@@ -63,9 +63,10 @@ func (m *Monitor) readable() bool {
 	case PhaseLeader:
 		return m.px.active && now >= m.px.activeAt && now < m.px.readUntil
 	case PhasePeon:
-		if m.pendingV > m.lc {
-			// An accepted value may already be committed and acknowledged:
-			// wait for its commit before answering.
+		if m.pendingV > m.lc || m.lc < m.px.peonLeaseLC {
+			// An accepted value may already be committed and acknowledged,
+			// or the leader held versions this peon has not applied yet
+			// (the catch-up can arrive after the lease): wait for them.
 			return false
 		}
 		if m.cfg.Bugs.LeaseNoCheck {

@@ -28,6 +28,7 @@ type paxosRun struct {
 	leaseAcks   uint64 // leader: who acked leaseRound
 	readUntil   int64  // leader: reads allowed before this (every peon acked)
 	peonLease   int64  // peon: lease expiry received
+	peonLeaseLC uint64 // peon: the leader\'s last_committed when it granted that lease
 	knownLease  int64  // the latest lease expiry this monitor granted or got
 	inflightOps []ClientOp
 }

@@ -19,6 +19,7 @@ type ClientOptions struct {
 	// is then unknown. Ops called in the heal phase are never abandoned.
 	GiveUpAfter int64
 	StopAt      int64 // issue no new ops after this time
+	MaxOps      int   // issue at most this many ops; 0: no limit
 	// HealAt is when the heal phase starts: ops issued after it must
 	// complete for the run to be live.
 	HealAt int64
@@ -78,7 +79,7 @@ func (c *client) Fire(id sim.TimerID, tag uint64) {
 
 func (c *client) issue() {
 	now := c.k.Now()
-	if now >= c.opts.StopAt {
+	if now >= c.opts.StopAt || (c.opts.MaxOps > 0 && int(c.reqID) >= c.opts.MaxOps) {
 		return
 	}
 	c.reqID++

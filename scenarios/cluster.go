@@ -19,7 +19,7 @@ const (
 	faultPhase   = 20 * sim.Second
 	healPhase    = 20 * sim.Second
 	clusterEnd   = faultPhase + healPhase
-	clientCount  = 4
+	defaultClients = 4
 	maxDriftPPM  = 200
 	restartDelay = 500 * sim.Millisecond // a monitor that stopped on a store error comes back after this
 )
@@ -46,6 +46,7 @@ type cluster struct {
 	monitors int
 	hosts    []*monitorHost
 	clients  []*client
+	work     Workload
 	obs      *observer
 	// expectUnavailable replaces the liveness check: every store breaks,
 	// and the cluster must stay down rather than start a new history.
@@ -53,12 +54,16 @@ type cluster struct {
 }
 
 func newCluster(o Options, monitors int, plan sim.Plan) (*cluster, error) {
+	work := Workload{Clients: defaultClients}
+	if o.Workload != nil {
+		work = *o.Workload
+	}
 	k := sim.New(sim.Config{
-		Seed: o.Seed, Endpoints: monitors + clientCount, Disks: monitors,
+		Seed: o.Seed, Endpoints: monitors + work.Clients, Disks: monitors,
 		Net: clusterNet, Disk: diskCosts(), Trace: o.Trace,
 		MaxEvents: 20_000_000, MaxTime: clusterEnd + sim.Second,
 	})
-	c := &cluster{k: k, monitors: monitors}
+	c := &cluster{k: k, monitors: monitors, work: work}
 	c.obs = newObserver(k, monitors)
 	k.SetResolver(c.resolve)
 	var bugs node.Bugs
@@ -77,11 +82,14 @@ func newCluster(o Options, monitors int, plan sim.Plan) (*cluster, error) {
 		k.SetDrift(r, drift.Range(-maxDriftPPM, maxDriftPPM))
 		k.Start(r, drift.Range(0, 50*sim.Millisecond))
 	}
-	for i := range clientCount {
+	for i := range work.Clients {
 		id := monitors + i
 		cl := &client{k: k, id: id, monitors: monitors, rand: k.Stream(fmt.Sprintf("client/%d", i)), obs: c.obs,
 			opts: ClientOptions{Keys: 5, ThinkMin: 5 * sim.Millisecond, ThinkMax: 60 * sim.Millisecond,
 				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: clusterEnd - 5*sim.Second, HealAt: faultPhase}}
+		if i < len(work.MaxOps) {
+			cl.opts.MaxOps = work.MaxOps[i]
+		}
 		c.clients = append(c.clients, cl)
 		k.Attach(id, cl)
 		k.Start(id, sim.Second)
@@ -124,7 +132,7 @@ func (c *cluster) run() *Result {
 		ops = append(ops, cl.finalHistory()...)
 	}
 	lin := checker.CheckLinearizable(ops, linTimeout)
-	res.History, res.Lin = ops, &lin
+	res.History, res.Lin, res.Workload = ops, &lin, &c.work
 	switch lin.Verdict {
 	case "illegal":
 		res.Violations = append(res.Violations, *lin.Violation)

@@ -20,6 +20,16 @@ type Options struct {
 	Trace    io.Writer // JSON lines of every trace record, nil for none
 	// Plan replaces the plan the seed would generate (replay, shrink).
 	Plan *sim.Plan
+	// Workload narrows the clients' work (shrink); nil means the default.
+	Workload *Workload
+}
+
+// Workload is how much the clients do: how many clients there are, and how
+// many operations each may issue (0: as many as time allows). Shrinking a
+// failure drops clients and cuts operations through it.
+type Workload struct {
+	Clients int   `json:"clients"`
+	MaxOps  []int `json:"max_ops,omitempty"`
 }
 
 // Scenario is a named, seeded experiment: it derives an explicit fault plan
@@ -57,6 +67,8 @@ type Result struct {
 	// linearizability, and Lin that check's result (nil for kv-crash).
 	History []checker.KVOp
 	Lin     *checker.LinResult
+	// Workload is what the clients were allowed to do (nil for kv-crash).
+	Workload *Workload
 }
 
 // damageFirst orders violations for the headline: damage a user would see
@@ -134,6 +146,9 @@ func (s *Scenario) Run(o Options) *Result {
 	}
 	r := s.Execute(o, plan)
 	r.Scenario, r.Seed, r.Bug, r.Plan = s.Name, o.Seed, o.Bug, plan
+	if r.Workload == nil {
+		r.Workload = o.Workload
+	}
 	damageFirst(r.Violations)
 	return r
 }

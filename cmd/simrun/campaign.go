@@ -153,13 +153,7 @@ func (c *campaign) runOne(j job) seedOutcome {
 }
 
 func (c *campaign) seedFile(res *scenarios.Result) *seedfile.File {
-	v := res.Violations[0]
-	return &seedfile.File{
-		Build: buildID(), Scenario: res.Scenario, Seed: res.Seed, Bug: res.Bug, Monitors: res.Monitors,
-		Base: c.base, Shard: fmt.Sprintf("%d/%d", c.shard, c.shards), Plan: res.Plan,
-		Failure:   seedfile.Failure{Check: v.Checker, Reason: v.String()},
-		TraceHash: fmt.Sprintf("%016x", res.TraceHash),
-	}
+	return seedFileOf(res, c.base, fmt.Sprintf("%d/%d", c.shard, c.shards))
 }
 
 func bugOrNone(b string) string {

@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/monsim/monsim/internal/seedfile"
-	"github.com/monsim/monsim/scenarios"
 )
 
 // cmdReplay re-runs a saved seed file: exit 1 when the failure reproduces,
@@ -27,14 +26,10 @@ func cmdReplay(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return usagef("replay: %v", err)
 	}
-	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: f.Bug, monitors: f.Monitors}).resolve()
+	sc, opts, err := optionsOf(f)
 	if err != nil {
 		return usagef("replay: %s: %v", pos[0], err)
 	}
-	if err := f.Plan.Validate(planNodes(f)); err != nil {
-		return usagef("replay: %s: %v", pos[0], err)
-	}
-	opts.Seed, opts.Plan = f.Seed, &f.Plan
 	var out *tempOutput
 	if tracePath != "" {
 		if out, err = createOutput(tracePath); err != nil {
@@ -59,12 +54,6 @@ func cmdReplay(args []string, stdout, _ io.Writer) error {
 		fmt.Fprintf(stdout, "note: saved by build %s, replayed by %s: trace hashes differ (%016x saved)\n", f.Build, buildID(), want)
 	}
 	return verdictError(res)
-}
-
-// planNodes is how many endpoints a plan may name: the monitors, plus the
-// clients a cluster scenario adds.
-func planNodes(f *seedfile.File) int {
-	return 64
 }
 
 // reorder moves flags before positional arguments, so "replay FILE -trace
@@ -97,5 +86,3 @@ func hasValue(flag string) bool {
 }
 
 func isBoolFlag(flag string) bool { return flag == "-v" || flag == "--v" }
-
-var _ = scenarios.All

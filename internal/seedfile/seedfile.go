@@ -22,17 +22,26 @@ const Format = 1
 
 // File is one saved run.
 type File struct {
-	Format    int      `json:"format"`
-	Build     string   `json:"build"`
-	Scenario  string   `json:"scenario"`
-	Seed      uint64   `json:"seed"`
-	Bug       string   `json:"bug,omitempty"`
-	Monitors  int      `json:"monitors,omitempty"`
-	Base      uint64   `json:"base,omitempty"`
-	Shard     string   `json:"shard,omitempty"`
-	Plan      sim.Plan `json:"plan"`
-	Failure   Failure  `json:"failure"`
-	TraceHash string   `json:"trace_hash"`
+	Format   int      `json:"format"`
+	Build    string   `json:"build"`
+	Scenario string   `json:"scenario"`
+	Seed     uint64   `json:"seed"`
+	Bug      string   `json:"bug,omitempty"`
+	Monitors int      `json:"monitors,omitempty"`
+	Base     uint64   `json:"base,omitempty"`
+	Shard    string   `json:"shard,omitempty"`
+	Plan     sim.Plan `json:"plan"`
+	// Workload, when set, narrows the clients' work (a shrunk failure).
+	Workload  *Workload `json:"workload,omitempty"`
+	Failure   Failure   `json:"failure"`
+	TraceHash string    `json:"trace_hash"`
+}
+
+// Workload is how many clients run and how many operations each may issue
+// (0: unlimited), as scenarios.Workload.
+type Workload struct {
+	Clients int   `json:"clients"`
+	MaxOps  []int `json:"max_ops,omitempty"`
 }
 
 // Failure is the verdict the run gave when it was saved.

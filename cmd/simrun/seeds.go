@@ -1,0 +1,45 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/monsim/monsim/internal/seedfile"
+	"github.com/monsim/monsim/scenarios"
+)
+
+// optionsOf turns a seed file back into the run it describes.
+func optionsOf(f *seedfile.File) (*scenarios.Scenario, scenarios.Options, error) {
+	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: f.Bug, monitors: f.Monitors}).resolve()
+	if err != nil {
+		return nil, opts, err
+	}
+	if err := f.Plan.Validate(maxEndpoints); err != nil {
+		return nil, opts, usagef("%v", err)
+	}
+	opts.Seed, opts.Plan = f.Seed, &f.Plan
+	if w := f.Workload; w != nil {
+		if w.Clients < 1 || len(w.MaxOps) > w.Clients {
+			return nil, opts, usagef("workload: %d clients with %d op limits", w.Clients, len(w.MaxOps))
+		}
+		opts.Workload = &scenarios.Workload{Clients: w.Clients, MaxOps: w.MaxOps}
+	}
+	return sc, opts, nil
+}
+
+// maxEndpoints bounds the node numbers a hand-edited plan may name.
+const maxEndpoints = 64
+
+// seedFileOf describes a failing run as a seed file.
+func seedFileOf(res *scenarios.Result, base uint64, shard string) *seedfile.File {
+	v := res.Violations[0]
+	f := &seedfile.File{
+		Build: buildID(), Scenario: res.Scenario, Seed: res.Seed, Bug: res.Bug, Monitors: res.Monitors,
+		Base: base, Shard: shard, Plan: res.Plan,
+		Failure:   seedfile.Failure{Check: v.Checker, Reason: v.String()},
+		TraceHash: fmt.Sprintf("%016x", res.TraceHash),
+	}
+	if w := res.Workload; w != nil && (w.Clients != 4 || len(w.MaxOps) > 0) {
+		f.Workload = &seedfile.Workload{Clients: w.Clients, MaxOps: w.MaxOps}
+	}
+	return f
+}
