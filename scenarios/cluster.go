@@ -16,12 +16,12 @@ import (
 // which every fault stops, everything down restarts, and the cluster must
 // converge before the end.
 const (
-	faultPhase   = 20 * sim.Second
-	healPhase    = 20 * sim.Second
-	clusterEnd   = faultPhase + healPhase
+	faultPhase     = 20 * sim.Second
+	healPhase      = 20 * sim.Second
+	clusterEnd     = faultPhase + healPhase
 	defaultClients = 4
-	maxDriftPPM  = 200
-	restartDelay = 500 * sim.Millisecond // a monitor that stopped on a store error comes back after this
+	maxDriftPPM    = 200
+	restartDelay   = 500 * sim.Millisecond // a monitor that stopped on a store error comes back after this
 )
 
 // linTimeout bounds the porcupine check; past it the verdict is unknown.
