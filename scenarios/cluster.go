@@ -133,6 +133,9 @@ func (c *cluster) run() *Result {
 	}
 	lin := checker.CheckLinearizable(ops, linTimeout)
 	res.History, res.Lin, res.Workload = ops, &lin, &c.work
+	for _, cl := range c.clients {
+		res.ClientOps = append(res.ClientOps, int(cl.reqID))
+	}
 	switch lin.Verdict {
 	case "illegal":
 		res.Violations = append(res.Violations, *lin.Violation)

@@ -61,8 +61,13 @@ func breakStoreSurely(r *rng.Stream, t int64, m int) []sim.Fault {
 	return breakStoreWith(storeBreaks[r.Intn(len(storeBreaks)-1)], r, t, m)
 }
 
+// breakStoreWith applies one break; with no stream the monitor is down for
+// a fixed 400 ms.
 func breakStoreWith(b storeBreak, r *rng.Stream, t int64, m int) []sim.Fault {
-	down := r.Range(100*sim.Millisecond, 800*sim.Millisecond)
+	down := 400 * sim.Millisecond
+	if r != nil {
+		down = r.Range(100*sim.Millisecond, 800*sim.Millisecond)
+	}
 	if b.lying {
 		return []sim.Fault{{At: t, Kind: sim.FaultPowerLoss, Node: m, Mode: "lying", For: down}}
 	}

@@ -67,8 +67,10 @@ type Result struct {
 	// linearizability, and Lin that check's result (nil for kv-crash).
 	History []checker.KVOp
 	Lin     *checker.LinResult
-	// Workload is what the clients were allowed to do (nil for kv-crash).
-	Workload *Workload
+	// Workload is what the clients were allowed to do (nil for kv-crash),
+	// and ClientOps how many operations each client issued.
+	Workload  *Workload
+	ClientOps []int
 }
 
 // damageFirst orders violations for the headline: damage a user would see

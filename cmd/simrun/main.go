@@ -45,6 +45,7 @@ func commands() []command {
 		{"run", "run one seed of a scenario: run -scenario S -seed N [-bug B] [-monitors N] [-trace F.jsonl]", cmdRun},
 		{"fuzz", "many seeds in parallel: fuzz [-scenario S|all|S1,S2] [-bug B] [-seeds N | -duration D] [-workers W] [-corpus DIR] [-json]", cmdFuzz},
 		{"replay", "re-run a saved seed file: replay FILE [-trace F.jsonl]", cmdReplay},
+		{"shrink", "delta-debug a saved failure to fewer faults and client operations: shrink FILE [-o OUT]", cmdShrink},
 		{"crashpoints", "cut power after every filesystem operation of a repair: crashpoints -scenario S [-seed N]", cmdCrashpoints},
 	}
 }
