@@ -50,7 +50,7 @@ func drawPlan(t *rapid.T, n int) sim.Plan {
 	breaks := rapid.IntRange(0, 2).Draw(t, "breaks")
 	victims := rapid.SliceOfNDistinct(rapid.IntRange(0, n-1), breaks, breaks, rapid.ID[int]).Draw(t, "victims")
 	for i, m := range victims {
-		b := storeBreaks[rapid.IntRange(0, len(storeBreaks)-2).Draw(t, fmt.Sprintf("break%d", i))]
+		b := storeBreaks[rapid.IntRange(0, len(storeBreaks)-1).Draw(t, fmt.Sprintf("break%d", i))]
 		faults = append(faults, breakStoreWith(b, nil, at(fmt.Sprintf("breakat%d", i)), m)...)
 	}
 	return healPlan(sim.Plan{Faults: faults}, n)
