@@ -37,6 +37,17 @@ type Input struct {
 // ErrNoResult is returned when Input.Result is nil.
 var ErrNoResult = errors.New("report: no result")
 
+// The detail chart shows the seconds before and after the first violation,
+// reaching back to the earliest fault of the lookback window (less a
+// margin), since the faults that led to a violation are usually seconds
+// earlier.
+const (
+	detailBefore   = 3_000_000_000
+	detailAfter    = 1_000_000_000
+	detailLookback = 6_000_000_000
+	detailMargin   = 500_000_000
+)
+
 // maxOps bounds the operations table: a run has thousands, and the ones
 // around the first violation are those worth reading.
 const maxOps = 300
@@ -60,6 +71,7 @@ type page struct {
 	Counters   []counter
 	Violations []violation
 	Chart      chart
+	Detail     *chart // the seconds around the first violation, if it helps
 	Ops        []opRow
 	OpsNote    string
 	LinHTML    string // porcupine's visualization, for an illegal history
@@ -93,7 +105,7 @@ func newPage(in Input) (*page, error) {
 	if r == nil {
 		return nil, ErrNoResult
 	}
-	tl, err := buildTimeline(in.Trace, r.Monitors, r.SimTime, r.Plan)
+	tl, err := buildTimeline(in.Trace, r.Monitors, runEnd(r), r.Plan)
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +128,13 @@ func newPage(in Input) (*page, error) {
 	}
 	p.Ops, p.OpsNote = opTable(r)
 	p.Chart = newChart(tl, r.History, p.Violations)
+	if r.Failed() {
+		from, to := detailWindow(tl, r.Violations[0].At)
+		if 2*(to-from) <= tl.End {
+			d := p.Chart.zoom("detail-", from, to)
+			p.Detail = &d
+		}
+	}
 	if r.Lin != nil && r.Lin.Verdict == checker.VerdictIllegal {
 		var buf bytes.Buffer
 		if err := porcupine.Visualize(r.Lin.Model, r.Lin.Info, &buf); err != nil {
@@ -124,6 +143,33 @@ func newPage(in Input) (*page, error) {
 		p.LinHTML = buf.String()
 	}
 	return p, nil
+}
+
+// detailWindow is the stretch of time the detail chart shows around at.
+func detailWindow(tl timeline, at int64) (from, to int64) {
+	from = at - detailBefore
+	for _, f := range tl.Faults {
+		if f.At >= at-detailLookback && f.At <= at {
+			from = min(from, f.At-detailMargin)
+		}
+	}
+	return max(0, from), min(tl.End, at+detailAfter)
+}
+
+// runEnd is the last instant the report draws: the end of simulated time,
+// or later if an operation or a violation says so.
+func runEnd(r *scenarios.Result) int64 {
+	end := r.SimTime
+	for _, op := range r.History {
+		end = max(end, op.Call)
+		if !op.Unknown && op.Return != math.MaxInt64 {
+			end = max(end, op.Return)
+		}
+	}
+	for _, v := range r.Violations {
+		end = max(end, v.At)
+	}
+	return end
 }
 
 // opTable picks the operations nearest the first violation (the first ones

@@ -133,3 +133,25 @@ func repairStale(t *testing.T) (*scenarios.Result, []byte) {
 	require.Equal(t, "ledger", res.Violations[0].Checker)
 	return res, trace.Bytes()
 }
+
+func TestDetailWindowReachesBackToTheFaultsBeforeTheViolation(t *testing.T) {
+	const s = int64(1_000_000_000)
+	tl := timeline{End: 40 * s, Faults: []marker{{At: 2 * s}, {At: 8 * s}, {At: 9 * s}, {At: 30 * s}}}
+	from, to := detailWindow(tl, 12*s)
+	require.Equal(t, 8*s-detailMargin, from, "the earliest fault of the last %ds, less a margin", detailLookback/s)
+	require.Equal(t, 13*s, to)
+
+	from, to = detailWindow(tl, 25*s)
+	require.Equal(t, []int64{22 * s, 26 * s}, []int64{from, to}, "no fault nearby: a fixed window")
+	from, to = detailWindow(tl, 40*s)
+	require.Equal(t, []int64{37 * s, 40 * s}, []int64{from, to}, "clipped to the run")
+}
+
+func TestPassingRunWithoutATraceStillShowsItsLanes(t *testing.T) {
+	res := &scenarios.Result{Scenario: "steady", Monitors: 5, SimTime: 40_000_000_000}
+	page := render(t, Input{Result: res})
+	require.Contains(t, page, `class="verdict pass">PASS<`)
+	require.Contains(t, page, "No check was violated.")
+	require.Len(t, laneTag.FindAllString(page, -1), 5, "one lane per monitor, empty")
+	require.NotContains(t, page, `id="detail-timeline"`, "no violation to zoom in on")
+}

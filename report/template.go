@@ -21,11 +21,15 @@ const (
 	gapH    = 26 // between monitors and clients
 )
 
-// chart is the timeline with its geometry: what the SVG draws and where.
+// chart draws a timeline over the window [From, To) of simulated time. The
+// whole run is one chart; the seconds around the first violation another.
+// Whatever lies outside the window is clipped, not dropped.
 type chart struct {
 	timeline
+	ID         string // prefix of the chart's element ids
+	From, To   int64
 	Clients    []clientLane
-	Violations []violation
+	Violations []violation // the first one last, so it is drawn on top
 	Ticks      []tick
 	ClientTop  int
 	Height     int
@@ -48,22 +52,13 @@ type tick struct {
 	Label string
 }
 
+// newChart draws the whole run.
 func newChart(tl timeline, history []checker.KVOp, vs []violation) chart {
-	// The first violation is drawn last, on top of the others.
-	c := chart{timeline: tl, Violations: slices.Clone(vs)}
+	c := chart{timeline: tl, From: 0, To: tl.End, Violations: slices.Clone(vs)}
 	slices.Reverse(c.Violations)
-	for _, op := range history {
-		c.End = max(c.End, op.Call)
-		if !op.Unknown && op.Return != math.MaxInt64 {
-			c.End = max(c.End, op.Return)
-		}
-	}
-	for _, v := range vs {
-		c.End = max(c.End, v.At)
-	}
 	byClient := map[int][]opBar{}
 	for _, op := range history {
-		byClient[op.Client] = append(byClient[op.Client], opBar{op.Call, returnOrEnd(op, c.End), opClass(op), opTitle(op)})
+		byClient[op.Client] = append(byClient[op.Client], opBar{op.Call, returnOrEnd(op, tl.End), opClass(op), opTitle(op)})
 	}
 	clients := make([]int, 0, len(byClient))
 	for id := range byClient {
@@ -75,13 +70,25 @@ func newChart(tl timeline, history []checker.KVOp, vs []violation) chart {
 	}
 	c.ClientTop = axisH + len(tl.Lanes)*laneH + gapH
 	c.Height = c.ClientTop + len(c.Clients)*clientH + 8
-	c.Ticks = ticks(c.End)
+	c.Ticks = ticks(c.From, c.To)
 	return c
 }
 
-// ticks puts about a dozen round-numbered second marks on the axis.
-func ticks(end int64) []tick {
-	raw := float64(end) / 12
+// zoom is the same chart over [from, to), keeping only the operations that
+// overlap it (they are the bulk of the page).
+func (c chart) zoom(id string, from, to int64) chart {
+	c.ID, c.From, c.To = id, from, to
+	c.Clients = slices.Clone(c.Clients)
+	for i, cl := range c.Clients {
+		c.Clients[i].Ops = slices.DeleteFunc(slices.Clone(cl.Ops), func(o opBar) bool { return o.End < from || o.Start > to })
+	}
+	c.Ticks = ticks(from, to)
+	return c
+}
+
+// ticks puts about a dozen round-numbered second marks on [from, to].
+func ticks(from, to int64) []tick {
+	raw := float64(to-from) / 12
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
 	step := int64(10 * mag)
 	for _, m := range []float64{1, 2, 5} {
@@ -92,7 +99,7 @@ func ticks(end int64) []tick {
 	}
 	step = max(step, 1)
 	var out []tick
-	for t := int64(0); t <= end; t += step {
+	for t := (from + step - 1) / step * step; t <= to; t += step {
 		out = append(out, tick{t, strconv.FormatFloat(float64(t)/1e9, 'f', -1, 64) + "s"})
 	}
 	return out
@@ -100,7 +107,7 @@ func ticks(end int64) []tick {
 
 // X is where instant t lies, rounded so the page stays small.
 func (c *chart) X(t int64) float64 {
-	return round2(labelW + plotW*float64(t)/float64(c.End))
+	return round2(labelW + plotW*float64(t-c.From)/float64(c.To-c.From))
 }
 
 // W is the width from a to b, never too thin to see.
@@ -108,12 +115,11 @@ func (c *chart) W(a, b int64) float64 { return max(0.5, round2(c.X(b)-c.X(a))) }
 
 func (c *chart) LaneY(i int) int   { return axisH + i*laneH }
 func (c *chart) ClientY(i int) int { return c.ClientTop + i*clientH }
-func (c *chart) PlotRight() int    { return labelW + plotW }
 func (c *chart) Bottom() int       { return c.Height - 4 }
 
-// BinX and BinW place applied-versions bin i.
-func (c *chart) BinX(i int) float64 { return round2(labelW + plotW*float64(i)/applyBins) }
-func (c *chart) BinW() float64      { return round2(plotW / float64(applyBins)) }
+// BinX and BinW place applied-versions bin i, a slice of the whole run.
+func (c *chart) BinX(i int) float64 { return c.X(int64(i) * c.End / applyBins) }
+func (c *chart) BinW(i int) float64 { return c.W(int64(i)*c.End/applyBins, int64(i+1)*c.End/applyBins) }
 
 // Density is an applied-versions bin's opacity.
 func (c *chart) Density(n int) float64 {
@@ -152,6 +158,8 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"plus":       func(a, b int) int { return a + b },
 	"chartWidth": func() int { return chartW },
 	"axisTop":    func() int { return axisH },
+	"plotLeft":   func() int { return labelW },
+	"plotWidth":  func() int { return plotW },
 	"isDisk":     func(kind string) bool { return strings.HasPrefix(kind, "disk/") },
 }).Parse(pageHTML))
 
@@ -160,7 +168,7 @@ const pageHTML = `<!DOCTYPE html>
 <title>monsim {{.Res.Scenario}} seed {{.Res.Seed}}: {{.Class}}</title>
 <style>
 body{font:13px/1.4 system-ui,sans-serif;margin:16px;color:#222;background:#fff}
-h1{font-size:18px;margin:0 0 6px}h2{font-size:15px;margin:18px 0 6px}
+h1{font-size:18px;margin:0 0 6px}h2{font-size:15px;margin:18px 0 6px}h3{font-size:13px;margin:10px 0 4px;font-weight:600}
 table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left;vertical-align:top}
 .facts td:first-child{color:#666}.mono,.facts .mono{font-family:ui-monospace,monospace}
 .verdict{font-weight:600;padding:4px 8px;border-radius:3px;display:inline-block;font-family:ui-monospace,monospace}
@@ -169,7 +177,7 @@ table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left;vertical-al
 .violation{border-left:4px solid #bbb;padding:3px 8px;margin:3px 0;font-family:ui-monospace,monospace}
 .violation.first{border-color:#c2185b;background:#fce4ec;font-weight:600}
 .violation .checker{color:#c2185b}
-#timeline{border:1px solid #ddd;background:#fafafa}
+.timeline{border:1px solid #ddd;background:#fafafa}
 .lane-label,.axis text,.client-label{font:11px ui-monospace,monospace;fill:#333}
 .grid{stroke:#e0e0e0}.seg{stroke:none}.repair{fill:#e66101}.repair.interrupted{fill:#fdb863}
 .applied{fill:#1b7837}
@@ -219,40 +227,10 @@ iframe{width:100%;height:720px;border:1px solid #ddd}
 <span><svg width="12" height="12"><circle cx="6" cy="6" r="5" fill="#c2185b"/></svg> violation</span>
 <span><span class="sw repair"></span>repair (stripe)</span><span><span class="sw applied" style="opacity:.6;background:#1b7837"></span>versions applied (strip)</span>
 </div>
-{{- with .Chart}}
-<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {{chartWidth}} {{.Height}}" data-end="{{.End}}">
-<g class="axis">
-{{- range .Ticks}}<line class="grid" x1="{{$.Chart.X .At}}" x2="{{$.Chart.X .At}}" y1="{{axisTop}}" y2="{{$.Chart.Bottom}}"/><text x="{{$.Chart.X .At}}" y="16" text-anchor="middle">{{.Label}}</text>{{end}}
-</g>
-{{- range $i, $l := .Lanes}}
-<g class="lane" id="lane-{{$l.Node}}" data-monitor="{{$l.Node}}">
-<text class="lane-label" x="6" y="{{plus ($.Chart.LaneY $i) 20}}">mon.{{$l.Node}}</text>
-{{- range $l.Repairs}}<rect class="repair{{if .Interrupted}} interrupted{{end}}" x="{{$.Chart.X .Start}}" y="{{$.Chart.LaneY $i}}" width="{{$.Chart.W .Start .End}}" height="4"><title>repair {{seconds .Start}}–{{seconds .End}}{{if .Interrupted}} (interrupted){{end}}</title></rect>{{end}}
-{{- range $l.Segments}}
-<rect class="seg ph-{{.Phase}}" x="{{$.Chart.X .Start}}" y="{{plus ($.Chart.LaneY $i) 6}}" width="{{$.Chart.W .Start .End}}" height="20"><title>mon.{{$l.Node}} {{.Phase}} {{seconds .Start}}–{{seconds .End}}{{if .Reason}} ({{.Reason}}){{end}}</title></rect>
-{{- end}}
-{{- range $b, $n := $l.Applied}}{{if $n}}<rect class="applied" x="{{$.Chart.BinX $b}}" y="{{plus ($.Chart.LaneY $i) 28}}" width="{{$.Chart.BinW}}" height="4" opacity="{{$.Chart.Density $n}}"><title>{{$n}} versions applied</title></rect>{{end}}{{end}}
-{{- range $l.Events}}<g class="event"><title>{{.Title}}</title><line x1="{{$.Chart.X .At}}" x2="{{$.Chart.X .At}}" y1="{{plus ($.Chart.LaneY $i) 10}}" y2="{{plus ($.Chart.LaneY $i) 22}}"/></g>{{end}}
-</g>
-{{- end}}
-<g id="faults">
-{{- range .Faults}}
-{{- if lt .Node 0}}<g class="cluster-fault"><title>{{.Title}}</title><line x1="{{$.Chart.X .At}}" x2="{{$.Chart.X .At}}" y1="{{$.Chart.Top .Node}}" y2="{{$.Chart.Foot .Node}}"/><path d="M{{$.Chart.X .At}} {{axisTop}}l-5 -8h10z"/></g>
-{{- else if isDisk .Kind}}<g class="disk-fault"><title>{{.Title}}</title><circle cx="{{$.Chart.X .At}}" cy="{{plus ($.Chart.LaneY .Node) 26}}" r="4"/></g>
-{{- else}}<g class="fault"><title>{{.Title}}</title><line x1="{{$.Chart.X .At}}" x2="{{$.Chart.X .At}}" y1="{{$.Chart.LaneY .Node}}" y2="{{plus ($.Chart.LaneY .Node) 26}}"/><path d="M{{$.Chart.X .At}} {{plus ($.Chart.LaneY .Node) 6}}l-5 -8h10z"/></g>
-{{- end}}
-{{- end}}
-</g>
-<g id="violation-markers">
-{{- range $v := .Violations}}<g class="violation-marker{{if $v.First}} first{{end}}"{{if $v.First}} id="first-violation-marker"{{end}}><title>{{$v.Checker}}: {{$v.Reason}} ({{$v.Where}} at t={{$v.When}})</title><line x1="{{$.Chart.X $v.At}}" x2="{{$.Chart.X $v.At}}" y1="{{$.Chart.Top $v.Node}}" y2="{{$.Chart.Foot $v.Node}}"/><circle cx="{{$.Chart.X $v.At}}" cy="{{$.Chart.Top $v.Node}}" r="5"/></g>{{end}}
-</g>
-{{- range $i, $c := .Clients}}
-<g class="client-lane" id="client-{{$c.Client}}">
-<text class="client-label" x="6" y="{{plus ($.Chart.ClientY $i) 10}}">client {{$c.Client}}</text>
-{{- range $c.Ops}}<rect class="{{.Class}}" x="{{$.Chart.X .Start}}" y="{{plus ($.Chart.ClientY $i) 1}}" width="{{$.Chart.W .Start .End}}" height="10"><title>{{.Title}}</title></rect>{{end}}
-</g>
-{{- end}}
-</svg>
+{{template "chart" .Chart}}
+{{- with .Detail}}
+<h3>{{seconds .From}} to {{seconds .To}}, around the first violation</h3>
+{{template "chart" .}}
 {{- end}}
 </section>
 
@@ -286,4 +264,41 @@ iframe{width:100%;height:720px;border:1px solid #ddd}
 </section>
 {{- end}}
 </body></html>
-`
+
+{{define "chart"}}<svg id="{{.ID}}timeline" class="timeline" xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {{chartWidth}} {{.Height}}" data-from="{{.From}}" data-to="{{.To}}">
+<clipPath id="{{.ID}}plot"><rect x="{{plotLeft}}" y="0" width="{{plotWidth}}" height="{{.Height}}"/></clipPath>
+<g class="axis">
+{{- range .Ticks}}<line class="grid" x1="{{$.X .At}}" x2="{{$.X .At}}" y1="{{axisTop}}" y2="{{$.Bottom}}"/><text x="{{$.X .At}}" y="16" text-anchor="middle">{{.Label}}</text>{{end}}
+</g>
+{{- range $i, $l := .Lanes}}
+<g class="lane" id="{{$.ID}}lane-{{$l.Node}}" data-monitor="{{$l.Node}}">
+<text class="lane-label" x="6" y="{{plus ($.LaneY $i) 20}}">mon.{{$l.Node}}</text>
+<g clip-path="url(#{{$.ID}}plot)">
+{{- range $l.Repairs}}<rect class="repair{{if .Interrupted}} interrupted{{end}}" x="{{$.X .Start}}" y="{{$.LaneY $i}}" width="{{$.W .Start .End}}" height="4"><title>repair {{seconds .Start}}–{{seconds .End}}{{if .Interrupted}} (interrupted){{end}}</title></rect>{{end}}
+{{- range $l.Segments}}
+<rect class="seg ph-{{.Phase}}" x="{{$.X .Start}}" y="{{plus ($.LaneY $i) 6}}" width="{{$.W .Start .End}}" height="20"><title>mon.{{$l.Node}} {{.Phase}} {{seconds .Start}}–{{seconds .End}}{{if .Reason}} ({{.Reason}}){{end}}</title></rect>
+{{- end}}
+{{- range $b, $n := $l.Applied}}{{if $n}}<rect class="applied" x="{{$.BinX $b}}" y="{{plus ($.LaneY $i) 28}}" width="{{$.BinW $b}}" height="4" opacity="{{$.Density $n}}"><title>{{$n}} versions applied</title></rect>{{end}}{{end}}
+{{- range $l.Events}}<g class="event"><title>{{.Title}}</title><line x1="{{$.X .At}}" x2="{{$.X .At}}" y1="{{plus ($.LaneY $i) 10}}" y2="{{plus ($.LaneY $i) 22}}"/></g>{{end}}
+</g></g>
+{{- end}}
+<g id="{{.ID}}faults" class="faults" clip-path="url(#{{.ID}}plot)">
+{{- range .Faults}}
+{{- if lt .Node 0}}<g class="cluster-fault"><title>{{.Title}}</title><line x1="{{$.X .At}}" x2="{{$.X .At}}" y1="{{$.Top .Node}}" y2="{{$.Foot .Node}}"/><path d="M{{$.X .At}} {{axisTop}}l-5 -8h10z"/></g>
+{{- else if isDisk .Kind}}<g class="disk-fault"><title>{{.Title}}</title><circle cx="{{$.X .At}}" cy="{{plus ($.LaneY .Node) 26}}" r="4"/></g>
+{{- else}}<g class="fault"><title>{{.Title}}</title><line x1="{{$.X .At}}" x2="{{$.X .At}}" y1="{{$.LaneY .Node}}" y2="{{plus ($.LaneY .Node) 26}}"/><path d="M{{$.X .At}} {{plus ($.LaneY .Node) 6}}l-5 -8h10z"/></g>
+{{- end}}
+{{- end}}
+</g>
+<g id="{{.ID}}violation-markers" clip-path="url(#{{.ID}}plot)">
+{{- range $v := .Violations}}<g class="violation-marker{{if $v.First}} first{{end}}"{{if $v.First}} id="{{$.ID}}first-violation-marker"{{end}}><title>{{$v.Checker}}: {{$v.Reason}} ({{$v.Where}} at t={{$v.When}})</title><line x1="{{$.X $v.At}}" x2="{{$.X $v.At}}" y1="{{$.Top $v.Node}}" y2="{{$.Foot $v.Node}}"/><circle cx="{{$.X $v.At}}" cy="{{$.Top $v.Node}}" r="5"/></g>{{end}}
+</g>
+{{- range $i, $c := .Clients}}
+<g class="client-lane" id="{{$.ID}}client-{{$c.Client}}">
+<text class="client-label" x="6" y="{{plus ($.ClientY $i) 10}}">client {{$c.Client}}</text>
+<g clip-path="url(#{{$.ID}}plot)">
+{{- range $c.Ops}}<rect class="{{.Class}}" x="{{$.X .Start}}" y="{{plus ($.ClientY $i) 1}}" width="{{$.W .Start .End}}" height="10"><title>{{.Title}}</title></rect>{{end}}
+</g></g>
+{{- end}}
+</svg>
+{{end}}`
