@@ -152,6 +152,7 @@ func TestPassingRunWithoutATraceStillShowsItsLanes(t *testing.T) {
 	page := render(t, Input{Result: res})
 	require.Contains(t, page, `class="verdict pass">PASS<`)
 	require.Contains(t, page, "No check was violated.")
+	require.Contains(t, page, "No client operations.")
 	require.Len(t, laneTag.FindAllString(page, -1), 5, "one lane per monitor, empty")
 	require.NotContains(t, page, `id="detail-timeline"`, "no violation to zoom in on")
 }

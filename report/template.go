@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"html/template"
 	"math"
 	"slices"
@@ -16,14 +17,14 @@ const (
 	plotW   = 1240
 	chartW  = labelW + plotW + 10
 	axisH   = 30 // tick labels above the lanes
-	laneH   = 36 // one monitor: repair stripe, phase bar, commit strip
+	laneH   = 36 // one monitor: repair stripe, phase bar, applied-versions strip
 	clientH = 14 // one client's operations
 	gapH    = 26 // between monitors and clients
 )
 
 // chart draws a timeline over the window [From, To) of simulated time. The
 // whole run is one chart; the seconds around the first violation another.
-// Whatever lies outside the window is clipped, not dropped.
+// What reaches outside the window is clipped.
 type chart struct {
 	timeline
 	ID         string // prefix of the chart's element ids
@@ -154,7 +155,7 @@ var legend = []struct{ Class, Label string }{
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"seconds":    seconds,
 	"legend":     func() any { return legend },
-	"hex":        func(v uint64) string { return strconv.FormatUint(v, 16) },
+	"hex":        func(v uint64) string { return fmt.Sprintf("%016x", v) },
 	"plus":       func(a, b int) int { return a + b },
 	"chartWidth": func() int { return chartW },
 	"axisTop":    func() int { return axisH },
@@ -248,6 +249,7 @@ iframe{width:100%;height:720px;border:1px solid #ddd}
 
 <section id="operations">
 <h2>Client operations</h2>
+{{- if .Ops}}
 <p class="note">{{.OpsNote}}; unknown outcomes are shaded red, operations in flight at the first violation have a mark on the left.</p>
 <table class="ops">
 <tr><th>#</th><th>client</th><th>call</th><th>return</th><th>op</th><th>key</th><th>value</th><th>outcome</th></tr>
@@ -255,6 +257,9 @@ iframe{width:100%;height:720px;border:1px solid #ddd}
 <tr class="op{{if .Unknown}} unknown{{end}}{{if .AtViolation}} at-violation{{end}}"><td>{{.Index}}</td><td>{{.Client}}</td><td>{{.Call}}</td><td>{{.Ret}}</td><td>{{.Op}}</td><td>{{printf "%q" .Key}}</td><td>{{.Args}}</td><td>{{.Outcome}}</td></tr>
 {{- end}}
 </table>
+{{- else}}
+<p class="note">No client operations.</p>
+{{- end}}
 </section>
 {{- if .LinHTML}}
 
