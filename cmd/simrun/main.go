@@ -46,6 +46,7 @@ func commands() []command {
 		{"fuzz", "many seeds in parallel: fuzz [-scenario S|all|S1,S2] [-bug B] [-seeds N | -duration D] [-workers W] [-corpus DIR] [-json]", cmdFuzz},
 		{"replay", "re-run a saved seed file: replay FILE [-trace F.jsonl]", cmdReplay},
 		{"shrink", "delta-debug a saved failure to fewer faults and client operations: shrink FILE [-o OUT]", cmdShrink},
+		{"check", "check a recorded history for linearizability: check [-timeout D] HISTORY (monsim JSON, Jepsen log or EDN)", cmdCheck},
 		{"crashpoints", "cut power after every filesystem operation of a repair: crashpoints -scenario S [-seed N]", cmdCrashpoints},
 	}
 }

@@ -11,9 +11,9 @@ import (
 // 0 when it no longer fails, 3 when the same build gives another trace hash.
 func cmdReplay(args []string, stdout, _ io.Writer) error {
 	fs := newFlags("replay")
-	var tracePath string
+	var out outputs
 	var verbose bool
-	fs.StringVar(&tracePath, "trace", "", "write every trace record to this file as JSON lines")
+	out.register(fs)
 	fs.BoolVar(&verbose, "v", false, "print every violation and the counters")
 	pos, err := parseFlags(fs, reorder(args), 1)
 	if err != nil {
@@ -30,19 +30,9 @@ func cmdReplay(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return usagef("replay: %s: %v", pos[0], err)
 	}
-	var out *tempOutput
-	if tracePath != "" {
-		if out, err = createOutput(tracePath); err != nil {
-			return usagef("replay: -trace: %v", err)
-		}
-		defer out.abort()
-		opts.Trace = out.w
-	}
-	res := sc.Run(opts)
-	if out != nil {
-		if err := out.commit(); err != nil {
-			return fmt.Errorf("replay: writing the trace: %w", err)
-		}
+	res, err := out.run("replay", sc, opts)
+	if err != nil {
+		return err
 	}
 	printResult(stdout, res, verbose)
 	want, _ := f.Hash()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/monsim/monsim/scenarios"
 )
@@ -20,13 +21,13 @@ func cmdRun(args []string, stdout, _ io.Writer) error {
 	fs := newFlags("run")
 	var rf runFlags
 	var seed seedFlag
-	var tracePath string
+	var out outputs
 	var verbose bool
 	fs.StringVar(&rf.scenario, "scenario", "", "scenario name")
 	fs.Var(&seed, "seed", "run seed (non-negative integer)")
 	fs.StringVar(&rf.bug, "bug", "", "planted bug to switch on")
 	fs.IntVar(&rf.monitors, "monitors", 0, "cluster size (3, 5 or 7)")
-	fs.StringVar(&tracePath, "trace", "", "write every trace record to this file as JSON lines")
+	out.register(fs)
 	fs.BoolVar(&verbose, "v", false, "print every violation and the counters")
 	if _, err := parseFlags(fs, args, 0); err != nil {
 		return err
@@ -39,19 +40,9 @@ func cmdRun(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	opts.Seed = seed.v
-	var out *tempOutput
-	if tracePath != "" {
-		if out, err = createOutput(tracePath); err != nil {
-			return usagef("run: -trace: %v", err)
-		}
-		defer out.abort()
-		opts.Trace = out.w
-	}
-	res := sc.Run(opts)
-	if out != nil {
-		if err := out.commit(); err != nil {
-			return fmt.Errorf("run: writing the trace: %w", err)
-		}
+	res, err := out.run("run", sc, opts)
+	if err != nil {
+		return err
 	}
 	printResult(stdout, res, verbose)
 	return verdictError(res)
@@ -112,7 +103,7 @@ type tempOutput struct {
 }
 
 func createOutput(path string) (*tempOutput, error) {
-	f, err := os.CreateTemp(dirOf(path), ".simrun-*.tmp")
+	f, err := os.CreateTemp(filepath.Dir(path), ".simrun-*.tmp")
 	if err != nil {
 		return nil, err
 	}
@@ -121,6 +112,9 @@ func createOutput(path string) (*tempOutput, error) {
 
 func (o *tempOutput) commit() error {
 	if err := o.w.Flush(); err != nil {
+		return err
+	}
+	if err := o.f.Chmod(0o644); err != nil { // temp files are private; the user's are not
 		return err
 	}
 	if err := o.f.Close(); err != nil {
@@ -133,13 +127,4 @@ func (o *tempOutput) commit() error {
 func (o *tempOutput) abort() {
 	o.f.Close()
 	os.Remove(o.f.Name())
-}
-
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if path[i] == '/' {
-			return path[:i+1]
-		}
-	}
-	return "."
 }
