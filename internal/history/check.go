@@ -163,7 +163,7 @@ func (h *History) Check(timeout time.Duration) Result {
 		r.Verdict, r.Detail = VerdictNotLinearizable, explainIllegal(h.Model, parts, budget(timeout))
 	default:
 		r.Verdict = VerdictUnknown
-		r.Detail = fmt.Sprintf("porcupine found no verdict within %s for %d ops on %d keys", timeout, len(h.Ops), len(parts))
+		r.Detail = fmt.Sprintf("porcupine found no verdict within %s for %d ops on %d key(s)", timeout, len(h.Ops), len(parts))
 	}
 	return r
 }

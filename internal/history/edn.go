@@ -41,7 +41,7 @@ type ednValue struct {
 // and comments after it is an error.
 func readEDN(s string) (ednValue, error) {
 	r := &ednReader{s: s}
-	v, err := r.value()
+	v, err := r.nonDiscard()
 	if err != nil {
 		return ednValue{}, err
 	}
@@ -150,6 +150,16 @@ func (r *ednReader) value() (ednValue, error) {
 	return ednValue{kind: ednSymbol, text: tok}, nil
 }
 
+// nonDiscard reads the next value that a #_ does not discard.
+func (r *ednReader) nonDiscard() (ednValue, error) {
+	for {
+		v, err := r.value()
+		if err != nil || v.kind != 0 {
+			return v, err
+		}
+	}
+}
+
 // token is the run of symbol characters at the reader's position.
 func (r *ednReader) token() string {
 	end := r.pos
@@ -187,9 +197,9 @@ func (r *ednReader) dispatch() (ednValue, error) {
 		case '{':
 			r.pos++
 			return r.seq('}', ednSet)
-		case '_':
+		case '_': // discard the next value: yields no value (kind 0)
 			r.pos++
-			if _, err := r.value(); err != nil {
+			if _, err := r.nonDiscard(); err != nil {
 				return ednValue{}, err
 			}
 			return ednValue{}, nil
@@ -200,7 +210,7 @@ func (r *ednReader) dispatch() (ednValue, error) {
 		return ednValue{}, r.errorf("'#' without a tag")
 	}
 	r.pos += len(tag)
-	inner, err := r.value()
+	inner, err := r.nonDiscard()
 	if err != nil {
 		return ednValue{}, err
 	}
