@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/monsim/monsim/internal/seedfile"
 )
 
 // cmdReplay re-runs a saved seed file: exit 1 when the failure reproduces,
@@ -15,20 +14,9 @@ func cmdReplay(args []string, stdout, _ io.Writer) error {
 	var verbose bool
 	out.register(fs)
 	fs.BoolVar(&verbose, "v", false, "print every violation and the counters")
-	pos, err := parseFlags(fs, reorder(args), 1)
+	_, f, sc, opts, err := loadSeedFile(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return usagef("replay: needs one seed file")
-	}
-	f, err := seedfile.Read(pos[0])
-	if err != nil {
-		return usagef("replay: %v", err)
-	}
-	sc, opts, err := optionsOf(f)
-	if err != nil {
-		return usagef("replay: %s: %v", pos[0], err)
 	}
 	res, err := out.run("replay", sc, opts)
 	if err != nil {

@@ -1,11 +1,34 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 
 	"github.com/monsim/monsim/internal/seedfile"
 	"github.com/monsim/monsim/scenarios"
 )
+
+// loadSeedFile parses a command's flags and its one argument, a seed file,
+// and returns the run that file describes. Any problem is bad input.
+func loadSeedFile(fs *flag.FlagSet, args []string) (string, *seedfile.File, *scenarios.Scenario, scenarios.Options, error) {
+	var opts scenarios.Options
+	pos, err := parseFlags(fs, reorder(args), 1)
+	if err != nil {
+		return "", nil, nil, opts, err
+	}
+	if len(pos) != 1 {
+		return "", nil, nil, opts, usagef("%s: needs one seed file", fs.Name())
+	}
+	f, err := seedfile.Read(pos[0])
+	if err != nil {
+		return "", nil, nil, opts, usagef("%s: %v", fs.Name(), err)
+	}
+	sc, opts, err := optionsOf(f)
+	if err != nil {
+		return "", nil, nil, opts, usagef("%s: %s: %v", fs.Name(), pos[0], err)
+	}
+	return pos[0], f, sc, opts, nil
+}
 
 // optionsOf turns a seed file back into the run it describes.
 func optionsOf(f *seedfile.File) (*scenarios.Scenario, scenarios.Options, error) {

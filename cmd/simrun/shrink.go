@@ -18,23 +18,12 @@ func cmdShrink(args []string, stdout, _ io.Writer) error {
 	fs := newFlags("shrink")
 	var out string
 	fs.StringVar(&out, "o", "", "where to write the shrunk seed file (default: FILE with .min.json)")
-	pos, err := parseFlags(fs, reorder(args), 1)
+	path, f, sc, opts, err := loadSeedFile(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("shrink: needs one seed file")
-	}
-	f, err := seedfile.Read(pos[0])
-	if err != nil {
-		return usagef("shrink: %v", err)
-	}
-	sc, opts, err := optionsOf(f)
-	if err != nil {
-		return usagef("shrink: %s: %v", pos[0], err)
-	}
 	if out == "" {
-		out = strings.TrimSuffix(pos[0], ".json") + ".min.json"
+		out = strings.TrimSuffix(path, ".json") + ".min.json"
 	}
 	s := &shrinker{sc: sc, opts: opts, check: f.Failure.Check}
 	start := s.run(f.Plan, s.workload(nil))
