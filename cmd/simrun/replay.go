@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-
 )
 
 // cmdReplay re-runs a saved seed file: exit 1 when the failure reproduces,
