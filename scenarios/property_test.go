@@ -89,5 +89,8 @@ func TestPropertyClusterSurvivesDrawnSchedules(t *testing.T) {
 //
 //	go test -fuzz=FuzzCluster ./scenarios
 func FuzzCluster(f *testing.F) {
+	// Plain go test runs these inputs too: an empty schedule and a busy one.
+	f.Add([]byte{})
+	f.Add([]byte("monsim: eight faults, two breaks, four clients, every kind of network fault"))
 	f.Fuzz(rapid.MakeFuzz(clusterSurvives))
 }
