@@ -47,6 +47,7 @@ func commands() []command {
 		{"replay", "re-run a saved seed file: replay FILE [-trace F.jsonl]", cmdReplay},
 		{"shrink", "delta-debug a saved failure to fewer faults and client operations: shrink FILE [-o OUT]", cmdShrink},
 		{"check", "check a recorded history for linearizability: check [-timeout D] HISTORY (monsim JSON, Jepsen log or EDN)", cmdCheck},
+		{"bench", "kernel event rate and each scenario's seeds/s on one core: bench [-time D]", cmdBench},
 		{"crashpoints", "cut power after every filesystem operation of a repair: crashpoints -scenario S [-seed N]", cmdCrashpoints},
 	}
 }

@@ -85,3 +85,13 @@ func TestCrashpointsFindAPlantedRepairBug(t *testing.T) {
 	require.Equal(t, exitViolation, code, out)
 	require.Regexp(t, `(?m)^failures: [1-9]\d*$`, out)
 }
+
+func TestBenchReportsTheKernelAndEveryScenario(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a seed of every scenario")
+	}
+	code, out, _ := simrun(t, "bench", "-time", "20ms")
+	require.Equal(t, exitPass, code, out)
+	require.Regexp(t, `(?m)^kernel: [\d.]+M timer events/s with 1k pending$`, out)
+	require.Regexp(t, `(?m)^repair-stale\s+[\d.]+\s+\d+x$`, out)
+}
