@@ -23,6 +23,12 @@ import (
 // errStoreMissing is the open error for a main store that is not there.
 var errStoreMissing = errors.New("store directory missing")
 
+// broken says whether an open error means the store itself is damaged (so
+// only a repair helps), rather than that the disk failed to answer.
+func broken(err error) bool {
+	return errors.Is(err, kvstore.ErrCorrupt) || errors.Is(err, errStoreMissing)
+}
+
 // Start boots the monitor and, once it has a usable store, starts probing.
 func (m *Monitor) Start() {
 	m.bootAt = m.env.Now()
@@ -32,6 +38,12 @@ func (m *Monitor) Start() {
 	}
 	s, err := m.openMain()
 	if err != nil {
+		if !broken(err) {
+			// An I/O error says nothing about the data: stop, as ceph-mon
+			// would, and let the service manager try again later.
+			m.fail(err)
+			return
+		}
 		m.emit(Event{Kind: EvStoreFailed, Detail: err.Error()})
 		m.startRepair("store failed to open: " + err.Error())
 		return

@@ -122,8 +122,12 @@ func (m *Monitor) startRepair(why string) {
 // resumeRepair continues the repair a restart interrupted.
 func (m *Monitor) resumeRepair() {
 	rs, err := m.openDir(m.cfg.repairDir())
+	if err != nil && !broken(err) {
+		m.fail(err) // the disk, not the copy, failed: try again later
+		return
+	}
 	if err != nil {
-		// The copy itself is unreadable: throw it away and start over.
+		// The copy itself is damaged: throw it away and start over.
 		if err := removeDurably(m.env.FS(), m.cfg.repairDir()); err != nil {
 			m.fail(err)
 			return

@@ -18,7 +18,7 @@ func init() {
 		{"partition", "symmetric and one-way partitions, clogs, process pauses, loss, duplication and wire corruption", partitionFaults},
 		{"lagging", "a monitor down long enough to need a recent sync", laggingFaults},
 		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
-		{"swarm", "each seed draws its own mix of crash, power and network faults", swarmFaults},
+		{"swarm", "each seed draws its own mix of crash, power, disk-error and network faults", swarmFaults},
 	} {
 		register(clusterScenario(clusterSpec{name: s.name, desc: s.desc, faults: s.faults}))
 	}
@@ -212,7 +212,7 @@ func trimmedFaults(r *rng.Stream, n int) []sim.Fault {
 // then mixes them (swarm testing). Monitors go down within one shared
 // budget, so a majority stays up.
 func swarmFaults(r *rng.Stream, n int) []sim.Fault {
-	crash, power, long, net := r.Chance(0.5), r.Chance(0.5), r.Chance(0.3), r.Chance(0.6)
+	crash, power, long, net, disk := r.Chance(0.5), r.Chance(0.5), r.Chance(0.3), r.Chance(0.6), r.Chance(0.3)
 	gap := r.Range(300*sim.Millisecond, 3*sim.Second)
 	var out []sim.Fault
 	d := downBudget{until: make([]int64, n)}
@@ -235,6 +235,10 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 				f.Kind, f.Mode = sim.FaultPowerLoss, []string{"honest", "torn"}[r.Intn(2)]
 			}
 			out = append(out, f)
+		case 2:
+			if disk {
+				out = append(out, diskFault(r, n, t))
+			}
 		default:
 			if net {
 				out = append(out, netFault(r, n, t))
@@ -242,6 +246,20 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 		}
 	}
 	return out
+}
+
+// diskFault draws a window of disk errors on one monitor: EIO on reads,
+// writes or syncs, or ENOSPC. A monitor stops on a store error, as ceph-mon
+// does, and its host restarts it; an error on open is not corruption, so it
+// must not start a repair.
+func diskFault(r *rng.Stream, n int, t int64) sim.Fault {
+	f := sim.Fault{At: t, Node: r.Intn(n), Prob: float64(r.Range(5, 50)) / 100, For: r.Range(50*sim.Millisecond, sim.Second)}
+	if r.Chance(0.2) {
+		f.Kind = sim.FaultDiskENOSPC
+	} else {
+		f.Kind, f.Mode = sim.FaultDiskEIO, []string{"read", "write", "sync"}[r.Intn(3)]
+	}
+	return f
 }
 
 func planError(err error) *Result {
