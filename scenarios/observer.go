@@ -20,7 +20,8 @@ type observer struct {
 	// did, and what happened after that must not have.
 	broken    []bool
 	repairing []bool
-	allBroken int64 // 0 until every store has broken
+	allBroken   bool  // every store has broken...
+	allBrokenAt int64 // ...at this time
 	newLife   []checker.Violation
 	// repairPath measures the first repair's filesystem operations, from
 	// repair/start to the end of the switch, for crash-point enumeration.
@@ -141,7 +142,7 @@ func boolInt(b bool) int64 {
 }
 
 func (o *observer) noteBroken(rank int) {
-	if o.allBroken != 0 {
+	if o.allBroken {
 		return
 	}
 	o.broken[rank] = true
@@ -150,21 +151,21 @@ func (o *observer) noteBroken(rank int) {
 			return
 		}
 	}
-	o.allBroken = o.k.Now()
+	o.allBroken, o.allBrokenAt = true, o.k.Now()
 }
 
 // noteAfterAllBroke records progress made after every store broke: with
 // no intact copy left, any quorum or commit starts a new, empty history.
 func (o *observer) noteAfterAllBroke(rank int, what string, n uint64) {
-	if o.allBroken != 0 && len(o.newLife) < 5 {
+	if o.allBroken && len(o.newLife) < 5 {
 		o.newLife = append(o.newLife, checker.Violation{Checker: "unavailability", Node: rank, At: o.k.Now(),
-			Reason: fmt.Sprintf("%s %d after every store broke at t=%s: a new history began without any intact copy", what, n, sim.FormatTime(o.allBroken))})
+			Reason: fmt.Sprintf("%s %d after every store broke at t=%s: a new history began without any intact copy", what, n, sim.FormatTime(o.allBrokenAt))})
 	}
 }
 
 // stayedUnavailable is the verdict of a scenario where every store breaks.
 func (o *observer) stayedUnavailable(now int64, monitors int) ([]checker.Violation, string) {
-	if o.allBroken == 0 {
+	if !o.allBroken {
 		return []checker.Violation{{Checker: "unavailability", Node: -1, At: now,
 			Reason: "the plan did not break every store: nothing to check"}}, ""
 	}
@@ -172,5 +173,5 @@ func (o *observer) stayedUnavailable(now int64, monitors int) ([]checker.Violati
 		return o.newLife, ""
 	}
 	return nil, fmt.Sprintf("every store broke by t=%s; the cluster stayed unavailable, as it must: no quorum formed and nothing was committed after that, and all %d monitors are still repairing, waiting for replies from a majority of intact peers",
-		sim.FormatTime(o.allBroken), monitors)
+		sim.FormatTime(o.allBrokenAt), monitors)
 }
