@@ -18,11 +18,11 @@ type observer struct {
 	maxFC    uint64
 	// For scenarios where every store breaks: which have, when the last
 	// did, and what happened after that must not have.
-	broken    []bool
-	repairing []bool
+	broken      []bool
+	repairing   []bool
 	allBroken   bool  // every store has broken...
 	allBrokenAt int64 // ...at this time
-	newLife   []checker.Violation
+	newLife     []checker.Violation
 	// repairPath measures the first repair's filesystem operations, from
 	// repair/start to the end of the switch, for crash-point enumeration.
 	repairPath RepairPath
