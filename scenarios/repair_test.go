@@ -16,11 +16,8 @@ func TestStoreBreakingFaultsBreakTheStore(t *testing.T) {
 	cases := map[string][]sim.Fault{
 		"lying-disk power loss": {{At: at, Kind: sim.FaultPowerLoss, Node: 1, Mode: "lying", For: 300 * sim.Millisecond}},
 	}
-	for _, target := range []string{"LOG-", "CKPT-", "MANIFEST"} {
-		cases["bit rot in "+target] = []sim.Fault{
-			{At: at, Kind: sim.FaultCrash, Node: 1, For: 300 * sim.Millisecond},
-			{At: at + sim.Millisecond, Kind: sim.FaultCorrupt, Node: 1, Mode: "bit-flip", Target: "mon-1/store/" + target},
-		}
+	for _, b := range storeBreaks[:sureBreaks] { // every break the scenarios count on
+		cases[b.mode+" of "+b.target] = breakStoreWith(b, nil, at, 1)
 	}
 	for name, faults := range cases {
 		t.Run(name, func(t *testing.T) {

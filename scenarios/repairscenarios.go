@@ -32,8 +32,8 @@ func init() {
 }
 
 // storeBreak is one way to make a store fail to open. Only damage the store
-// can detect is used: a zeroed or misdirected sector at the very end of the
-// log reads like a torn write and would silently lose synced batches
+// can detect is used: a truncated log, or a zeroed or misdirected sector at
+// its very end, reads like a torn write and would silently lose synced batches
 // (node/kvstore/doc.go), which no monitor could be expected to survive.
 type storeBreak struct {
 	lying  bool   // a lying-disk power loss
@@ -47,6 +47,7 @@ var storeBreaks = []storeBreak{
 	{mode: "bit-flip", target: "MANIFEST"},
 	{mode: "zero-sector", target: "CKPT-"},
 	{mode: "zero-sector", target: "MANIFEST"},
+	{mode: "truncate", target: "CKPT-"},
 	// The last two may miss: a small checkpoint can leave a misdirected
 	// sector nowhere to land, and a lying disk's losses may all fall where
 	// an intact level-1 checkpoint covers them.
@@ -55,7 +56,7 @@ var storeBreaks = []storeBreak{
 }
 
 // sureBreaks is how many of storeBreaks always break the store.
-const sureBreaks = 5
+const sureBreaks = 6
 
 // breakStore makes monitor m's store fail to open at time t.
 func breakStore(r *rng.Stream, t int64, m int) []sim.Fault {

@@ -142,9 +142,11 @@ func Lookup(name string) (*Scenario, error) {
 
 // Run generates the seed's plan (unless o.Plan is set) and executes it.
 func (s *Scenario) Run(o Options) *Result {
-	plan := s.Generate(o)
+	var plan sim.Plan
 	if o.Plan != nil {
 		plan = *o.Plan
+	} else {
+		plan = s.Generate(o)
 	}
 	r := s.Execute(o, plan)
 	r.Scenario, r.Seed, r.Bug, r.Plan = s.Name, o.Seed, o.Bug, plan
