@@ -62,11 +62,22 @@ func (m *Monitor) reply(op ClientOp) {
 	}
 }
 
+// settled answers op from the replicated result table if the table says it
+// (or a later request of the same client) already committed: a retry is
+// answered, never applied twice. It reports whether op is settled.
+func (m *Monitor) settled(op ClientOp) bool {
+	r, ok := m.lookupResult(op.Client)
+	if !ok || r.reqID < op.ReqID {
+		return false
+	}
+	if r.reqID == op.ReqID {
+		m.reply(ClientOp{ReqID: op.ReqID, Kind: op.Kind, Client: op.Client, Status: r.status, Version: r.version})
+	}
+	return true
+}
+
 func (m *Monitor) queueWrite(op ClientOp) {
-	if r, ok := m.lookupResult(op.Client); ok && r.reqID >= op.ReqID {
-		if r.reqID == op.ReqID { // a retry of a write that already committed
-			m.reply(ClientOp{ReqID: op.ReqID, Kind: op.Kind, Client: op.Client, Status: r.status, Version: r.version})
-		}
+	if m.settled(op) {
 		return
 	}
 	same := func(o ClientOp) bool { return o.Client == op.Client && o.ReqID == op.ReqID }
@@ -110,16 +121,8 @@ func (m *Monitor) buildTxn() (txn, []ClientOp) {
 		}
 		return m.store.Get(prefixKV + key)
 	}
-	ops = slices.DeleteFunc(ops, func(op ClientOp) bool {
-		// A retry of a write a recovered proposal already committed.
-		if r, ok := m.lookupResult(op.Client); ok && r.reqID >= op.ReqID {
-			if r.reqID == op.ReqID {
-				m.reply(ClientOp{ReqID: op.ReqID, Kind: op.Kind, Client: op.Client, Status: r.status, Version: r.version})
-			}
-			return true
-		}
-		return false
-	})
+	// A write queued before a recovered proposal committed it is settled now.
+	ops = slices.DeleteFunc(ops, m.settled)
 	for i := range ops {
 		op := &ops[i]
 		op.Status = StatusOK

@@ -43,11 +43,10 @@ type client struct {
 }
 
 type inflight struct {
-	op       node.ClientOp
-	rec      checker.KVOp
-	attempts int
-	sent     bool // the timer pending is a reply timeout, not a backoff
-	timer    sim.TimerID
+	op    node.ClientOp
+	rec   checker.KVOp
+	sent  bool // the timer pending is a reply timeout, not a backoff
+	timer sim.TimerID
 }
 
 const (
@@ -125,7 +124,6 @@ func (c *client) attempt() {
 		c.abandon()
 		return
 	}
-	f.attempts++
 	f.sent = true
 	c.k.Send(c.id, c.target, (&node.Msg{Type: node.MClientRequest, From: c.id, Op: f.op}).Encode())
 	f.timer = c.k.SetTimer(c.id, c.opts.Timeout, tagClientRetry)

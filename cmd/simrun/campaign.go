@@ -147,13 +147,9 @@ func (c *campaign) runOne(j job) seedOutcome {
 	o.replayHash = j.sc.Run(opts).TraceHash
 	if c.corpus != "" && o.deterministic() {
 		o.saved = filepath.Join(c.corpus, fmt.Sprintf("%s-%s-%d.json", j.sc.Name, bugOrNone(opts.Bug), opts.Seed))
-		o.saveErr = seedfile.Write(o.saved, c.seedFile(res))
+		o.saveErr = seedfile.Write(o.saved, seedFileOf(res, c.base, fmt.Sprintf("%d/%d", c.shard, c.shards)))
 	}
 	return o
-}
-
-func (c *campaign) seedFile(res *scenarios.Result) *seedfile.File {
-	return seedFileOf(res, c.base, fmt.Sprintf("%d/%d", c.shard, c.shards))
 }
 
 func bugOrNone(b string) string {

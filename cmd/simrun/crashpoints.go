@@ -86,8 +86,7 @@ func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 				line := fmt.Sprintf("FAIL power cut (%s) after operation %d: %s", p.mode, p.op, res.Violations[0].String())
 				if again := sc.Run(o); again.TraceHash == res.TraceHash {
 					file := filepath.Join(corpus, fmt.Sprintf("%s-crashpoint-%d-%s-%d.json", sc.Name, p.op, p.mode, seed.v))
-					c := &campaign{shards: 1}
-					if err := seedfile.Write(file, c.seedFile(res)); err != nil {
+					if err := seedfile.Write(file, seedFileOf(res, 0, "")); err != nil {
 						fmt.Fprintf(stderr, "simrun: saving %s: %v\n", file, err)
 					} else {
 						line += "\n  saved " + file
