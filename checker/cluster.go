@@ -23,6 +23,7 @@ type Cluster struct {
 	// events are all the event checkers, the three above included, in the
 	// order their reports of one event are listed.
 	events []eventChecker
+	recs   []*record // events[i].recorded(), looked up once
 	all    []Violation
 }
 
@@ -43,6 +44,9 @@ func (c *Repair) recorded() *record         { return &c.rec }
 func NewCluster(monitors int) *Cluster {
 	c := &Cluster{ledger: NewLedger(monitors), prom: NewPromises(monitors), repair: NewRepair(monitors)}
 	c.events = []eventChecker{c.ledger, NewStateHash(monitors), NewSyncInvariants(monitors), c.repair, c.prom, NewLease(monitors)}
+	for _, ch := range c.events {
+		c.recs = append(c.recs, ch.recorded())
+	}
 	return c
 }
 
@@ -50,8 +54,8 @@ func NewCluster(monitors int) *Cluster {
 // It allocates nothing on the common path.
 func (c *Cluster) Observe(at int64, ev node.Event) {
 	var before [8]int
-	for i, ch := range c.events {
-		before[i] = len(ch.recorded().list)
+	for i, r := range c.recs {
+		before[i] = len(r.list)
 	}
 	if ev.Kind == node.EvRepairStart {
 		// The broken store's promises and durable lc go with it, on purpose.
@@ -60,8 +64,10 @@ func (c *Cluster) Observe(at int64, ev node.Event) {
 	for _, ch := range c.events {
 		ch.Observe(at, ev)
 	}
-	for i, ch := range c.events {
-		c.all = append(c.all, ch.recorded().list[before[i]:]...)
+	for i, r := range c.recs {
+		if len(r.list) > before[i] {
+			c.all = append(c.all, r.list[before[i]:]...)
+		}
 	}
 }
 
@@ -107,8 +113,8 @@ func (c *Cluster) Violations() []Violation { return slices.Clip(c.all) }
 // already recorded its maximum.
 func (c *Cluster) Dropped() int {
 	n := 0
-	for _, ch := range c.events {
-		n += ch.recorded().dropped
+	for _, r := range c.recs {
+		n += r.dropped
 	}
 	return n
 }
