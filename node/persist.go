@@ -29,7 +29,6 @@ const (
 	keySyncFloor   = "mon/sync_floor"
 	keyRepairMark  = "mon/repair"
 	keyRejoinAbove = "mon/rejoin_above"
-	stateHashStart = 0
 )
 
 // replicatedPrefixes are cleared at the start of a full sync and copied by
