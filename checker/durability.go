@@ -52,5 +52,5 @@ func (d *Durability) Recovered(at int64, node int, hash uint64) *Violation {
 			break
 		}
 	}
-	return &Violation{Checker: "kv-durability", Node: node, At: at, Reason: reason}
+	return &Violation{Checker: NameKVDurability, Node: node, At: at, Reason: reason}
 }

@@ -23,7 +23,7 @@ func TestDurabilityCatchesALostSyncedBatch(t *testing.T) {
 	d.Applied(2, true)
 	v := d.Recovered(10, 3, 1)
 	require.NotNil(t, v)
-	require.Equal(t, "kv-durability", v.Checker)
+	require.Equal(t, NameKVDurability, v.Checker)
 	require.Contains(t, v.Reason, "synced batches lost")
 	require.Equal(t, 3, v.Node)
 }

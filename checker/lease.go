@@ -6,8 +6,6 @@ import (
 	"github.com/monsim/monsim/node"
 )
 
-const leaseName = "lease"
-
 // leaseTolerance absorbs the clock drift between the leader that granted a
 // lease and the monitor that reads by it (bounded by the scenarios to well
 // under this over a run).
@@ -45,7 +43,7 @@ func (l *Lease) Observe(at int64, ev node.Event) {
 	case node.EvQuorum:
 		l.member[ev.Rank] = ev.Epoch
 	case node.EvState:
-		if ev.Detail != "leader" && ev.Detail != "peon" && isPhase(ev.Detail) {
+		if !ev.Phase.InQuorum() {
 			l.member[ev.Rank] = 0
 		}
 	case node.EvStoreOpen:
@@ -57,16 +55,16 @@ func (l *Lease) Observe(at int64, ev node.Event) {
 
 func (l *Lease) read(at int64, ev node.Event) {
 	if e := l.member[ev.Rank]; e != ev.Epoch {
-		l.rec.addf(leaseName, ev.Rank, at, "answered client %d's read in epoch %d without being in that epoch's quorum (%s)",
+		l.rec.addf(NameLease, ev.Rank, at, "answered client %d's read in epoch %d without being in that epoch's quorum (%s)",
 			ev.Peer, ev.Epoch, memberText(e))
 		return
 	}
 	until, ok := l.granted[ev.Epoch]
 	switch {
 	case !ok:
-		l.rec.addf(leaseName, ev.Rank, at, "answered client %d's read in epoch %d before its leader granted any lease", ev.Peer, ev.Epoch)
+		l.rec.addf(NameLease, ev.Rank, at, "answered client %d's read in epoch %d before its leader granted any lease", ev.Peer, ev.Epoch)
 	case at > until+leaseTolerance:
-		l.rec.addf(leaseName, ev.Rank, at, "answered client %d's read in epoch %d %s after the last lease granted in that epoch expired",
+		l.rec.addf(NameLease, ev.Rank, at, "answered client %d's read in epoch %d %s after the last lease granted in that epoch expired",
 			ev.Peer, ev.Epoch, formatDuration(at-until))
 	}
 }
@@ -79,10 +77,6 @@ func memberText(e uint64) string {
 }
 
 func formatDuration(d int64) string { return fmt.Sprintf("%.3fs", float64(d)/1e9) }
-
-var phases = map[string]bool{"booting": true, "probing": true, "electing": true, "syncing": true, "leader": true, "peon": true, "broken": true}
-
-func isPhase(s string) bool { return phases[s] }
 
 // Violations returns what was found.
 func (l *Lease) Violations() []Violation { return l.rec.list }

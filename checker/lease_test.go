@@ -25,7 +25,7 @@ func TestLeaseAcceptsAReadUnderALiveLease(t *testing.T) {
 func TestLeaseCatchesAReadAfterTheLeaseExpired(t *testing.T) {
 	v := leaseStory(3*sec, 2)
 	require.Len(t, v, 1)
-	require.Equal(t, "lease", v[0].Checker)
+	require.Equal(t, NameLease, v[0].Checker)
 	require.Contains(t, v[0].Reason, "1.000s after the last lease")
 }
 
@@ -39,7 +39,7 @@ func TestLeaseCatchesAReadAfterLeavingTheQuorum(t *testing.T) {
 	l := NewLease(3)
 	l.Observe(0, node.Event{Kind: node.EvQuorum, Rank: 1, Epoch: 2})
 	l.Observe(1, node.Event{Kind: node.EvLease, Rank: 0, Epoch: 2, Until: 2 * sec})
-	l.Observe(2, node.Event{Kind: node.EvState, Rank: 1, Detail: "probing"})
+	l.Observe(2, node.Event{Kind: node.EvState, Rank: 1, Phase: node.PhaseProbing})
 	l.Observe(3, node.Event{Kind: node.EvRead, Rank: 1, Epoch: 2, Peer: 7})
 	require.Len(t, l.Violations(), 1)
 }

@@ -75,8 +75,6 @@ type ledgerRank struct {
 	known  bool // last and agreed are set: the store was opened or cleared
 }
 
-const ledgerName = "ledger"
-
 // NewLedger returns a ledger for a cluster of the given size (more ranks
 // are added as events name them).
 func NewLedger(monitors int) *Ledger {
@@ -99,7 +97,7 @@ func (l *Ledger) Observe(at int64, ev node.Event) {
 		l.maxApplied = max(l.maxApplied, ev.Version)
 	case node.EvStoreOpen:
 		if ev.Version < r.floor {
-			l.rec.addf(ledgerName, ev.Rank, at, "durable lc went back from %d to %d: the store reopened without a marked clear", r.floor, ev.Version)
+			l.rec.addf(NameLedger, ev.Rank, at, "durable lc went back from %d to %d: the store reopened without a marked clear", r.floor, ev.Version)
 		}
 		r.floor, r.held = ev.Version, ev.Version
 		e, ok := l.versions.get(ev.Version)
@@ -129,7 +127,7 @@ func (l *Ledger) commit(at int64, ev node.Event) {
 	}
 	e.conflict = true
 	l.versions.put(ev.Version, e)
-	l.rec.addf(ledgerName, ev.Rank, at, "two values committed at version %d: txn %016x by rank %d in epoch %d, txn %016x by rank %d in epoch %d%s",
+	l.rec.addf(NameLedger, ev.Rank, at, "two values committed at version %d: txn %016x by rank %d in epoch %d, txn %016x by rank %d in epoch %d%s",
 		ev.Version, e.txn, e.txnRank, e.txnEpoch, ev.Hash, ev.Rank, ev.Epoch, l.lostAcks(ev.Version))
 }
 
@@ -153,7 +151,7 @@ func (l *Ledger) apply(at int64, ev node.Event, r *ledgerRank) {
 	}
 	e.conflict = true
 	l.versions.put(ev.Version, e)
-	l.rec.addf(ledgerName, ev.Rank, at, "version %d has two values: state %016x here, %016x on rank %d (applied at t=%s)%s",
+	l.rec.addf(NameLedger, ev.Rank, at, "version %d has two values: state %016x here, %016x on rank %d (applied at t=%s)%s",
 		ev.Version, ev.Hash, e.state, e.stateRank, formatTime(e.stateAt), l.lostAcks(ev.Version))
 }
 
@@ -183,12 +181,12 @@ func (l *Ledger) AckedWrite(at int64, client int, reqID, version uint64) {
 	l.acks = append(l.acks, ackedWrite{at: at, client: client, reqID: reqID, version: version})
 	l.ackIndex[version] = append(l.ackIndex[version], len(l.acks)-1)
 	if version > l.maxApplied {
-		l.rec.addf(ledgerName, -1, at, "client %d request %d was acknowledged at version %d, which no monitor had applied (highest applied %d)",
+		l.rec.addf(NameLedger, -1, at, "client %d request %d was acknowledged at version %d, which no monitor had applied (highest applied %d)",
 			client, reqID, version, l.maxApplied)
 		return
 	}
 	if e, _ := l.versions.get(version); e.conflict {
-		l.rec.addf(ledgerName, -1, at, "client %d request %d was acknowledged at version %d, which has two values (txn %016x / state %016x first seen)",
+		l.rec.addf(NameLedger, -1, at, "client %d request %d was acknowledged at version %d, which has two values (txn %016x / state %016x first seen)",
 			client, reqID, version, e.txn, e.state)
 	}
 }
@@ -215,7 +213,7 @@ func (l *Ledger) Finish(at int64) []Violation {
 	before := len(l.rec.list)
 	for _, a := range l.acks {
 		if a.version > held {
-			l.rec.addf(ledgerName, -1, at, "acknowledged write lost: client %d request %d committed at version %d (acked at t=%s), but the most any monitor holds is %d (rank %d)",
+			l.rec.addf(NameLedger, -1, at, "acknowledged write lost: client %d request %d committed at version %d (acked at t=%s), but the most any monitor holds is %d (rank %d)",
 				a.client, a.reqID, a.version, formatTime(a.at), held, holder)
 		}
 	}

@@ -28,7 +28,7 @@ func TestLedgerCatchesTwoValuesCommittedAtOneVersion(t *testing.T) {
 	l.Observe(s.at+1, other)
 	v := l.Violations()
 	require.Len(t, v, 1)
-	require.Equal(t, "ledger", v[0].Checker)
+	require.Equal(t, NameLedger, v[0].Checker)
 	require.Equal(t, 2, v[0].Node)
 	require.Contains(t, v[0].Reason, fmt.Sprintf("two values committed at version 1: txn %016x by rank 0 in epoch 2, txn 0000000000000abc by rank 2 in epoch 4", txnAt(1)))
 	require.Contains(t, v[0].Reason, "acknowledged writes at risk: client 7 request 3")
@@ -129,7 +129,7 @@ func TestLedgerDurableLC(t *testing.T) {
 			}
 			require.Len(t, l.Violations(), 1)
 			v := l.Violations()[0]
-			require.Equal(t, "ledger", v.Checker)
+			require.Equal(t, NameLedger, v.Checker)
 			require.Equal(t, 1, v.Node)
 			require.Equal(t, last.at, v.At)
 			require.Contains(t, v.Reason, tc.reason)

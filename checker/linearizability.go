@@ -32,11 +32,14 @@ import (
 // clock and in its own goroutines; its ok/illegal verdict is deterministic,
 // but a search that hits its time limit yields "unknown", never "ok".
 
+// Verdict is what CheckLinearizable decided.
+type Verdict string
+
 // Verdicts of CheckLinearizable.
 const (
-	VerdictOK      = "ok"
-	VerdictIllegal = "illegal"
-	VerdictUnknown = "unknown"
+	VerdictOK      Verdict = "ok"
+	VerdictIllegal Verdict = "illegal"
+	VerdictUnknown Verdict = "unknown"
 )
 
 // KVOp is one client operation on the config-key service, with its outcome.
@@ -58,7 +61,7 @@ type KVOp struct {
 // LinResult is the outcome of CheckLinearizable, with what
 // porcupine.Visualize needs to draw it.
 type LinResult struct {
-	Verdict   string     // VerdictOK, VerdictIllegal or VerdictUnknown
+	Verdict   Verdict    // VerdictOK, VerdictIllegal or VerdictUnknown
 	Violation *Violation // set when Verdict is VerdictIllegal
 	Note      string     // why the verdict is VerdictUnknown
 	Info      porcupine.LinearizationInfo
@@ -272,7 +275,7 @@ func explainIllegal(ops []porcupine.Operation, info porcupine.LinearizationInfo)
 			failed = append(failed, p)
 		}
 	}
-	v := &Violation{Checker: "linearizability", Node: -1}
+	v := &Violation{Checker: NameLinearizability, Node: -1}
 	if len(failed) == 0 {
 		v.Reason = fmt.Sprintf("porcupine found the %d ops not linearizable, but no single key failed", len(ops))
 		return v

@@ -41,7 +41,7 @@ func TestLinearizabilityVerdicts(t *testing.T) {
 	cases := []struct {
 		name    string
 		ops     []KVOp
-		verdict string
+		verdict Verdict
 		reason  []string // substrings of the violation's reason
 	}{
 		{
@@ -206,7 +206,7 @@ func TestLinearizabilityVerdicts(t *testing.T) {
 				return
 			}
 			require.NotNil(t, res.Violation)
-			require.Equal(t, "linearizability", res.Violation.Checker)
+			require.Equal(t, NameLinearizability, res.Violation.Checker)
 			require.Equal(t, -1, res.Violation.Node)
 			t.Log(res.Violation)
 			for _, s := range tc.reason {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/monsim/monsim/node"
 )
 
 // Liveness proves that a healed cluster converged: once every fault is off
@@ -19,14 +21,12 @@ import (
 // MonitorState is one monitor's state in the final snapshot.
 type MonitorState struct {
 	Rank   int
-	Up     bool   // its process runs
-	Phase  string // node.Phase's String: "leader", "peon", "probing", ...
-	LC     uint64 // last committed version
-	Quorum uint64 // bit i set: rank i is in its quorum
-	Epoch  uint64 // election epoch
+	Up     bool       // its process runs
+	Phase  node.Phase // its phase: leader or peon once converged
+	LC     uint64     // last committed version
+	Quorum uint64     // bit i set: rank i is in its quorum
+	Epoch  uint64     // election epoch
 }
-
-const livenessName = "liveness"
 
 // CheckLiveness checks the snapshot states, taken at simulated time at,
 // and the number of client operations still unfinished. note, if not
@@ -38,7 +38,7 @@ func CheckLiveness(at int64, states []MonitorState, unfinishedOps int, note stri
 		suffix = " (" + note + ")"
 	}
 	report := func(node int, format string, args ...any) {
-		rec.addf(livenessName, node, at, format+suffix, args...)
+		rec.addf(NameLiveness, node, at, format+suffix, args...)
 	}
 	states = slices.Clone(states)
 	slices.SortFunc(states, func(a, b MonitorState) int { return a.Rank - b.Rank })
@@ -60,11 +60,11 @@ func CheckLiveness(at int64, states []MonitorState, unfinishedOps int, note stri
 		case !s.Up:
 			report(s.Rank, "monitor %d is down", s.Rank)
 			continue
-		case s.Phase != "leader" && s.Phase != "peon":
+		case !s.Phase.InQuorum():
 			report(s.Rank, "monitor %d is %s, not in a quorum (epoch %d, lc %d)", s.Rank, s.Phase, s.Epoch, s.LC)
 			continue
 		}
-		if s.Phase == "leader" {
+		if s.Phase == node.PhaseLeader {
 			leaders = append(leaders, s.Rank)
 		}
 		if s.Quorum != everyone {

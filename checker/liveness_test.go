@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"github.com/monsim/monsim/node"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -8,9 +9,9 @@ import (
 
 func healthyStates() []MonitorState {
 	return []MonitorState{
-		{Rank: 2, Up: true, Phase: "peon", LC: 40, Quorum: 0b111, Epoch: 6},
-		{Rank: 0, Up: true, Phase: "leader", LC: 40, Quorum: 0b111, Epoch: 6},
-		{Rank: 1, Up: true, Phase: "peon", LC: 40, Quorum: 0b111, Epoch: 6},
+		{Rank: 2, Up: true, Phase: node.PhasePeon, LC: 40, Quorum: 0b111, Epoch: 6},
+		{Rank: 0, Up: true, Phase: node.PhaseLeader, LC: 40, Quorum: 0b111, Epoch: 6},
+		{Rank: 1, Up: true, Phase: node.PhasePeon, LC: 40, Quorum: 0b111, Epoch: 6},
 	}
 }
 
@@ -27,11 +28,11 @@ func TestLivenessCatchesAClusterThatDidNotConverge(t *testing.T) {
 		reason     string
 	}{
 		{name: "a monitor is down", edit: func(s []MonitorState) { s[1].Up = false }, node: 1, reason: "monitor 1 is down"},
-		{name: "a monitor is still probing", edit: func(s []MonitorState) { s[2].Phase, s[2].Quorum = "probing", 0 },
+		{name: "a monitor is still probing", edit: func(s []MonitorState) { s[2].Phase, s[2].Quorum = node.PhaseProbing, 0 },
 			node: 2, reason: "monitor 2 is probing, not in a quorum (epoch 6, lc 40)"},
 		{name: "a monitor lags", edit: func(s []MonitorState) { s[2].LC = 38 }, node: 2, reason: "monitor 2 has lc 38, behind the cluster's 40"},
 		{name: "client operations never finished", unfinished: 3, node: -1, reason: "3 client operations never finished"},
-		{name: "two leaders", edit: func(s []MonitorState) { s[1].Phase = "leader" }, node: -1, reason: "2 leaders [0 1], want exactly one"},
+		{name: "two leaders", edit: func(s []MonitorState) { s[1].Phase = node.PhaseLeader }, node: -1, reason: "2 leaders [0 1], want exactly one"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,7 +43,7 @@ func TestLivenessCatchesAClusterThatDidNotConverge(t *testing.T) {
 			}
 			v := CheckLiveness(5e9, sorted, tc.unfinished, "after 30s of healing")
 			require.Len(t, v, 1, "%v", v)
-			require.Equal(t, "liveness", v[0].Checker)
+			require.Equal(t, NameLiveness, v[0].Checker)
 			require.Equal(t, tc.node, v[0].Node)
 			require.Equal(t, int64(5e9), v[0].At)
 			require.Equal(t, tc.reason+" (after 30s of healing)", v[0].Reason)

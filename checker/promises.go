@@ -2,8 +2,6 @@ package checker
 
 import "github.com/monsim/monsim/node"
 
-const promisesName = "promises"
-
 // Promises proves that what an acceptor acknowledged survives its own
 // restarts: a monitor that promised proposal number pn (EvPromise) or
 // accepted version v under pn (EvAccept) must, when its store next opens,
@@ -61,12 +59,12 @@ func (p *Promises) Observe(at int64, ev node.Event) {
 
 func (p *Promises) reopened(at int64, ev node.Event, r *promiseState) {
 	if ev.PN < r.promised {
-		p.rec.addf(promisesName, ev.Rank, at,
+		p.rec.addf(NamePromises, ev.Rank, at,
 			"promise forgotten: acknowledged pn %d before the restart, the store now holds pn %d", r.promised, ev.PN)
 	}
 	if r.acceptedV > max(ev.Version, r.applied) && ev.Version < r.acceptedV &&
 		(ev.Pending != r.acceptedV || ev.PendingPN < r.acceptedN) {
-		p.rec.addf(promisesName, ev.Rank, at,
+		p.rec.addf(NamePromises, ev.Rank, at,
 			"accepted value forgotten: acked version %d under pn %d before the restart, the store now holds lc %d and pending %d (pn %d)",
 			r.acceptedV, r.acceptedN, ev.Version, ev.Pending, ev.PendingPN)
 	}

@@ -16,7 +16,7 @@ func TestPromisesCatchAForgottenAccept(t *testing.T) {
 	p.Observe(4, node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 6, PN: 101})
 	v := p.Violations()
 	require.Len(t, v, 1)
-	require.Equal(t, "promises", v[0].Checker)
+	require.Equal(t, NamePromises, v[0].Checker)
 	require.Contains(t, v[0].Reason, "accepted value forgotten: acked version 7 under pn 101")
 }
 

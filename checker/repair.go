@@ -2,12 +2,9 @@ package checker
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/monsim/monsim/node"
 )
-
-const repairName = "repair"
 
 // Repair proves the self-repair protocol's own invariants, from the repair
 // events and what the harness sees on disk at each boot:
@@ -66,7 +63,7 @@ func (c *Repair) Observe(at int64, ev node.Event) {
 	switch ev.Kind {
 	case node.EvStoreOpen:
 		c.lc[ev.Rank] = ev.Version
-		if ev.Detail == "store" {
+		if !ev.Copy {
 			c.openedMain(at, ev, r)
 		}
 	case node.EvApply:
@@ -83,14 +80,14 @@ func (c *Repair) Observe(at int64, ev node.Event) {
 		c.source(at, ev, r)
 	case node.EvRepairCompleted:
 		if r.phase != repairStarted {
-			c.rec.addf(repairName, ev.Rank, at, "mark set to completed from %s, not from started", repairPhaseNames[r.phase])
+			c.rec.addf(NameRepair, ev.Rank, at, "mark set to completed from %s, not from started", repairPhaseNames[r.phase])
 		}
 		r.phase, r.vouchLC, r.vouchHash = repairCompleted, ev.Version, ev.Hash
 	case node.EvRepairSwitched:
 		c.switched(at, ev, r)
 	case node.EvVote, node.EvPromise, node.EvAccept, node.EvQuorum, node.EvProbeReply, node.EvRead, node.EvProvide:
 		if r.phase == repairStarted || r.phase == repairCompleted {
-			c.rec.addf(repairName, ev.Rank, at, "a repairing monitor %s (mark %s)", doing(ev), repairPhaseNames[r.phase])
+			c.rec.addf(NameRepair, ev.Rank, at, "a repairing monitor %s (mark %s)", doing(ev), repairPhaseNames[r.phase])
 		}
 	}
 }
@@ -98,12 +95,12 @@ func (c *Repair) Observe(at int64, ev node.Event) {
 func (c *Repair) started(at int64, ev node.Event, r *repairRank) {
 	bad := ""
 	switch {
-	case strings.HasPrefix(ev.Detail, "fresh"):
+	case ev.Start.New():
 		if r.phase == repairStarted || r.phase == repairCompleted {
 			bad = "a repair whose mark said " + repairPhaseNames[r.phase] + " started over from nothing"
 		}
 		r.phase = repairStarted
-	case strings.Contains(ev.Detail, "without a mark"):
+	case ev.Start == node.RepairResumedUnmarked:
 		if r.phase != repairNone {
 			bad = "store.repair came back without its mark after the mark said " + repairPhaseNames[r.phase]
 			if r.phase == repairSwitched {
@@ -114,7 +111,7 @@ func (c *Repair) started(at int64, ev node.Event, r *repairRank) {
 	// A resume may find the mark one step ahead of what was reported: power
 	// can fail after the mark is durable and before the monitor says so.
 	// It may never find it behind.
-	case strings.Contains(ev.Detail, "completed"):
+	case ev.Start == node.RepairResumedCompleted:
 		if r.phase != repairStarted && r.phase != repairCompleted {
 			bad = "resumed a switch from a completed mark, but the mark said " + repairPhaseNames[r.phase]
 		}
@@ -126,7 +123,7 @@ func (c *Repair) started(at int64, ev node.Event, r *repairRank) {
 		r.phase = repairStarted
 	}
 	if bad != "" {
-		c.rec.addf(repairName, ev.Rank, at, "mark lifecycle: %s", bad)
+		c.rec.addf(NameRepair, ev.Rank, at, "mark lifecycle: %s", bad)
 	}
 	r.startLCs = append(r.startLCs[:0], c.lc...)
 }
@@ -143,7 +140,7 @@ func (c *Repair) source(at int64, ev node.Event, r *repairRank) {
 		}
 	}
 	if need := others/2 + 1; older < need {
-		c.rec.addf(repairName, ev.Rank, at, "sync source rank %d at lc %d is newer than only %d of the %d other monitors (lcs at repair start %v; %s)",
+		c.rec.addf(NameRepair, ev.Rank, at, "sync source rank %d at lc %d is newer than only %d of the %d other monitors (lcs at repair start %v; %s)",
 			ev.Peer, ev.Version, older, others, r.startLCs, ev.Detail)
 	}
 }
@@ -156,17 +153,17 @@ func (c *Repair) openedMain(at int64, ev node.Event, r *repairRank) {
 	case repairCompleted:
 		c.switched(at, ev, r)
 	case repairStarted:
-		c.rec.addf(repairName, ev.Rank, at, "mark lifecycle: opened the main store as usual while the repair mark said started")
+		c.rec.addf(NameRepair, ev.Rank, at, "mark lifecycle: opened the main store as usual while the repair mark said started")
 		r.phase = repairNone
 	}
 }
 
 func (c *Repair) switched(at int64, ev node.Event, r *repairRank) {
 	if r.phase != repairCompleted {
-		c.rec.addf(repairName, ev.Rank, at, "switched stores with the mark at %s, not completed", repairPhaseNames[r.phase])
+		c.rec.addf(NameRepair, ev.Rank, at, "switched stores with the mark at %s, not completed", repairPhaseNames[r.phase])
 	}
 	if ev.Version != r.vouchLC || (r.vouchHash != 0 && ev.Hash != r.vouchHash) {
-		c.rec.addf(repairName, ev.Rank, at, "the completed mark vouched for lc %d (state %016x) but the switched store holds lc %d (state %016x): completed was durable before the data",
+		c.rec.addf(NameRepair, ev.Rank, at, "the completed mark vouched for lc %d (state %016x) but the switched store holds lc %d (state %016x): completed was durable before the data",
 			r.vouchLC, r.vouchHash, ev.Version, ev.Hash)
 	}
 	r.phase = repairSwitched
@@ -180,7 +177,7 @@ func (c *Repair) Boot(at int64, rank int, mainStore bool) {
 	}
 	c.ranks = grow(c.ranks, rank)
 	if p := c.ranks[rank].phase; !mainStore && p != repairCompleted {
-		c.rec.addf(repairName, rank, at, "switch atomicity: after a crash no complete store existed (the main store is gone, the repair mark said %s)",
+		c.rec.addf(NameRepair, rank, at, "switch atomicity: after a crash no complete store existed (the main store is gone, the repair mark said %s)",
 			repairPhaseNames[p])
 	}
 }

@@ -17,15 +17,15 @@ func repairRun(evs ...node.Event) []Violation {
 
 var (
 	apply  = func(rank int, v uint64) node.Event { return node.Event{Kind: node.EvApply, Rank: rank, Version: v} }
-	rstart = func(rank int, d string) node.Event {
-		return node.Event{Kind: node.EvRepairStart, Rank: rank, Detail: d}
+	rstart = func(rank int, how node.RepairStart) node.Event {
+		return node.Event{Kind: node.EvRepairStart, Rank: rank, Start: how}
 	}
 )
 
 func healthyRepair() []node.Event {
 	return []node.Event{
 		apply(0, 10), apply(2, 10), apply(1, 7),
-		rstart(1, "fresh: store failed to open"),
+		rstart(1, node.RepairFresh),
 		{Kind: node.EvRepairSource, Rank: 1, Peer: 0, Version: 10},
 		{Kind: node.EvRepairCompleted, Rank: 1, Version: 10, Hash: 5},
 		{Kind: node.EvRepairSwitched, Rank: 1, Version: 10, Hash: 5},
@@ -42,7 +42,7 @@ func TestRepairCatchesAStaleSource(t *testing.T) {
 	evs[4] = node.Event{Kind: node.EvRepairSource, Rank: 1, Peer: 2, Version: 9}
 	v := repairRun(evs...)
 	require.Len(t, v, 1)
-	require.Equal(t, "repair", v[0].Checker)
+	require.Equal(t, NameRepair, v[0].Checker)
 	require.Contains(t, v[0].Reason, "sync source rank 2 at lc 9 is newer than only 0 of the 2 other monitors")
 }
 
@@ -63,7 +63,7 @@ func TestRepairCatchesAVoteWhileRepairing(t *testing.T) {
 }
 
 func TestRepairCatchesASwitchThatCameUndone(t *testing.T) {
-	evs := append(healthyRepair(), rstart(1, "resumed: store.repair without a mark"))
+	evs := append(healthyRepair(), rstart(1, node.RepairResumedUnmarked))
 	v := repairRun(evs...)
 	require.Len(t, v, 1)
 	require.Contains(t, v[0].Reason, "the switch was not durable")
@@ -73,15 +73,15 @@ func TestRepairAcceptsAMarkOneStepAheadOfItsReport(t *testing.T) {
 	// Power failed after the started mark was durable, before it was
 	// reported; then after the completed mark, before that was reported.
 	require.Empty(t, repairRun(
-		rstart(1, "resumed: started"),
-		node.Event{Kind: node.EvRepairStart, Rank: 1, Detail: "resumed: completed, switching", Version: 4, Hash: 9},
+		rstart(1, node.RepairResumed),
+		node.Event{Kind: node.EvRepairStart, Rank: 1, Start: node.RepairResumedCompleted, Version: 4, Hash: 9},
 		node.Event{Kind: node.EvRepairSwitched, Rank: 1, Version: 4, Hash: 9},
 	))
 }
 
 func TestRepairCatchesAMarkGoingBack(t *testing.T) {
 	evs := healthyRepair()[:6] // completed
-	evs = append(evs, rstart(1, "resumed: started"))
+	evs = append(evs, rstart(1, node.RepairResumed))
 	v := repairRun(evs...)
 	require.Len(t, v, 1)
 	require.Contains(t, v[0].Reason, "mark lifecycle")
@@ -89,7 +89,7 @@ func TestRepairCatchesAMarkGoingBack(t *testing.T) {
 
 func TestRepairCatchesAMissingStoreAfterACrash(t *testing.T) {
 	c := NewRepair(3)
-	c.Observe(0, rstart(1, "fresh: x"))
+	c.Observe(0, rstart(1, node.RepairFresh))
 	c.Boot(1, 1, false)
 	require.Len(t, c.Violations(), 1)
 	require.Contains(t, c.Violations()[0].Reason, "switch atomicity")

@@ -49,8 +49,6 @@ type hashRank struct {
 	diverged bool
 }
 
-const stateHashName = "state-hash"
-
 // NewStateHash returns a state-hash checker for a cluster of the given size.
 func NewStateHash(monitors int) *StateHash {
 	s := &StateHash{ranks: make([]hashRank, max(monitors, 0))}
@@ -111,10 +109,10 @@ func (s *StateHash) check(at int64, ev node.Event, r *hashRank, trusted bool) {
 		what = fmt.Sprintf("store opened at version %d with state %016x", ev.Version, ev.Hash)
 	}
 	if ev.Version == 0 {
-		s.rec.addf(stateHashName, ev.Rank, at, "%s, but version 0 is the empty state (hash 0)", what)
+		s.rec.addf(NameStateHash, ev.Rank, at, "%s, but version 0 is the empty state (hash 0)", what)
 		return
 	}
-	s.rec.addf(stateHashName, ev.Rank, at, "%s, but rank %d's %s recorded %016x for it at t=%s",
+	s.rec.addf(NameStateHash, ev.Rank, at, "%s, but rank %d's %s recorded %016x for it at t=%s",
 		what, ref.rank, ref.how, ref.hash, formatTime(ref.at))
 }
 

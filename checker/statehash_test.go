@@ -69,7 +69,7 @@ func TestStateHashCatchesDivergence(t *testing.T) {
 			tc.story.feed(s)
 			require.Len(t, s.Violations(), 1)
 			v := s.Violations()[0]
-			require.Equal(t, "state-hash", v.Checker)
+			require.Equal(t, NameStateHash, v.Checker)
 			require.Equal(t, tc.node, v.Node)
 			require.Contains(t, v.Reason, tc.reason)
 			require.NotContains(t, v.Reason, "%!")

@@ -37,8 +37,6 @@ type syncRank struct {
 	redo     bool // a version was applied during this full sync
 }
 
-const syncName = "sync"
-
 // NewSyncInvariants returns a sync checker for a cluster of the given size.
 func NewSyncInvariants(monitors int) *SyncInvariants {
 	return &SyncInvariants{ranks: make([]syncRank, max(monitors, 0))}
@@ -62,7 +60,7 @@ func (s *SyncInvariants) Observe(at int64, ev node.Event) {
 		s.apply(at, ev, r)
 	case node.EvSyncStart:
 		if r.known && ev.Version != r.last {
-			s.rec.addf(syncName, ev.Rank, at, "%s from rank %d started at lc %d, but the monitor last reached version %d",
+			s.rec.addf(NameSync, ev.Rank, at, "%s from rank %d started at lc %d, but the monitor last reached version %d",
 				syncKind(ev.Full), ev.Peer, ev.Version, r.last)
 		}
 		r.inSync, r.full, r.provider, r.redo = true, ev.Full, ev.Peer, false
@@ -73,7 +71,7 @@ func (s *SyncInvariants) Observe(at int64, ev node.Event) {
 		}
 	case node.EvSyncFinish:
 		if ev.Version != ev.FC {
-			s.rec.addf(syncName, ev.Rank, at, "%s from rank %d finished at version %d, but the provider's final lc was %d",
+			s.rec.addf(NameSync, ev.Rank, at, "%s from rank %d finished at version %d, but the provider's final lc was %d",
 				syncKind(ev.Full), ev.Peer, ev.Version, ev.FC)
 		}
 		r.inSync = false
@@ -98,10 +96,10 @@ func (s *SyncInvariants) gap(at int64, ev node.Event, r *syncRank) {
 		during = fmt.Sprintf(" during a %s from rank %d", syncKind(r.full), r.provider)
 	}
 	if ev.Version <= r.last {
-		s.rec.addf(syncName, ev.Rank, at, "applied version %d again%s: it had already reached version %d", ev.Version, during, r.last)
+		s.rec.addf(NameSync, ev.Rank, at, "applied version %d again%s: it had already reached version %d", ev.Version, during, r.last)
 		return
 	}
-	s.rec.addf(syncName, ev.Rank, at, "skipped versions %d..%d%s: applied %d right after %d", r.last+1, ev.Version-1, during, ev.Version, r.last)
+	s.rec.addf(NameSync, ev.Rank, at, "skipped versions %d..%d%s: applied %d right after %d", r.last+1, ev.Version-1, during, ev.Version, r.last)
 }
 
 // snapshotChunk moves the base to a full-sync chunk's lc: installing the
@@ -110,9 +108,9 @@ func (s *SyncInvariants) gap(at int64, ev node.Event, r *syncRank) {
 func (s *SyncInvariants) snapshotChunk(at int64, ev node.Event, r *syncRank) {
 	switch {
 	case ev.Version < r.last && r.known:
-		s.rec.addf(syncName, ev.Rank, at, "full-sync chunk from rank %d moved lc back from %d to %d", ev.Peer, r.last, ev.Version)
+		s.rec.addf(NameSync, ev.Rank, at, "full-sync chunk from rank %d moved lc back from %d to %d", ev.Peer, r.last, ev.Version)
 	case ev.Version > r.last && r.redo:
-		s.rec.addf(syncName, ev.Rank, at, "full-sync chunk from rank %d jumped lc from %d to %d after redo versions began: versions %d..%d never applied",
+		s.rec.addf(NameSync, ev.Rank, at, "full-sync chunk from rank %d jumped lc from %d to %d after redo versions began: versions %d..%d never applied",
 			ev.Peer, r.last, ev.Version, r.last+1, ev.Version)
 	}
 	r.known, r.last = true, ev.Version

@@ -88,7 +88,7 @@ func TestSyncInvariantsCatchBrokenSyncs(t *testing.T) {
 			tc.story.feed(s)
 			require.Len(t, s.Violations(), 1, "%v", s.Violations())
 			v := s.Violations()[0]
-			require.Equal(t, "sync", v.Checker)
+			require.Equal(t, NameSync, v.Checker)
 			require.Equal(t, 1, v.Node)
 			require.Equal(t, tc.story.at, v.At)
 			require.Contains(t, v.Reason, tc.reason)

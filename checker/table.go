@@ -22,7 +22,7 @@ func (r *record) add(v Violation) {
 	r.dropped++
 }
 
-func (r *record) addf(checker string, node int, at int64, format string, args ...any) {
+func (r *record) addf(checker Name, node int, at int64, format string, args ...any) {
 	if len(r.list) >= maxViolationsPerChecker {
 		r.dropped++
 		return

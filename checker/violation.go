@@ -9,7 +9,7 @@ import (
 // or -1 for the cluster as a whole), when (simulated ns) and, in one line,
 // what went wrong.
 type Violation struct {
-	Checker string
+	Checker Name
 	Node    int
 	At      int64
 	Reason  string

@@ -31,14 +31,18 @@ func (k CorruptKind) String() string {
 	return fmt.Sprintf("CorruptKind(%d)", int(k))
 }
 
-// ParseCorruptKind is the inverse of CorruptKind.String.
-func ParseCorruptKind(s string) (CorruptKind, error) {
-	for k, name := range corruptNames {
-		if name == s {
-			return CorruptKind(k), nil
+// MarshalText writes the kind's name.
+func (k CorruptKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads a corruption kind's name; an unknown name is an error.
+func (k *CorruptKind) UnmarshalText(b []byte) error {
+	for i, name := range corruptNames {
+		if name == string(b) {
+			*k = CorruptKind(i)
+			return nil
 		}
 	}
-	return 0, fmt.Errorf("faultfs: unknown corruption kind %q", s)
+	return fmt.Errorf("unknown corruption kind %q (%s)", b, strings.Join(corruptNames[:], ", "))
 }
 
 // Corrupt damages the durable bytes of one file whose path starts with

@@ -115,10 +115,24 @@ func TestMisdirectNeedsTwoSectors(t *testing.T) {
 
 func TestCorruptKindNamesRoundTrip(t *testing.T) {
 	for _, k := range []CorruptKind{BitFlip, ZeroSector, Truncate, Misdirect} {
-		got, err := ParseCorruptKind(k.String())
+		text, err := k.MarshalText()
 		require.NoError(t, err)
+		var got CorruptKind
+		require.NoError(t, got.UnmarshalText(text))
 		require.Equal(t, k, got)
 	}
-	_, err := ParseCorruptKind("rot")
-	require.Error(t, err)
+	var k CorruptKind
+	require.ErrorContains(t, k.UnmarshalText([]byte("rot")), `unknown corruption kind "rot"`)
+}
+
+func TestIOClassNamesRoundTrip(t *testing.T) {
+	for _, c := range []IOClass{OnRead, OnWrite, OnSync, OnAnyIO, OnRead | OnSync} {
+		text, err := c.MarshalText()
+		require.NoError(t, err)
+		var got IOClass
+		require.NoError(t, got.UnmarshalText(text))
+		require.Equal(t, c, got)
+	}
+	var c IOClass
+	require.ErrorContains(t, c.UnmarshalText([]byte("fsync")), `unknown I/O class "fsync"`)
 }

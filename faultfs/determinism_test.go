@@ -75,7 +75,7 @@ func chaosRun(t *testing.T, seed uint64) (digestHex string, faults []Fault, ops 
 		case op == 33:
 			switch w.Intn(4) {
 			case 0:
-				d.PowerLoss(Mode(w.Intn(3)))
+				d.PowerLoss(PowerMode(w.Intn(3)))
 			case 1:
 				d.Crash()
 			case 2:

@@ -168,6 +168,36 @@ func (c IOClass) String() string {
 	return strings.Join(parts, "|")
 }
 
+// MarshalText writes the class: read, write, sync, or any for all three.
+func (c IOClass) MarshalText() ([]byte, error) {
+	if c == OnAnyIO {
+		return []byte("any"), nil
+	}
+	return []byte(c.String()), nil
+}
+
+// UnmarshalText reads a class as MarshalText writes it, or read|write and
+// the like; an unknown name is an error.
+func (c *IOClass) UnmarshalText(b []byte) error {
+	var out IOClass
+	for _, part := range strings.Split(string(b), "|") {
+		switch part {
+		case "read":
+			out |= OnRead
+		case "write":
+			out |= OnWrite
+		case "sync":
+			out |= OnSync
+		case "any":
+			out |= OnAnyIO
+		default:
+			return fmt.Errorf("unknown I/O class %q (read, write, sync or any)", b)
+		}
+	}
+	*c = out
+	return nil
+}
+
 var opNames = map[errorfs.OpKind]string{
 	errorfs.OpCreate: "create", errorfs.OpLink: "link", errorfs.OpOpen: "open",
 	errorfs.OpOpenDir: "opendir", errorfs.OpRemove: "remove", errorfs.OpRemoveAll: "removeall",

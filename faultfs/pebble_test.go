@@ -197,7 +197,7 @@ func closeDB(t *testing.T, db *pebble.DB) {
 	require.NoError(t, o.err)
 }
 
-func testPebbleKeepsSyncedKeys(t *testing.T, mode Mode) {
+func testPebbleKeepsSyncedKeys(t *testing.T, mode PowerMode) {
 	for seed := uint64(1); seed <= 5; seed++ {
 		d := newDisk(t, seed, Options{})
 		lfs, log := newLockedFS(d.FS), &pebbleLogger{}

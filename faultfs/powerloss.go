@@ -6,13 +6,13 @@ import (
 	"slices"
 )
 
-// Mode is what a power loss does to data the disk had not yet, or had
+// PowerMode is what a power loss does to data the disk had not yet, or had
 // only apparently, made durable.
-type Mode int
+type PowerMode int
 
 const (
 	// Honest keeps exactly the synced state.
-	Honest Mode = iota
+	Honest PowerMode = iota
 	// Torn also keeps a random prefix of each file's unsynced writes, the
 	// last one possibly cut at a sector, and each unsynced directory
 	// operation with probability 1/2.
@@ -24,21 +24,25 @@ const (
 
 var modeNames = [...]string{Honest: "honest", Torn: "torn", Lying: "lying"}
 
-func (m Mode) String() string {
+func (m PowerMode) String() string {
 	if m >= 0 && int(m) < len(modeNames) {
 		return modeNames[m]
 	}
-	return fmt.Sprintf("Mode(%d)", int(m))
+	return fmt.Sprintf("PowerMode(%d)", int(m))
 }
 
-// ParseMode is the inverse of Mode.String.
-func ParseMode(s string) (Mode, error) {
-	for m, name := range modeNames {
-		if name == s {
-			return Mode(m), nil
+// MarshalText writes the mode's name.
+func (m PowerMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText reads a mode's name; an unknown name is an error.
+func (m *PowerMode) UnmarshalText(b []byte) error {
+	for i, name := range modeNames {
+		if name == string(b) {
+			*m = PowerMode(i)
+			return nil
 		}
 	}
-	return 0, fmt.Errorf("faultfs: unknown power-loss mode %q", s)
+	return fmt.Errorf("unknown power-loss mode %q (honest, torn or lying)", b)
 }
 
 // Chances of the random power-loss outcomes.
@@ -67,7 +71,7 @@ func (fs *FS) dropHandles() {
 // becomes the new durable state; handles become stale and locks are
 // released as in Crash. It reports a "power-loss" fault, then one fault per
 // torn or lost write.
-func (fs *FS) PowerLoss(m Mode) {
+func (fs *FS) PowerLoss(m PowerMode) {
 	pl := &powerLoss{
 		fs:       fs,
 		mode:     m,
@@ -89,7 +93,7 @@ func (fs *FS) PowerLoss(m Mode) {
 // with them the outcome, depend on the seed alone.
 type powerLoss struct {
 	fs       *FS
-	mode     Mode
+	mode     PowerMode
 	keepOp   map[uint64]bool // torn decisions per directory operation id
 	seenDir  map[*inode]bool
 	seenFile map[*inode]bool

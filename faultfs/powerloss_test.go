@@ -205,7 +205,7 @@ func TestTornDirectoryOpsAreKeptOrLostIndependently(t *testing.T) {
 }
 
 // lyingScenario makes four synced 1024-byte appends, one Sync each.
-func lyingScenario(t *testing.T, seed uint64, mode Mode) (*disk, []byte) {
+func lyingScenario(t *testing.T, seed uint64, mode PowerMode) (*disk, []byte) {
 	d := newDisk(t, seed, Options{})
 	writeFile(t, d, "wal", nil, true)
 	syncDir(t, d, "/")
@@ -238,7 +238,7 @@ func TestLyingPowerLossLosesOlderSyncedWriteKeepsNewest(t *testing.T) {
 func TestHonestAndTornNeverLoseSyncedWrites(t *testing.T) {
 	want := bytes.Join([][]byte{fill('a', 1024), fill('b', 1024), fill('c', 1024), fill('d', 1024)}, nil)
 	for seed := uint64(0); seed < 20; seed++ {
-		for _, m := range []Mode{Honest, Torn} {
+		for _, m := range []PowerMode{Honest, Torn} {
 			d, got := lyingScenario(t, seed, m)
 			require.Equal(t, want, got, "seed %d mode %s", seed, m)
 			require.Empty(t, d.faultsOf("lying-loss"))
@@ -304,12 +304,14 @@ func TestProcessCrashKeepsUnsyncedDataAndKillsHandles(t *testing.T) {
 	require.False(t, exists(d, "f"))
 }
 
-func TestModeNamesRoundTrip(t *testing.T) {
-	for _, m := range []Mode{Honest, Torn, Lying} {
-		got, err := ParseMode(m.String())
+func TestPowerModeNamesRoundTrip(t *testing.T) {
+	for _, m := range []PowerMode{Honest, Torn, Lying} {
+		text, err := m.MarshalText()
 		require.NoError(t, err)
+		var got PowerMode
+		require.NoError(t, got.UnmarshalText(text))
 		require.Equal(t, m, got)
 	}
-	_, err := ParseMode("flaky")
-	require.Error(t, err)
+	var m PowerMode
+	require.ErrorContains(t, m.UnmarshalText([]byte("flaky")), `unknown power-loss mode "flaky"`)
 }

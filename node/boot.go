@@ -45,7 +45,7 @@ func (m *Monitor) Start() {
 			return
 		}
 		m.emit(Event{Kind: EvStoreFailed, Detail: err.Error()})
-		m.startRepair("store failed to open: " + err.Error())
+		m.startRepair(RepairFresh, "store failed to open: "+err.Error())
 		return
 	}
 	m.store = s
@@ -57,7 +57,7 @@ func (m *Monitor) Start() {
 		m.finishSwitch(mk) // the rename happened; the mark delete did not
 		return
 	}
-	m.run("store")
+	m.run(false)
 }
 
 // openMain opens the main store, retrying a few times as ceph-mon's
@@ -82,19 +82,20 @@ func (m *Monitor) openDir(dir string) (*kvstore.Store, error) {
 
 func (m *Monitor) storeOptions() kvstore.Options {
 	o := m.cfg.Store
-	o.Point = m.env.Point
+	o.Point = func(p kvstore.Point) { m.env.Point(Point(p)) }
 	return o
 }
 
-// run loads the open store's state, reports it and starts probing.
-func (m *Monitor) run(which string) {
+// run loads the open store's state, reports it and starts probing. isCopy
+// says the store is a repair's copy, not the main store.
+func (m *Monitor) run(isCopy bool) {
 	if err := m.load(); err != nil {
 		m.fail(err)
 		return
 	}
 	m.bootFresh = m.epoch == 0 && !m.rep.active
 	m.emit(Event{Kind: EvStoreOpen, Version: m.lc, FC: m.fc, Hash: m.stateHash, Epoch: m.epoch,
-		PN: m.acceptedPN, Pending: m.pendingV, PendingPN: m.pendingPN, Detail: which})
+		PN: m.acceptedPN, Pending: m.pendingV, PendingPN: m.pendingPN, Copy: isCopy})
 	m.bootstrap()
 }
 

@@ -1,8 +1,8 @@
 package node
 
 import (
+	"errors"
 	"fmt"
-	"slices"
 )
 
 // Bugs are planted defects, each behind one named switch and a few lines at
@@ -35,41 +35,80 @@ type Bugs struct {
 	DeleteBeforeComplete bool
 }
 
-// bugSwitches maps each bug's name to its switch.
-func (b *Bugs) bugSwitches() map[string]*bool {
-	return map[string]*bool{
-		"commit-before-quorum": &b.CommitBeforeQuorum,
-		"lease-no-check":       &b.LeaseNoCheck,
-		"sync-skip-redo":       &b.SyncSkipRedo,
-		"recent-off-by-one":    &b.RecentOffByOne,
-		"no-fsync-accept":      &b.NoFsyncAccept,
+// Bug names a planted defect. In a plan or seed file it is its name; an
+// unknown name is an error.
+type Bug string
 
-		"patent-literal":               &b.PatentLiteral,
-		"skip-dir-sync":                &b.SkipDirSync,
-		"mark-before-durable":          &b.MarkBeforeDurable,
-		"answer-probe-while-repairing": &b.AnswerProbeWhileRepairing,
-		"delete-before-complete":       &b.DeleteBeforeComplete,
-	}
+// BugInfo is one entry of the planted-bug catalog.
+type BugInfo struct {
+	Name Bug
+	// Scenario is the harness scenario that finds it by default.
+	Scenario string
+	// Breaks says what it breaks, in one line.
+	Breaks string
+	// on is its switch.
+	on func(*Bugs) *bool
 }
 
-// BugNames lists every planted bug, sorted.
-func BugNames() []string {
-	var b Bugs
-	sw := b.bugSwitches()
-	names := make([]string, 0, len(sw))
-	for n := range sw { //detlint:order-independent sorted below
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+// bugCatalog is the one list of planted bugs.
+var bugCatalog = []BugInfo{
+	{"commit-before-quorum", "partition", "the leader commits once a majority of the quorum accepted, not all of it: a peon still holding a lease serves reads that miss acknowledged writes",
+		func(b *Bugs) *bool { return &b.CommitBeforeQuorum }},
+	{"lease-no-check", "partition", "a peon serves reads without a valid lease: a cut-off peon answers stale reads",
+		func(b *Bugs) *bool { return &b.LeaseNoCheck }},
+	{"no-fsync-accept", "crash-restart", "a peon acks an accept before the store syncs it: a power loss makes it forget its promise",
+		func(b *Bugs) *bool { return &b.NoFsyncAccept }},
+	{"recent-off-by-one", "lagging", "a recent sync skips one version: the requester's state misses a transaction",
+		func(b *Bugs) *bool { return &b.RecentOffByOne }},
+	{"sync-skip-redo", "trimmed", "a full-sync provider omits the versions committed after its snapshot",
+		func(b *Bugs) *bool { return &b.SyncSkipRedo }},
+	{"patent-literal", "repair-stale", "the repair syncs from the first probe reply and votes as soon as the switch is done: a stale source forks history",
+		func(b *Bugs) *bool { return &b.PatentLiteral }},
+	{"skip-dir-sync", "repair-powerloss", "no fsync of the parent directory after the rename: a power cut undoes the switch",
+		func(b *Bugs) *bool { return &b.SkipDirSync }},
+	{"mark-before-durable", "repair-powerloss", "the completed mark is written before the synced data: a power cut leaves a mark vouching for missing data",
+		func(b *Bugs) *bool { return &b.MarkBeforeDurable }},
+	{"answer-probe-while-repairing", "repair", "a repairing monitor answers probes",
+		func(b *Bugs) *bool { return &b.AnswerProbeWhileRepairing }},
+	{"delete-before-complete", "repair-powerloss", "the damaged store is removed before the new one is complete: a crash leaves no complete store",
+		func(b *Bugs) *bool { return &b.DeleteBeforeComplete }},
 }
 
-// Enable switches on the named bug.
-func (b *Bugs) Enable(name string) error {
-	sw, ok := b.bugSwitches()[name]
-	if !ok {
-		return fmt.Errorf("unknown bug %q", name)
+// ErrUnknownBug is returned for a name not in the catalog.
+var ErrUnknownBug = errors.New("unknown bug")
+
+// BugCatalog returns every planted bug, in catalog order.
+func BugCatalog() []BugInfo { return bugCatalog }
+
+// LookupBug finds a planted bug by name.
+func LookupBug(name Bug) (BugInfo, error) {
+	for _, b := range bugCatalog {
+		if b.Name == name {
+			return b, nil
+		}
 	}
-	*sw = true
+	return BugInfo{}, fmt.Errorf("%w %q (simrun list shows them)", ErrUnknownBug, name)
+}
+
+// UnmarshalText reads a bug's name ("" for none); an unknown name is an
+// error.
+func (b *Bug) UnmarshalText(text []byte) error {
+	if _, err := LookupBug(Bug(text)); err != nil && len(text) > 0 {
+		return err
+	}
+	*b = Bug(text)
+	return nil
+}
+
+// Enable switches on the named bug; "" enables nothing.
+func (b *Bugs) Enable(name Bug) error {
+	if name == "" {
+		return nil
+	}
+	info, err := LookupBug(name)
+	if err != nil {
+		return err
+	}
+	*info.on(b) = true
 	return nil
 }

@@ -27,9 +27,13 @@ type Env interface {
 	FS() vfs.FS
 	// Point marks a named step (a probe point); a host may cut power here,
 	// in which case Point does not return.
-	Point(name string)
+	Point(p Point)
 	// Emit reports an event to whoever checks the monitor.
 	Emit(ev Event)
+	// Stopped reports that the monitor hit a store error it cannot go on
+	// from and now ignores every call, as ceph-mon exits: its host should
+	// restart it, as a service manager would. It is called once, last.
+	Stopped(err error)
 }
 
 // TimerID names a pending timer.

@@ -9,7 +9,7 @@ type EventKind uint8
 // from them, so each is emitted only once what it reports is durable or
 // has been sent.
 const (
-	EvStoreOpen       EventKind = iota + 1 // store opened: Version = lc, FC, Hash = state hash
+	EvStoreOpen       EventKind = iota + 1 // store opened: Version = lc, FC, Hash = state hash; Copy: it is store.repair
 	EvStoreFailed                          // opening the store failed: Detail says why
 	EvCommit                               // the leader committed Version with txn hash Hash
 	EvApply                                // Version applied durably: Hash = state hash after it
@@ -21,7 +21,7 @@ const (
 	EvSyncFinish                           // sync done: Version = lc, Hash = state hash, FC = provider's final lc
 	EvSyncAbort                            // sync abandoned: Detail says why
 	EvTrim                                 // versions below FC were trimmed
-	EvState                                // the monitor changed phase: Detail = new phase
+	EvState                                // the monitor changed phase: Phase
 	EvProvide                              // served a sync chunk to Peer
 	EvProbeReply                           // answered a probe from Peer
 	EvClientReply                          // answered client Peer: Version = commit version of a write
@@ -29,11 +29,14 @@ const (
 	EvPromise                              // promised PN to a collecting leader (persisted)
 	EvAccept                               // accepted Version under PN (persisted) and acked it
 	EvRead                                 // answered client Peer's read from state at Version, in Epoch
-	EvRepairStart                          // a repair began or resumed: Detail says which and why
+	EvRepairStart                          // a repair began or resumed: Start says how, Detail why
 	EvRepairSource                         // the repair chose Peer (at lc Version) as its source: Detail says why
 	EvRepairCompleted                      // the completed mark is durable, vouching for Version/Hash; Full: a full sync was used
 	EvRepairSwitched                       // the repaired store replaced the damaged one: Version/Hash it holds, Epoch the rejoin fence
 	EvRepairRejoined                       // the rejoin fence lifted: a quorum formed without me in Epoch
+	EvBootstrap                            // the monitor left its role to probe again: Detail says why
+	EvCorruptMsg                           // a message from Peer failed its checksum and was dropped
+	numEventKinds
 )
 
 var eventNames = map[EventKind]string{
@@ -43,7 +46,8 @@ var eventNames = map[EventKind]string{
 	EvState: "state", EvProvide: "provide", EvProbeReply: "probe-reply", EvClientReply: "client-reply",
 	EvMarkedClear: "marked-clear", EvPromise: "promise", EvAccept: "accept", EvRead: "read",
 	EvRepairStart: "repair-start", EvRepairSource: "repair-source", EvRepairCompleted: "repair-completed",
-	EvRepairSwitched: "repair-switched", EvRepairRejoined: "repair-rejoined",
+	EvRepairSwitched: "repair-switched", EvRepairRejoined: "repair-rejoined", EvBootstrap: "bootstrap",
+	EvCorruptMsg: "corrupt-msg",
 }
 
 func (k EventKind) String() string {
@@ -52,6 +56,53 @@ func (k EventKind) String() string {
 	}
 	return fmt.Sprintf("event-%d", k)
 }
+
+// EventKinds lists every event kind.
+func EventKinds() []EventKind {
+	out := make([]EventKind, 0, numEventKinds-1)
+	for k := EvStoreOpen; k < numEventKinds; k++ {
+		out = append(out, k)
+	}
+	return out
+}
+
+// MarshalText writes the kind's name.
+func (k EventKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads an event kind's name; an unknown name is an error.
+func (k *EventKind) UnmarshalText(b []byte) error {
+	for _, c := range EventKinds() {
+		if eventNames[c] == string(b) {
+			*k = c
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown monitor event %q", b)
+}
+
+// RepairStart says how a repair began or resumed (EvRepairStart).
+type RepairStart uint8
+
+const (
+	RepairFresh            RepairStart = iota + 1 // the main store is unusable: a new repair
+	RepairStartedOver                             // store.repair itself was damaged: discarded, a new repair
+	RepairResumed                                 // a restart found store.repair marked started
+	RepairResumedUnmarked                         // a restart found store.repair before its mark was durable
+	RepairResumedCompleted                        // a restart found store.repair marked completed: switching
+)
+
+var repairStartNames = [...]string{"", "fresh", "started-over", "resumed", "resumed-unmarked", "resumed-completed"}
+
+func (r RepairStart) String() string {
+	if int(r) < len(repairStartNames) && r != 0 {
+		return repairStartNames[r]
+	}
+	return fmt.Sprintf("repair-start-%d", r)
+}
+
+// New says whether this start begins a repair of a store that just broke,
+// rather than resuming one.
+func (r RepairStart) New() bool { return r == RepairFresh || r == RepairStartedOver }
 
 // Event is one structured fact a monitor reports. Fields not named by the
 // kind's comment are zero.
@@ -72,5 +123,8 @@ type Event struct {
 	PN        uint64
 	Pending   uint64
 	PendingPN uint64
-	Detail    string
+	Phase     Phase       // EvState: the phase entered
+	Start     RepairStart // EvRepairStart: how the repair began
+	Copy      bool        // EvStoreOpen: the store opened is the repair copy
+	Detail    string      // for people: why, in words; no program parses it
 }

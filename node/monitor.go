@@ -23,7 +23,38 @@ const (
 
 var phaseNames = [...]string{"booting", "probing", "electing", "syncing", "leader", "peon", "broken", "repairing"}
 
-func (p Phase) String() string { return phaseNames[p] }
+// Phases lists every phase.
+func Phases() []Phase {
+	out := make([]Phase, len(phaseNames))
+	for i := range out {
+		out[i] = Phase(i)
+	}
+	return out
+}
+
+func (p Phase) String() string {
+	if int(p) < len(phaseNames) {
+		return phaseNames[p]
+	}
+	return fmt.Sprintf("phase-%d", p)
+}
+
+// InQuorum says whether a monitor in this phase belongs to a quorum.
+func (p Phase) InQuorum() bool { return p == PhaseLeader || p == PhasePeon }
+
+// MarshalText writes the phase's name.
+func (p Phase) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText reads a phase's name; an unknown name is an error.
+func (p *Phase) UnmarshalText(b []byte) error {
+	for i, n := range phaseNames {
+		if n == string(b) {
+			*p = Phase(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown monitor phase %q", b)
+}
 
 // timerKind is the low byte of a timer tag; the rest carries an argument.
 type timerKind uint8
@@ -102,10 +133,6 @@ func (m *Monitor) Quorum() uint64 { return m.quorum }
 // Leader is the leader's rank, or -1.
 func (m *Monitor) Leader() int { return m.leader }
 
-// Err is non-nil once the monitor hit a store error it cannot continue
-// from; like ceph-mon it then stops, and its host should restart it.
-func (m *Monitor) Err() error { return m.err }
-
 // Deliver handles one message. Corrupt messages are dropped.
 func (m *Monitor) Deliver(from int, b []byte) {
 	if m.store == nil || m.err != nil {
@@ -113,7 +140,7 @@ func (m *Monitor) Deliver(from int, b []byte) {
 	}
 	msg, err := DecodeMsg(b)
 	if err != nil {
-		m.emit(Event{Kind: EvState, Peer: from, Detail: "dropped a corrupt message"})
+		m.emit(Event{Kind: EvCorruptMsg, Peer: from})
 		return
 	}
 	msg.From = from
@@ -214,7 +241,7 @@ func (m *Monitor) emit(ev Event) {
 func (m *Monitor) setPhase(p Phase) {
 	if m.phase != p {
 		m.phase = p
-		m.emit(Event{Kind: EvState, Detail: p.String(), Epoch: m.epoch})
+		m.emit(Event{Kind: EvState, Phase: p, Epoch: m.epoch})
 	}
 }
 
@@ -253,13 +280,16 @@ func (m *Monitor) apply(b *kvstore.Batch, sync bool) bool {
 	return true
 }
 
+// fail stops the monitor for good on a store error; its host restarts it.
 func (m *Monitor) fail(err error) {
-	if m.err == nil {
-		m.err = fmt.Errorf("monitor %d: store failed: %w", m.cfg.Rank, err)
-		m.emit(Event{Kind: EvStoreFailed, Detail: err.Error()})
+	if m.err != nil {
+		return
 	}
+	m.err = fmt.Errorf("monitor %d: store failed: %w", m.cfg.Rank, err)
+	m.emit(Event{Kind: EvStoreFailed, Detail: err.Error()})
 	m.disarmAll()
 	m.setPhase(PhaseBroken)
+	m.env.Stopped(m.err)
 }
 
 func (m *Monitor) isQuorumMember(r int) bool { return m.quorum&(1<<r) != 0 }

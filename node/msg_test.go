@@ -107,13 +107,3 @@ func TestTransactionsRoundTrip(t *testing.T) {
 	_, err = decodeTxn(append(in.encode(), 0))
 	require.Error(t, err)
 }
-
-func TestBugNamesAreKnownSwitches(t *testing.T) {
-	for _, n := range BugNames() {
-		var b Bugs
-		require.NoError(t, b.Enable(n))
-		require.NotEqual(t, Bugs{}, b, n)
-	}
-	var b Bugs
-	require.Error(t, b.Enable("no-such-bug"))
-}

@@ -260,7 +260,7 @@ func (m *Monitor) handleBegin(msg *Msg) {
 		return
 	}
 	m.acceptedPN, m.pendingV, m.pendingPN, m.pendingVal = msg.PN, msg.V, msg.PN, msg.Value
-	m.env.Point("paxos/accepted")
+	m.env.Point(PointPaxosAccepted)
 	m.send(msg.From, &Msg{Type: MAccept, PN: msg.PN, V: msg.V})
 	m.emit(Event{Kind: EvAccept, Version: msg.V, PN: msg.PN, Epoch: m.epoch})
 }

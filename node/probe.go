@@ -22,7 +22,7 @@ func (m *Monitor) bootstrap() {
 }
 
 func (m *Monitor) bootstrapBecause(why string) {
-	m.emit(Event{Kind: EvState, Detail: "bootstrap: " + why})
+	m.emit(Event{Kind: EvBootstrap, Detail: why})
 	m.bootstrap()
 }
 

@@ -91,8 +91,8 @@ func (m *Monitor) SyncProvider() int {
 func (c *Config) repairDir() string { return c.Dir + ".repair" }
 
 // startRepair begins a new repair: the main store is unusable.
-func (m *Monitor) startRepair(why string) {
-	m.env.Point("repair/start")
+func (m *Monitor) startRepair(how RepairStart, why string) {
+	m.env.Point(PointRepairStart)
 	fs := m.env.FS()
 	if m.cfg.Bugs.DeleteBeforeComplete {
 		if err := removeDurably(fs, m.cfg.Dir); err != nil {
@@ -114,8 +114,8 @@ func (m *Monitor) startRepair(why string) {
 	}
 	// Facts are reported as soon as they are durable, before any probe
 	// point where power may be cut.
-	m.emit(Event{Kind: EvRepairStart, Detail: "fresh: " + why})
-	m.env.Point("repair/mark-started")
+	m.emit(Event{Kind: EvRepairStart, Start: how, Detail: why})
+	m.env.Point(PointRepairMarkStarted)
 	m.beginRepairing()
 }
 
@@ -132,31 +132,31 @@ func (m *Monitor) resumeRepair() {
 			m.fail(err)
 			return
 		}
-		m.startRepair("store.repair failed to open: " + err.Error())
+		m.startRepair(RepairStartedOver, "store.repair failed to open: "+err.Error())
 		return
 	}
 	m.store = rs
 	mk, ok := readMark(rs)
 	switch {
 	case ok && mk.state == markCompleted:
-		m.emit(Event{Kind: EvRepairStart, Detail: "resumed: completed, switching", Version: mk.lc, Hash: mk.hash})
+		m.emit(Event{Kind: EvRepairStart, Start: RepairResumedCompleted, Version: mk.lc, Hash: mk.hash})
 		m.switchStores(mk)
 	case ok:
-		m.emit(Event{Kind: EvRepairStart, Detail: "resumed: started"})
+		m.emit(Event{Kind: EvRepairStart, Start: RepairResumed})
 		m.beginRepairing()
 	default:
 		// Created, but the started mark never became durable.
 		if !m.writeMark(mark{state: markStarted}) {
 			return
 		}
-		m.emit(Event{Kind: EvRepairStart, Detail: "resumed: store.repair without a mark"})
+		m.emit(Event{Kind: EvRepairStart, Start: RepairResumedUnmarked})
 		m.beginRepairing()
 	}
 }
 
 func (m *Monitor) beginRepairing() {
 	m.rep = repairState{active: true, replies: make([]probeInfo, m.cfg.Monitors)}
-	m.run("store.repair")
+	m.run(true)
 }
 
 func (m *Monitor) writeMark(mk mark) bool {
@@ -197,7 +197,7 @@ func (m *Monitor) repairProbeReply(msg *Msg) {
 // repairFrom syncs the repair store from source, or completes the repair
 // if it already holds as much.
 func (m *Monitor) repairFrom(source int, lc, fc uint64, why string) {
-	m.env.Point("repair/sources-chosen")
+	m.env.Point(PointRepairSources)
 	m.emit(Event{Kind: EvRepairSource, Peer: source, Version: lc, Detail: why})
 	switch {
 	case m.partial() || (m.lc < fc && fc > 1):
@@ -222,7 +222,7 @@ func (m *Monitor) completeRepair() {
 		return
 	}
 	m.emit(Event{Kind: EvRepairCompleted, Version: mk.lc, Hash: mk.hash, Full: m.rep.full, Epoch: mk.epochSeen})
-	m.env.Point("repair/mark-completed")
+	m.env.Point(PointRepairMarkComplete)
 	m.switchStores(mk)
 }
 
@@ -234,7 +234,7 @@ func (m *Monitor) markEarly(finalLC, finalHash uint64) bool {
 		return false
 	}
 	m.emit(Event{Kind: EvRepairCompleted, Version: mk.lc, Hash: mk.hash, Full: m.rep.full, Epoch: mk.epochSeen})
-	m.env.Point("repair/mark-completed")
+	m.env.Point(PointRepairMarkComplete)
 	return true
 }
 

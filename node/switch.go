@@ -20,17 +20,17 @@ func (m *Monitor) switchStores(mk mark) {
 		return
 	}
 	m.store = nil
-	m.env.Point("repair/before-remove")
+	m.env.Point(PointRepairBeforeRemove)
 	if err := fs.RemoveAll(m.cfg.Dir); err != nil {
 		m.fail(err)
 		return
 	}
-	m.env.Point("repair/after-remove")
+	m.env.Point(PointRepairAfterRemove)
 	if err := fs.Rename(m.cfg.repairDir(), m.cfg.Dir); err != nil {
 		m.fail(err)
 		return
 	}
-	m.env.Point("repair/after-rename")
+	m.env.Point(PointRepairAfterRename)
 	if !m.cfg.Bugs.SkipDirSync {
 		if err := syncDir(fs, parentDir(m.cfg.Dir)); err != nil {
 			m.fail(err)
@@ -64,8 +64,8 @@ func (m *Monitor) finishSwitch(mk mark) {
 	}
 	m.rep = repairState{}
 	m.emit(Event{Kind: EvRepairSwitched, Version: getU64(m.store, keyLC), Hash: computeStateHash(m.store), Epoch: fence})
-	m.env.Point("repair/after-mark-delete")
-	m.run("store")
+	m.env.Point(PointRepairMarkDeleted)
+	m.run(false)
 }
 
 // fenced says whether a repaired monitor must still stay out of elections.

@@ -107,9 +107,9 @@ func (m *Monitor) handleChunk(msg *Msg) {
 		}
 	}
 	m.emit(Event{Kind: EvSyncChunk, Peer: m.sync.provider, Version: m.lc, Full: m.sync.full})
-	m.env.Point("sync/chunk-applied")
+	m.env.Point(PointSyncChunkApplied)
 	if m.rep.active {
-		m.env.Point("repair/sync-chunk")
+		m.env.Point(PointRepairSyncChunk)
 	}
 	if !msg.Has(FlagLast) {
 		m.sync.next++

@@ -109,7 +109,7 @@ func newPage(in Input) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &page{Res: r, Verdict: r.Verdict(), Class: "pass", Bug: cmp.Or(r.Bug, "none")}
+	p := &page{Res: r, Verdict: r.Verdict(), Class: "pass", Bug: cmp.Or(string(r.Bug), "none")}
 	switch {
 	case r.Failed():
 		p.Class = "fail"
@@ -129,7 +129,7 @@ func newPage(in Input) (*page, error) {
 	p.Ops, p.OpsNote = opTable(r)
 	p.Chart = newChart(tl, r.History, p.Violations)
 	if r.Failed() {
-		from, to := detailWindow(tl, r.Violations[0].At)
+		from, to := detailWindow(tl, r.First().At)
 		if 2*(to-from) <= tl.End {
 			d := p.Chart.zoom("detail-", from, to)
 			p.Detail = &d
@@ -183,7 +183,7 @@ func opTable(r *scenarios.Result) ([]opRow, string) {
 	note := fmt.Sprintf("all %d operations", len(h))
 	if len(h) > maxOps {
 		if r.Failed() {
-			at := r.Violations[0].At
+			at := r.First().At
 			slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(distance(h[a], at), distance(h[b], at)) })
 			note = fmt.Sprintf("the %d operations nearest the first violation (t=%s); %d more omitted", maxOps, seconds(at), len(h)-maxOps)
 		} else {
@@ -224,7 +224,7 @@ func newOpRow(i int, op checker.KVOp, r *scenarios.Result) opRow {
 		row.Ret = "never"
 	}
 	if r.Failed() {
-		row.AtViolation = distance(op, r.Violations[0].At) == 0
+		row.AtViolation = distance(op, r.First().At) == 0
 	}
 	return row
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/scenarios"
 )
@@ -24,19 +25,19 @@ func render(t *testing.T, in Input) string {
 
 func TestTraceAndResultStringsAreEscaped(t *testing.T) {
 	trace := `{"t":0,"node":0,"kind":"start"}
-{"t":1000,"node":0,"kind":"ev/state","detail":"bootstrap: ` + `<script>alert(1)<\/script>` + `"}
-{"t":1000,"node":0,"kind":"ev/state","detail":"probing"}
+{"t":1000,"node":0,"kind":"ev/bootstrap","detail":"` + `<script>alert(1)<\/script>` + `"}
+{"t":1000,"node":0,"kind":"ev/state","phase":"probing"}
 {"t":2000,"node":0,"kind":"ev/store-failed","detail":"<script>alert(1)</script>"}
 {"t":3000,"node":-1,"kind":"fault/corrupt","target":"<script>alert(1)</script>"}
 {"t":4000,"node":0,"kind":"<script>alert(1)</script>"}
 `
-	res := &scenarios.Result{
-		Scenario: evil, Bug: evil, Monitors: 1, Note: evil, SimTime: 10_000,
+	res := &scenarios.Result{Scenario: evil, Bug: evil, Result: &harness.Result{
+		Monitors: 1, Note: evil, SimTime: 10_000,
 		Violations: []checker.Violation{{Checker: evil, Node: 0, At: 5000, Reason: "reason " + evil}},
-		Counters:   scenarios.Counters{evil: 1},
+		Counters:   harness.Counters{evil: 1},
 		History: []checker.KVOp{{Client: 0, Kind: node.OpPut, Key: evil, Value: evil, Status: node.StatusOK, Call: 100, Return: 200},
 			{Client: 1, Kind: node.OpGet, Key: "k", Found: true, Out: evil, Status: node.StatusOK, Call: 100, Return: 300}},
-	}
+	}}
 	page := render(t, Input{Result: res, Trace: []byte(trace)})
 	require.NotContains(t, page, "<script", "the page carries no script of its own, so any is injected")
 	require.NotContains(t, page, "alert(1)</script>")
@@ -45,8 +46,8 @@ func TestTraceAndResultStringsAreEscaped(t *testing.T) {
 }
 
 func TestSameInputGivesTheSameBytes(t *testing.T) {
-	res := &scenarios.Result{Scenario: "steady", Monitors: 3, SimTime: 40_000_000,
-		Counters: scenarios.Counters{"b": 2, "a": 1, "c": 3, "d": 4, "e": 5}}
+	res := &scenarios.Result{Scenario: "steady", Result: &harness.Result{Monitors: 3, SimTime: 40_000_000,
+		Counters: harness.Counters{"b": 2, "a": 1, "c": 3, "d": 4, "e": 5}}}
 	for c := range 20 {
 		res.History = append(res.History, checker.KVOp{Client: 19 - c, Kind: node.OpGet, Key: "k", Call: int64(c), Return: int64(c + 5)})
 	}
@@ -66,8 +67,8 @@ func TestIllegalHistoryEmbedsPorcupinesVisualization(t *testing.T) {
 	}
 	lin := checker.CheckLinearizable(ops, 0)
 	require.Equal(t, checker.VerdictIllegal, lin.Verdict)
-	res := &scenarios.Result{Scenario: "partition", Monitors: 3, SimTime: 40, History: ops, Lin: &lin,
-		Violations: []checker.Violation{*lin.Violation}}
+	res := &scenarios.Result{Scenario: "partition", Result: &harness.Result{Monitors: 3, SimTime: 40, History: ops, Lin: &lin,
+		Violations: []checker.Violation{*lin.Violation}}}
 	page := render(t, Input{Result: res})
 	require.Contains(t, page, `<iframe id="porcupine" sandbox="allow-scripts"`)
 	require.Contains(t, page, `srcdoc="&lt;!doctype html&gt;`, "porcupine's page is embedded, escaped into the attribute")
@@ -81,8 +82,8 @@ func TestIllegalHistoryEmbedsPorcupinesVisualization(t *testing.T) {
 
 func TestOperationsTableKeepsThoseNearestTheFirstViolation(t *testing.T) {
 	const ops, at = 1000, int64(700_000)
-	res := &scenarios.Result{Scenario: "s", Monitors: 1, SimTime: ops * 1000,
-		Violations: []checker.Violation{{Checker: "ledger", Node: 0, At: at, Reason: "r"}}}
+	res := &scenarios.Result{Scenario: "s", Result: &harness.Result{Monitors: 1, SimTime: ops * 1000,
+		Violations: []checker.Violation{{Checker: "ledger", Node: 0, At: at, Reason: "r"}}}}
 	for i := range ops {
 		op := checker.KVOp{Client: i % 4, Kind: node.OpPut, Key: fmt.Sprint("k", i), Value: "v", Status: node.StatusOK,
 			Call: int64(i) * 1000, Return: int64(i)*1000 + 500}
@@ -130,7 +131,7 @@ func repairStale(t *testing.T) (*scenarios.Result, []byte) {
 	var trace bytes.Buffer
 	res := s.Run(scenarios.Options{Seed: 1000, Bug: "patent-literal", Monitors: 3, Trace: &trace})
 	require.True(t, res.Failed())
-	require.Equal(t, "ledger", res.Violations[0].Checker)
+	require.Equal(t, checker.NameLedger, res.First().Checker)
 	return res, trace.Bytes()
 }
 
@@ -148,7 +149,7 @@ func TestDetailWindowReachesBackToTheFaultsBeforeTheViolation(t *testing.T) {
 }
 
 func TestPassingRunWithoutATraceStillShowsItsLanes(t *testing.T) {
-	res := &scenarios.Result{Scenario: "steady", Monitors: 5, SimTime: 40_000_000_000}
+	res := &scenarios.Result{Scenario: "steady", Result: &harness.Result{Monitors: 5, SimTime: 40_000_000_000}}
 	page := render(t, Input{Result: res})
 	require.Contains(t, page, `class="verdict pass">PASS<`)
 	require.Contains(t, page, "No check was violated.")

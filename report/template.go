@@ -145,7 +145,10 @@ func (c *chart) Foot(node int) int {
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
 // legend lists the phases in the order a monitor usually meets them.
-var legend = []struct{ Class, Label string }{
+var legend = []struct {
+	Class lanePhase
+	Label string
+}{
 	{phaseDown, "down"}, {phaseBooting, "booting"}, {phaseProbing, "probing"},
 	{phaseElecting, "electing"}, {phaseLeader, "leader"}, {phasePeon, "peon"},
 	{phaseSyncFull, "full sync"}, {phaseSyncRecent, "recent sync"}, {phaseSyncing, "syncing"},

@@ -1,54 +1,50 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
-	"cmp"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/monsim/monsim/harness"
+	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/sim"
 )
 
-// ErrBadTrace is returned for a trace line that is not a JSON record.
-var ErrBadTrace = errors.New("bad trace")
+// lanePhase is what a monitor's lane is colored by: one of the monitor's
+// own phases (node.Phase's names), or a state the report derives from other
+// records: down (crashed or powered off) and the kind of a sync.
+type lanePhase string
 
-// Phases a monitor's lane is colored by. The ev/state details are the
-// monitor's own names; down, sync-full and sync-recent are derived from
-// other records.
 const (
-	phaseDown       = "down"
-	phaseBooting    = "booting"
-	phaseProbing    = "probing"
-	phaseElecting   = "electing"
-	phaseSyncing    = "syncing" // a sync whose kind is not known yet
-	phaseSyncFull   = "sync-full"
-	phaseSyncRecent = "sync-recent"
-	phaseLeader     = "leader"
-	phasePeon       = "peon"
-	phaseRepairing  = "repairing"
-	phaseBroken     = "broken"
+	phaseDown       lanePhase = "down"
+	phaseSyncFull   lanePhase = "sync-full"
+	phaseSyncRecent lanePhase = "sync-recent"
 )
 
-// statePhases are the ev/state details that name a phase; any other detail
-// is the reason for the phase that follows.
-var statePhases = []string{phaseBooting, phaseProbing, phaseElecting, phaseSyncing,
-	phaseLeader, phasePeon, phaseBroken, phaseRepairing}
+func phaseOf(p node.Phase) lanePhase { return lanePhase(p.String()) }
+
+var (
+	phaseBooting   = phaseOf(node.PhaseBooting)
+	phaseProbing   = phaseOf(node.PhaseProbing)
+	phaseElecting  = phaseOf(node.PhaseElecting)
+	phaseSyncing   = phaseOf(node.PhaseSyncing) // a sync whose kind is not known yet
+	phaseLeader    = phaseOf(node.PhaseLeader)
+	phasePeon      = phaseOf(node.PhasePeon)
+	phaseRepairing = phaseOf(node.PhaseRepairing)
+	phaseBroken    = phaseOf(node.PhaseBroken)
+)
 
 // clusterFaults act on the network or the whole cluster, whatever node
 // their record names.
-var clusterFaults = []string{"fault/partition", "fault/heal", "fault/net-loss",
-	"fault/net-dup", "fault/net-corrupt", "fault/unresolved"}
+var clusterFaults = []sim.FaultKind{sim.FaultPartition, sim.FaultHeal, sim.FaultNetLoss,
+	sim.FaultNetDup, sim.FaultNetCorrupt}
 
 // quietEvents are monitor events too frequent, or already shown as a phase,
 // to mark one by one. Applied versions are drawn as a density strip instead.
-var quietEvents = []string{"ev/state", "ev/commit", "ev/apply", "ev/accept", "ev/read",
-	"ev/client-reply", "ev/lease", "ev/trim", "ev/sync-chunk", "ev/promise", "ev/vote",
-	"ev/probe-reply", "ev/provide", "ev/quorum"}
+var quietEvents = []node.EventKind{node.EvState, node.EvCommit, node.EvApply, node.EvAccept, node.EvRead,
+	node.EvClientReply, node.EvLease, node.EvTrim, node.EvSyncChunk, node.EvPromise, node.EvVote,
+	node.EvProbeReply, node.EvProvide, node.EvQuorum, node.EvBootstrap}
 
 // applyBins is how many time bins a lane's applied-versions strip has.
 const applyBins = 240
@@ -57,7 +53,7 @@ const applyBins = 240
 // simulated ns. Reason is what the monitor said made it enter the phase.
 type segment struct {
 	Start, End int64
-	Phase      string
+	Phase      lanePhase
 	Reason     string
 }
 
@@ -95,23 +91,11 @@ type timeline struct {
 	MaxApplied int      // the fullest Applied bin of any lane
 }
 
-// record is the part of a trace line the timeline reads; the whole line is
-// kept for tooltips.
-type record struct {
-	T      int64  `json:"t"`
-	Node   int    `json:"node"`
-	Kind   string `json:"kind"`
-	Detail string `json:"detail"`
-	Full   int64  `json:"full"`
-	Fault  *int   `json:"fault"`
-	line   []byte
-}
-
 // buildTimeline reads a JSON-lines trace into per-monitor phases and
 // markers. end is the run's simulated end (0: the last record's time); plan
 // adds what the trace does not say about a fault (a partition's group).
 func buildTimeline(trace []byte, monitors int, end int64, plan sim.Plan) (timeline, error) {
-	recs, err := parseTrace(trace)
+	recs, err := sim.DecodeTrace(bytes.NewReader(trace))
 	if err != nil {
 		return timeline{}, err
 	}
@@ -134,32 +118,6 @@ func buildTimeline(trace []byte, monitors int, end int64, plan sim.Plan) (timeli
 	return b.tl, nil
 }
 
-// parseTrace decodes every line, ordered by time. Records of different
-// nodes are stamped with their own handler's clock and may come out of
-// order; the sort is stable so same-time records keep their causal order.
-func parseTrace(trace []byte) ([]record, error) {
-	var recs []record
-	sc := bufio.NewScanner(bytes.NewReader(trace))
-	sc.Buffer(nil, 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		r := record{Node: -1}
-		if err := json.Unmarshal(line, &r); err != nil || r.Kind == "" {
-			return nil, fmt.Errorf("%w: line %d: not a trace record: %.80q", ErrBadTrace, n, line)
-		}
-		r.line = slices.Clone(line)
-		recs = append(recs, r)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadTrace, err)
-	}
-	slices.SortStableFunc(recs, func(a, b record) int { return cmp.Compare(a.T, b.T) })
-	return recs, nil
-}
-
 // builder walks the records once, keeping each lane's open segment and
 // repair (indexes into its slices, -1 for none) and the reason for the
 // next phase.
@@ -170,68 +128,87 @@ type builder struct {
 	reason []string
 }
 
-func (b *builder) add(r record, plan sim.Plan) {
+func (b *builder) add(r sim.Record, plan sim.Plan) {
 	mon := r.Node >= 0 && r.Node < len(b.tl.Lanes)
+	fault, isFault := r.Kind.Fault()
+	_, isDisk := r.Kind.Disk()
+	evName, isEvent := r.Kind.Event()
 	switch {
-	case strings.HasPrefix(r.Kind, "fault/"):
-		if !mon || slices.Contains(clusterFaults, r.Kind) {
+	case isFault || isKernelFaultNote(r.Kind):
+		if !mon || slices.Contains(clusterFaults, fault) || r.Kind == sim.KindFaultUnresolved {
 			r.Node = -1 // the record's node says nothing of a cluster fault
 		}
-		b.tl.Faults = append(b.tl.Faults, marker{At: r.T, Node: r.Node, Kind: r.Kind, Title: describe(r, plan)})
-		if mon && (r.Kind == "fault/crash" || r.Kind == "fault/power-loss") {
+		b.tl.Faults = append(b.tl.Faults, marker{At: r.T, Node: r.Node, Kind: string(r.Kind), Title: describe(r, plan)})
+		if r.Node >= 0 && (fault == sim.FaultCrash || fault == sim.FaultPowerLoss) {
 			b.endRepair(r.Node, r.T, true)
-			b.setReason(r.Node, r.Kind)
+			b.setReason(r.Node, string(r.Kind))
 			b.enter(r.Node, r.T, phaseDown)
 		}
-	case strings.HasPrefix(r.Kind, "disk/") && mon:
-		b.tl.Faults = append(b.tl.Faults, marker{At: r.T, Node: r.Node, Kind: r.Kind, Title: describe(r, plan)})
+	case isDisk && mon:
+		b.tl.Faults = append(b.tl.Faults, marker{At: r.T, Node: r.Node, Kind: string(r.Kind), Title: describe(r, plan)})
 	case !mon:
-	case r.Kind == "start":
+	case r.Kind == sim.KindStart:
 		b.enter(r.Node, r.T, phaseBooting)
-	case r.Kind == "ev/state":
-		if slices.Contains(statePhases, r.Detail) {
-			b.enter(r.Node, r.T, r.Detail)
-		} else {
-			b.setReason(r.Node, r.Detail)
+	case isEvent:
+		var kind node.EventKind
+		if err := kind.UnmarshalText([]byte(evName)); err != nil {
+			b.mark(r, plan) // a host's own event, not the monitor's
+			return
 		}
-	case r.Kind == "ev/apply":
-		bin := &b.tl.Lanes[r.Node].Applied[min(applyBins-1, r.T*applyBins/b.tl.End)]
-		*bin++
-		b.tl.MaxApplied = max(b.tl.MaxApplied, *bin)
-	case strings.HasPrefix(r.Kind, "ev/"):
-		b.event(r, plan)
+		b.event(kind, r, plan)
 	}
 }
 
-// event marks a monitor event and follows the syncs and repairs it opens
-// and closes.
-func (b *builder) event(r record, plan sim.Plan) {
-	switch r.Kind {
-	case "ev/sync-start":
-		if r.Full != 0 {
+// isKernelFaultNote says whether a record is the kernel's note about a
+// fault (armed, unresolved, found nothing to damage).
+func isKernelFaultNote(k sim.Kind) bool {
+	return k == sim.KindFaultArmed || k == sim.KindFaultUnresolved || k == sim.KindFaultNoTarget
+}
+
+// event follows the phases, syncs and repairs a monitor event opens and
+// closes, and marks the ones worth pointing at.
+func (b *builder) event(kind node.EventKind, r sim.Record, plan sim.Plan) {
+	switch kind {
+	case node.EvState:
+		var p node.Phase
+		if p.UnmarshalText([]byte(r.Str(harness.AttrPhase))) == nil {
+			b.enter(r.Node, r.T, phaseOf(p))
+		}
+	case node.EvBootstrap:
+		b.setReason(r.Node, "bootstrap: "+r.Str(harness.AttrDetail))
+	case node.EvApply:
+		bin := &b.tl.Lanes[r.Node].Applied[min(applyBins-1, r.T*applyBins/b.tl.End)]
+		*bin++
+		b.tl.MaxApplied = max(b.tl.MaxApplied, *bin)
+	case node.EvSyncStart:
+		if r.Int(harness.AttrFull) != 0 {
 			b.enter(r.Node, r.T, phaseSyncFull)
 		} else {
 			b.enter(r.Node, r.T, phaseSyncRecent)
 		}
-	case "ev/repair-start":
+	case node.EvRepairStart:
 		if b.repair[r.Node] < 0 {
 			l := &b.tl.Lanes[r.Node]
 			l.Repairs = append(l.Repairs, span{Start: r.T, End: -1})
 			b.repair[r.Node] = len(l.Repairs) - 1
 		}
-	case "ev/repair-switched":
+	case node.EvRepairSwitched:
 		b.endRepair(r.Node, r.T, false)
 	}
-	if !slices.Contains(quietEvents, r.Kind) {
-		l := &b.tl.Lanes[r.Node]
-		l.Events = append(l.Events, marker{At: r.T, Node: r.Node, Kind: r.Kind, Title: describe(r, plan)})
+	if !slices.Contains(quietEvents, kind) {
+		b.mark(r, plan)
 	}
+}
+
+func (b *builder) mark(r sim.Record, plan sim.Plan) {
+	l := &b.tl.Lanes[r.Node]
+	l.Events = append(l.Events, marker{At: r.T, Node: r.Node, Kind: string(r.Kind), Title: describe(r, plan)})
 }
 
 // enter starts phase p on node n at t. A segment that would last no time is
 // relabelled instead (ev/state syncing is refined by the ev/sync-start at
 // the same instant), and a phase that continues is not split.
-func (b *builder) enter(n int, t int64, p string) {
+func (b *builder) enter(n int, t int64, p lanePhase) {
 	l := &b.tl.Lanes[n]
 	reason := b.takeReason(n)
 	if i := b.open[n]; i >= 0 {
@@ -301,37 +278,31 @@ func (b *builder) finish() {
 // describe is a record's tooltip: its kind, node, time and every other
 // attribute that says something (non-zero), in name order. A fault's plan
 // entry adds its group and peers, which the trace does not carry.
-func describe(r record, plan sim.Plan) string {
-	var attrs map[string]json.RawMessage
-	_ = json.Unmarshal(r.line, &attrs) // parsed once already
+func describe(r sim.Record, plan sim.Plan) string {
 	var b strings.Builder
-	b.WriteString(r.Kind)
+	b.WriteString(string(r.Kind))
 	if r.Node >= 0 {
 		fmt.Fprintf(&b, " node %d", r.Node)
 	}
 	fmt.Fprintf(&b, " at %s", seconds(r.T))
-	keys := make([]string, 0, len(attrs))
-	for k := range attrs {
-		keys = append(keys, k)
+	attrs := slices.SortedFunc(slices.Values(r.Attrs), func(a, c sim.Attr) int { return strings.Compare(a.Key, c.Key) })
+	for _, a := range attrs {
+		switch {
+		case a.IsStr && a.Str != "":
+			fmt.Fprintf(&b, " %s=%s", a.Key, a.Str)
+		case !a.IsStr && a.Int != 0:
+			fmt.Fprintf(&b, " %s=%d", a.Key, a.Int)
+		}
 	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		v := string(attrs[k])
-		if k == "t" || k == "node" || k == "kind" || v == "0" || v == `""` {
-			continue
-		}
-		if s, err := strconv.Unquote(v); err == nil {
-			v = s
-		}
-		fmt.Fprintf(&b, " %s=%s", k, v)
-	}
-	if r.Fault != nil && *r.Fault >= 0 && *r.Fault < len(plan.Faults) {
-		f := plan.Faults[*r.Fault]
-		if len(f.Group) > 0 {
-			fmt.Fprintf(&b, " group=%v", f.Group)
-		}
-		if len(f.Peers) > 0 {
-			fmt.Fprintf(&b, " peers=%v", f.Peers)
+	if _, ok := r.Kind.Fault(); ok && r.Has("fault") {
+		if i := r.Int("fault"); i >= 0 && i < int64(len(plan.Faults)) {
+			f := plan.Faults[i]
+			if len(f.Group) > 0 {
+				fmt.Fprintf(&b, " group=%v", f.Group)
+			}
+			if len(f.Peers) > 0 {
+				fmt.Fprintf(&b, " peers=%v", f.Peers)
+			}
 		}
 	}
 	return b.String()

@@ -16,34 +16,34 @@ const ms = int64(1_000_000)
 // two nodes are interleaved out of time order, as handler clocks make them.
 const storyTrace = `
 {"t":0,"node":0,"kind":"start","incarnation":0}
-{"t":10000000,"node":0,"kind":"ev/state","detail":"probing","full":0}
+{"t":10000000,"node":0,"kind":"ev/state","phase":"probing"}
 {"t":1000000,"node":1,"kind":"start","incarnation":0}
-{"t":11000000,"node":1,"kind":"ev/state","detail":"probing","full":0}
-{"t":20000000,"node":0,"kind":"ev/state","detail":"electing","full":0}
-{"t":21000000,"node":1,"kind":"ev/state","detail":"electing","full":0}
+{"t":11000000,"node":1,"kind":"ev/state","phase":"probing"}
+{"t":20000000,"node":0,"kind":"ev/state","phase":"electing"}
+{"t":21000000,"node":1,"kind":"ev/state","phase":"electing"}
 {"t":30000000,"node":0,"kind":"ev/quorum","detail":"","full":0}
-{"t":30000000,"node":0,"kind":"ev/state","detail":"leader","full":0}
-{"t":31000000,"node":1,"kind":"ev/state","detail":"peon","full":0}
+{"t":30000000,"node":0,"kind":"ev/state","phase":"leader"}
+{"t":31000000,"node":1,"kind":"ev/state","phase":"peon"}
 {"t":35000000,"node":0,"kind":"ev/apply","v":1}
 {"t":36000000,"node":1,"kind":"ev/apply","v":1}
-{"t":40000000,"node":1,"kind":"ev/state","detail":"bootstrap: leader trimmed past my last committed version","full":0}
-{"t":40000000,"node":1,"kind":"ev/state","detail":"probing","full":0}
-{"t":42000000,"node":1,"kind":"ev/state","detail":"syncing","full":0}
+{"t":40000000,"node":1,"kind":"ev/bootstrap","detail":"leader trimmed past my last committed version","full":0}
+{"t":40000000,"node":1,"kind":"ev/state","phase":"probing"}
+{"t":42000000,"node":1,"kind":"ev/state","phase":"syncing"}
 {"t":42000000,"node":1,"kind":"ev/sync-start","peer":0,"full":1}
 {"t":48000000,"node":1,"kind":"ev/sync-finish","peer":0,"full":1}
-{"t":48000000,"node":1,"kind":"ev/state","detail":"probing","full":0}
+{"t":48000000,"node":1,"kind":"ev/state","phase":"probing"}
 {"t":50000000,"node":0,"kind":"fault/crash","fault":1,"for":10000000}
 {"t":50000000,"node":0,"kind":"disk/crash","detail":"process crash"}
 {"t":55000000,"node":0,"kind":"fault/partition","fault":0,"for":5000000}
 {"t":60000000,"node":0,"kind":"start","incarnation":1}
 {"t":61000000,"node":0,"kind":"ev/store-failed","detail":"kvstore: corrupt"}
 {"t":62000000,"node":0,"kind":"ev/repair-start","detail":"fresh"}
-{"t":62000000,"node":0,"kind":"ev/state","detail":"repairing","full":0}
-{"t":65000000,"node":0,"kind":"ev/state","detail":"syncing","full":0}
+{"t":62000000,"node":0,"kind":"ev/state","phase":"repairing"}
+{"t":65000000,"node":0,"kind":"ev/state","phase":"syncing"}
 {"t":65000000,"node":0,"kind":"ev/sync-start","peer":1,"full":0}
 {"t":70000000,"node":0,"kind":"ev/sync-finish","peer":1,"full":0}
 {"t":72000000,"node":0,"kind":"ev/repair-switched"}
-{"t":72000000,"node":0,"kind":"ev/state","detail":"probing","full":0}
+{"t":72000000,"node":0,"kind":"ev/state","phase":"probing"}
 {"t":80000000,"node":1,"kind":"fault/power-loss","fault":2,"mode":"torn"}
 {"t":90000000,"node":4,"kind":"start","incarnation":0}
 `
@@ -108,11 +108,11 @@ func TestPhasesFollowStatesFaultsSyncsAndRepairs(t *testing.T) {
 func TestCrashInterruptsARepair(t *testing.T) {
 	trace := `{"t":0,"node":0,"kind":"start"}
 {"t":1000000,"node":0,"kind":"ev/repair-start"}
-{"t":1000000,"node":0,"kind":"ev/state","detail":"repairing"}
+{"t":1000000,"node":0,"kind":"ev/state","phase":"repairing"}
 {"t":2000000,"node":0,"kind":"fault/power-loss","mode":"honest"}
 {"t":3000000,"node":0,"kind":"start"}
 {"t":4000000,"node":0,"kind":"ev/repair-start","detail":"resume"}
-{"t":4000000,"node":0,"kind":"ev/state","detail":"repairing"}
+{"t":4000000,"node":0,"kind":"ev/state","phase":"repairing"}
 `
 	tl, err := buildTimeline([]byte(trace), 1, 0, sim.Plan{})
 	require.NoError(t, err)
@@ -123,9 +123,9 @@ func TestCrashInterruptsARepair(t *testing.T) {
 func TestARelabelledPhaseMergesWithTheOneBefore(t *testing.T) {
 	// A sync that starts and is reported at the same instant as a probe
 	// that immediately turns back into the previous phase leaves no sliver.
-	trace := `{"t":0,"node":0,"kind":"ev/state","detail":"peon"}
-{"t":5000000,"node":0,"kind":"ev/state","detail":"probing"}
-{"t":5000000,"node":0,"kind":"ev/state","detail":"peon"}
+	trace := `{"t":0,"node":0,"kind":"ev/state","phase":"peon"}
+{"t":5000000,"node":0,"kind":"ev/state","phase":"probing"}
+{"t":5000000,"node":0,"kind":"ev/state","phase":"peon"}
 `
 	tl, err := buildTimeline([]byte(trace), 1, 10*ms, sim.Plan{})
 	require.NoError(t, err)
@@ -134,6 +134,6 @@ func TestARelabelledPhaseMergesWithTheOneBefore(t *testing.T) {
 
 func TestMalformedTraceLineIsRejected(t *testing.T) {
 	_, err := buildTimeline([]byte("{\"t\":0,\"node\":0,\"kind\":\"start\"}\n{\"t\":1,"), 1, 0, sim.Plan{})
-	require.ErrorIs(t, err, ErrBadTrace)
+	require.ErrorIs(t, err, sim.ErrBadTrace)
 	require.ErrorContains(t, err, "line 2")
 }

@@ -32,15 +32,7 @@ func BenchmarkScenario(b *testing.B) {
 // cluster scenario produces (steady: no faults, so every op completes).
 func BenchmarkLargestHistory(b *testing.B) {
 	sc, _ := Lookup("steady")
-	c, err := newCluster(Options{Seed: 1}, 5, sc.Generate(Options{Seed: 1}))
-	if err != nil {
-		b.Fatal(err)
-	}
-	c.run()
-	var ops []checker.KVOp
-	for _, cl := range c.clients {
-		ops = append(ops, cl.finalHistory()...)
-	}
+	ops := sc.Run(Options{Seed: 1}).History
 	for b.Loop() {
 		if r := checker.CheckLinearizable(ops, time.Minute); r.Verdict != checker.VerdictOK {
 			b.Fatal(r.Verdict)

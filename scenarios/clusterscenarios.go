@@ -1,13 +1,15 @@
 package scenarios
 
 import (
-	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/faultfs"
+	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/internal/rng"
+	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/sim"
 )
 
-// The monitor-cluster scenarios. Each derives its fault plan from the seed;
-// every plan ends with the heal phase (see healPlan).
+// The monitor-cluster scenarios. Each derives its fault phase's plan from
+// the seed; the harness adds the heal phase.
 func init() {
 	for _, s := range []struct {
 		name, desc string
@@ -48,17 +50,13 @@ func clusterScenario(spec clusterSpec) *Scenario {
 	return &Scenario{
 		Name: spec.name, Description: spec.desc,
 		Generate: func(o Options) sim.Plan {
-			n := monitorsOf(o)
-			return healPlan(sim.Plan{Faults: spec.faults(rng.New(o.Seed, "plan"), n)}, n)
+			return sim.Plan{Faults: spec.faults(rng.New(o.Seed, "plan"), monitorsOf(o))}
 		},
-		Execute: func(o Options, plan sim.Plan) *Result {
-			c, err := newCluster(o, monitorsOf(o), plan)
-			if err != nil {
-				return planError(err)
-			}
-			c.expectUnavailable = spec.unavailable
-			return c.run()
+		execute: func(o Options, plan sim.Plan) *harness.Result {
+			return harness.RunCluster(harness.Options{Seed: o.Seed, Monitors: monitorsOf(o), Bug: o.Bug, Plan: plan,
+				Workload: o.Workload, Unavailable: spec.unavailable, Trace: o.Trace})
 		},
+		monitors: monitorsOf,
 	}
 }
 
@@ -91,7 +89,7 @@ func (d *downBudget) pick(r *rng.Stream, at, dur int64) (int, bool) {
 func crashRestartFaults(r *rng.Stream, n int) []sim.Fault {
 	var out []sim.Fault
 	d := downBudget{until: make([]int64, n)}
-	for t := r.Range(2*sim.Second, 4*sim.Second); t < faultPhase; t += r.Range(500*sim.Millisecond, 3*sim.Second) {
+	for t := r.Range(2*sim.Second, 4*sim.Second); t < harness.FaultPhase; t += r.Range(500*sim.Millisecond, 3*sim.Second) {
 		dur := r.Range(100*sim.Millisecond, 4*sim.Second)
 		m, ok := d.pick(r, t, dur)
 		if !ok {
@@ -99,7 +97,7 @@ func crashRestartFaults(r *rng.Stream, n int) []sim.Fault {
 		}
 		f := sim.Fault{At: t, Node: m, For: dur, Kind: sim.FaultCrash}
 		if r.Chance(0.5) {
-			f.Kind, f.Mode = sim.FaultPowerLoss, "honest"
+			f.Kind, f.Power = sim.FaultPowerLoss, faultfs.Honest
 		}
 		out = append(out, f)
 	}
@@ -114,8 +112,8 @@ func acceptWindowCuts(r *rng.Stream, n int) []sim.Fault {
 	for range r.Range(1, 3) {
 		m := r.Intn(n)
 		out = append(out, sim.Fault{
-			On:   &sim.Trigger{Point: "paxos/accepted", Node: m, Nth: int(r.Range(20, 300)), Delay: r.Range(100*sim.Microsecond, 2*sim.Millisecond)},
-			Kind: sim.FaultPowerLoss, Node: m, Mode: "honest", For: r.Range(200*sim.Millisecond, sim.Second),
+			On:   &sim.Trigger{Point: sim.Point(node.PointPaxosAccepted), Node: m, Nth: int(r.Range(20, 300)), Delay: r.Range(100*sim.Microsecond, 2*sim.Millisecond)},
+			Kind: sim.FaultPowerLoss, Node: m, Power: faultfs.Honest, For: r.Range(200*sim.Millisecond, sim.Second),
 		})
 	}
 	return out
@@ -137,7 +135,7 @@ func others(n int, group []int) []int {
 
 func partitionFaults(r *rng.Stream, n int) []sim.Fault {
 	var out []sim.Fault
-	for t := r.Range(2*sim.Second, 4*sim.Second); t < faultPhase; t += r.Range(sim.Second, 4*sim.Second) {
+	for t := r.Range(2*sim.Second, 4*sim.Second); t < harness.FaultPhase; t += r.Range(sim.Second, 4*sim.Second) {
 		out = append(out, netFault(r, n, t))
 	}
 	return out
@@ -190,7 +188,7 @@ func twoOf(r *rng.Stream, n int) (int, int) {
 // than a trim.
 func laggingFaults(r *rng.Stream, n int) []sim.Fault {
 	var out []sim.Fault
-	for t := r.Range(2*sim.Second, 3*sim.Second); t < faultPhase-5*sim.Second; t += r.Range(5*sim.Second, 7*sim.Second) {
+	for t := r.Range(2*sim.Second, 3*sim.Second); t < harness.FaultPhase-5*sim.Second; t += r.Range(5*sim.Second, 7*sim.Second) {
 		out = append(out, sim.Fault{At: t, Kind: sim.FaultCrash, Node: r.Intn(n), For: r.Range(3400*sim.Millisecond, 4200*sim.Millisecond)})
 	}
 	return out
@@ -198,10 +196,10 @@ func laggingFaults(r *rng.Stream, n int) []sim.Fault {
 
 func trimmedFaults(r *rng.Stream, n int) []sim.Fault {
 	var out []sim.Fault
-	for t := r.Range(2*sim.Second, 3*sim.Second); t < faultPhase-8*sim.Second; t += r.Range(7*sim.Second, 9*sim.Second) {
+	for t := r.Range(2*sim.Second, 3*sim.Second); t < harness.FaultPhase-8*sim.Second; t += r.Range(7*sim.Second, 9*sim.Second) {
 		f := sim.Fault{At: t, Kind: sim.FaultCrash, Node: r.Intn(n), For: r.Range(4*sim.Second, 6*sim.Second)}
 		if r.Chance(0.5) {
-			f.Kind, f.Mode = sim.FaultPowerLoss, "honest"
+			f.Kind, f.Power = sim.FaultPowerLoss, faultfs.Honest
 		}
 		out = append(out, f)
 	}
@@ -216,7 +214,7 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 	gap := r.Range(300*sim.Millisecond, 3*sim.Second)
 	var out []sim.Fault
 	d := downBudget{until: make([]int64, n)}
-	for t := r.Range(2*sim.Second, 4*sim.Second); t < faultPhase; t += r.Range(gap/2, gap*3/2) {
+	for t := r.Range(2*sim.Second, 4*sim.Second); t < harness.FaultPhase; t += r.Range(gap/2, gap*3/2) {
 		switch r.Intn(4) {
 		case 0, 1:
 			if !crash && !power {
@@ -232,7 +230,7 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 			}
 			f := sim.Fault{At: t, Node: m, For: dur, Kind: sim.FaultCrash}
 			if power && (!crash || r.Chance(0.5)) {
-				f.Kind, f.Mode = sim.FaultPowerLoss, []string{"honest", "torn"}[r.Intn(2)]
+				f.Kind, f.Power = sim.FaultPowerLoss, []faultfs.PowerMode{faultfs.Honest, faultfs.Torn}[r.Intn(2)]
 			}
 			out = append(out, f)
 		case 2:
@@ -257,11 +255,7 @@ func diskFault(r *rng.Stream, n int, t int64) sim.Fault {
 	if r.Chance(0.2) {
 		f.Kind = sim.FaultDiskENOSPC
 	} else {
-		f.Kind, f.Mode = sim.FaultDiskEIO, []string{"read", "write", "sync"}[r.Intn(3)]
+		f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnRead, faultfs.OnWrite, faultfs.OnSync}[r.Intn(3)]
 	}
 	return f
-}
-
-func planError(err error) *Result {
-	return &Result{Violations: []checker.Violation{{Checker: "plan", Node: -1, Reason: err.Error()}}}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/monsim/monsim/faultfs"
+	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/internal/rng"
 	"github.com/monsim/monsim/sim"
 	"pgregory.net/rapid"
@@ -17,7 +19,7 @@ import (
 func drawPlan(t *rapid.T, n int) sim.Plan {
 	var faults []sim.Fault
 	at := func(label string) int64 {
-		return rapid.Int64Range(sim.Second, faultPhase-sim.Second).Draw(t, label)
+		return rapid.Int64Range(sim.Second, harness.FaultPhase-sim.Second).Draw(t, label)
 	}
 	dur := func(label string) int64 {
 		return rapid.Int64Range(100*sim.Millisecond, 4*sim.Second).Draw(t, label)
@@ -29,8 +31,8 @@ func drawPlan(t *rapid.T, n int) sim.Plan {
 		case 0:
 			faults = append(faults, sim.Fault{At: at(l("at")), Kind: sim.FaultCrash, Node: node(l("node")), For: dur(l("for"))})
 		case 1:
-			mode := rapid.SampledFrom([]string{"honest", "torn"}).Draw(t, l("mode"))
-			faults = append(faults, sim.Fault{At: at(l("at")), Kind: sim.FaultPowerLoss, Node: node(l("node")), Mode: mode, For: dur(l("for"))})
+			mode := rapid.SampledFrom([]faultfs.PowerMode{faultfs.Honest, faultfs.Torn}).Draw(t, l("mode"))
+			faults = append(faults, sim.Fault{At: at(l("at")), Kind: sim.FaultPowerLoss, Node: node(l("node")), Power: mode, For: dur(l("for"))})
 		case 2:
 			faults = append(faults, sim.Fault{At: at(l("at")), Kind: sim.FaultPause, Node: node(l("node")), For: dur(l("for"))})
 		case 3:
@@ -54,12 +56,12 @@ func drawPlan(t *rapid.T, n int) sim.Plan {
 		b := storeBreaks[rapid.IntRange(0, len(storeBreaks)-1).Draw(t, fmt.Sprintf("break%d", i))]
 		faults = append(faults, breakStoreWith(b, nil, at(fmt.Sprintf("breakat%d", i)), m)...)
 	}
-	return healPlan(sim.Plan{Faults: faults}, n)
+	return sim.Plan{Faults: faults}
 }
 
 // drawWorkload draws how many clients run and how much each does.
-func drawWorkload(t *rapid.T) *Workload {
-	w := &Workload{Clients: rapid.IntRange(1, 4).Draw(t, "clients")}
+func drawWorkload(t *rapid.T) *harness.Workload {
+	w := &harness.Workload{Clients: rapid.IntRange(1, 4).Draw(t, "clients")}
 	for i := range w.Clients {
 		w.MaxOps = append(w.MaxOps, rapid.IntRange(1, 400).Draw(t, fmt.Sprintf("ops%d", i)))
 	}

@@ -3,6 +3,8 @@ package scenarios
 import (
 	"testing"
 
+	"github.com/monsim/monsim/faultfs"
+	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/sim"
 	"github.com/stretchr/testify/require"
 )
@@ -14,15 +16,15 @@ func TestStoreBreakingFaultsBreakTheStore(t *testing.T) {
 	require.NoError(t, err)
 	at := 6 * sim.Second // past the first trims
 	cases := map[string][]sim.Fault{
-		"lying-disk power loss": {{At: at, Kind: sim.FaultPowerLoss, Node: 1, Mode: "lying", For: 300 * sim.Millisecond}},
+		"lying-disk power loss": {{At: at, Kind: sim.FaultPowerLoss, Node: 1, Power: faultfs.Lying, For: 300 * sim.Millisecond}},
 	}
 	for _, b := range storeBreaks[:sureBreaks] { // every break the scenarios count on
-		cases[b.mode+" of "+b.target] = breakStoreWith(b, nil, at, 1)
+		cases[b.kind.String()+" of "+string(b.target)] = breakStoreWith(b, nil, at, 1)
 	}
 	for name, faults := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			plan := healPlan(sim.Plan{Faults: faults}, 5)
+			plan := sim.Plan{Faults: faults}
 			res := sc.Run(Options{Seed: 3, Plan: &plan})
 			require.False(t, res.Failed(), res.Verdict())
 			require.EqualValues(t, 1, res.Counters["repairs_started"], "the store did not fail to open")
@@ -34,7 +36,7 @@ func TestStoreBreakingFaultsBreakTheStore(t *testing.T) {
 // The repair scenarios together produce both full and recent repairs, and
 // repairs that complete after a power cut in their middle.
 func TestRepairScenariosCoverFullRecentAndInterruptedRepairs(t *testing.T) {
-	total := Counters{}
+	total := harness.Counters{}
 	for _, name := range []string{"repair", "repair-powerloss", "repair-double"} {
 		sc, err := Lookup(name)
 		require.NoError(t, err)

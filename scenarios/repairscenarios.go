@@ -1,9 +1,10 @@
 package scenarios
 
 import (
-	"fmt"
-
+	"github.com/monsim/monsim/faultfs"
+	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/internal/rng"
+	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/sim"
 )
 
@@ -36,22 +37,22 @@ func init() {
 // its very end, reads like a torn write and would silently lose synced batches
 // (node/kvstore/doc.go), which no monitor could be expected to survive.
 type storeBreak struct {
-	lying  bool   // a lying-disk power loss
-	mode   string // else: this corruption...
-	target string // ...of this file kind, while the monitor is down
+	lying  bool                // a lying-disk power loss
+	kind   faultfs.CorruptKind // else: this corruption...
+	target node.Target         // ...of this part of the store, while the monitor is down
 }
 
 var storeBreaks = []storeBreak{
-	{mode: "bit-flip", target: "LOG-"},
-	{mode: "bit-flip", target: "CKPT-"},
-	{mode: "bit-flip", target: "MANIFEST"},
-	{mode: "zero-sector", target: "CKPT-"},
-	{mode: "zero-sector", target: "MANIFEST"},
-	{mode: "truncate", target: "CKPT-"},
+	{kind: faultfs.BitFlip, target: node.TargetLog},
+	{kind: faultfs.BitFlip, target: node.TargetCheckpoint},
+	{kind: faultfs.BitFlip, target: node.TargetManifest},
+	{kind: faultfs.ZeroSector, target: node.TargetCheckpoint},
+	{kind: faultfs.ZeroSector, target: node.TargetManifest},
+	{kind: faultfs.Truncate, target: node.TargetCheckpoint},
 	// The last two may miss: a small checkpoint can leave a misdirected
 	// sector nowhere to land, and a lying disk's losses may all fall where
 	// an intact level-1 checkpoint covers them.
-	{mode: "misdirect", target: "CKPT-"},
+	{kind: faultfs.Misdirect, target: node.TargetCheckpoint},
 	{lying: true},
 }
 
@@ -76,11 +77,11 @@ func breakStoreWith(b storeBreak, r *rng.Stream, t int64, m int) []sim.Fault {
 		down = r.Range(100*sim.Millisecond, 800*sim.Millisecond)
 	}
 	if b.lying {
-		return []sim.Fault{{At: t, Kind: sim.FaultPowerLoss, Node: m, Mode: "lying", For: down}}
+		return []sim.Fault{{At: t, Kind: sim.FaultPowerLoss, Node: m, Power: faultfs.Lying, For: down}}
 	}
 	return []sim.Fault{
 		{At: t, Kind: sim.FaultCrash, Node: m, For: down},
-		{At: t + down/2, Kind: sim.FaultCorrupt, Node: m, Mode: b.mode, Target: fmt.Sprintf("mon-%d/store/%s", m, b.target)},
+		{At: t + down/2, Kind: sim.FaultCorrupt, Node: m, Corruption: b.kind, Target: sim.Target(b.target)},
 	}
 }
 
@@ -126,16 +127,13 @@ func repairStaleFaults(r *rng.Stream, n int) []sim.Fault {
 	return f
 }
 
-// repairPoints are the steps of a repair a power cut may interrupt.
-var repairPoints = []string{"repair/start", "repair/mark-started", "repair/sources-chosen", "repair/sync-chunk",
-	"repair/mark-completed", "repair/before-remove", "repair/after-remove", "repair/after-rename", "repair/after-mark-delete"}
-
 func repairPowerlossFaults(r *rng.Stream, n int) []sim.Fault {
 	out, m := oneBreak(r, n, 1500*sim.Millisecond, 12*sim.Second)
+	points := node.RepairPoints()
 	for range r.Range(2, 4) {
 		f := sim.Fault{
-			On:   &sim.Trigger{Point: repairPoints[r.Intn(len(repairPoints))], Node: m, Nth: int(r.Range(1, 2))},
-			Kind: sim.FaultPowerLoss, Node: m, Mode: []string{"honest", "torn"}[r.Intn(2)],
+			On:   &sim.Trigger{Point: sim.Point(points[r.Intn(len(points))]), Node: m, Nth: int(r.Range(1, 2))},
+			Kind: sim.FaultPowerLoss, Node: m, Power: []faultfs.PowerMode{faultfs.Honest, faultfs.Torn}[r.Intn(2)],
 			For: r.Range(100*sim.Millisecond, 600*sim.Millisecond),
 		}
 		if r.Chance(0.3) {
@@ -150,12 +148,12 @@ func repairProviderFaults(r *rng.Stream, n int) []sim.Fault {
 	out, m := oneBreak(r, n, 5*sim.Second, 12*sim.Second)
 	for range r.Range(1, 2) {
 		f := sim.Fault{
-			On:      &sim.Trigger{Point: "repair/sync-chunk", Node: m, Nth: int(r.Range(1, 2))},
-			NodeRef: fmt.Sprintf("sync-provider-of:%d", m), Kind: sim.FaultCrash,
+			On:  &sim.Trigger{Point: sim.Point(node.PointRepairSyncChunk), Node: m, Nth: int(r.Range(1, 2))},
+			Ref: &sim.NodeRef{Role: harness.RoleSyncProvider, Of: m}, Kind: sim.FaultCrash,
 			For: r.Range(300*sim.Millisecond, 2*sim.Second),
 		}
 		if r.Chance(0.5) {
-			f.Kind, f.Mode = sim.FaultPowerLoss, "honest"
+			f.Kind, f.Power = sim.FaultPowerLoss, faultfs.Honest
 		}
 		out = append(out, f)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/monsim/monsim/internal/seedfile"
+	"github.com/monsim/monsim/node"
 	"github.com/stretchr/testify/require"
 )
 
@@ -62,16 +63,22 @@ func TestRegressionSeeds(t *testing.T) {
 				return
 			}
 			require.True(t, res.Failed(), "planted bug %s no longer caught", f.Bug)
-			require.Equal(t, f.Failure.Check, res.Violations[0].Checker, "caught by another checker: %s", res.Verdict())
+			require.Equal(t, f.Failure.Check, res.First().Checker, "caught by another checker: %s", res.Verdict())
 		})
 	}
 }
 
-// Every planted bug has a regression seed, so make test proves its checker
-// catches it.
-func TestEveryPlantedBugHasARegressionSeed(t *testing.T) {
-	for _, b := range Bugs() {
-		_, err := os.Stat(filepath.Join("testdata", "regress", fmt.Sprintf("bug-%s.json", b.Name)))
+// Every planted bug has a scenario that finds it, a regression seed (so
+// make test proves its checker catches it) and a line in the README.
+func TestEveryPlantedBugHasAScenarioASeedAndAReadmeLine(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	for _, b := range node.BugCatalog() {
+		_, err := Lookup(b.Scenario)
 		require.NoError(t, err, "bug %s", b.Name)
+		f, err := seedfile.Read(filepath.Join("testdata", "regress", fmt.Sprintf("bug-%s.json", b.Name)))
+		require.NoError(t, err, "bug %s", b.Name)
+		require.Equal(t, b.Name, f.Bug)
+		require.Contains(t, string(readme), fmt.Sprintf("| `%s` | %s |", b.Name, b.Scenario), "README's planted-bug table")
 	}
 }

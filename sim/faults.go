@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
@@ -11,7 +10,7 @@ import (
 // Load installs the fault plan: timed faults are scheduled, point-triggered
 // ones wait for their probe point. Call it once, before Run.
 func (k *Kernel) Load(p Plan) error {
-	if err := p.Validate(len(k.nodes)); err != nil {
+	if err := p.Validate(k.Vocabulary()); err != nil {
 		return err
 	}
 	k.plan = p
@@ -26,6 +25,16 @@ func (k *Kernel) Load(p Plan) error {
 	return nil
 }
 
+// Vocabulary is what this kernel's plans may name: Config.Vocabulary, its
+// nodes limited to those the kernel has (all of them when it says 0).
+func (k *Kernel) Vocabulary() Vocabulary {
+	v := k.cfg.Vocabulary
+	if v.Nodes <= 0 || v.Nodes > len(k.nodes) {
+		v.Nodes = len(k.nodes)
+	}
+	return v
+}
+
 // Plan returns the plan being executed.
 func (k *Kernel) Plan() Plan { return k.plan }
 
@@ -34,13 +43,13 @@ func (k *Kernel) Fired(kind FaultKind) int { return k.fired[kind] }
 
 func (k *Kernel) fireFault(fi int) {
 	f := &k.plan.Faults[fi]
-	if f.NodeRef != "" {
+	if f.Ref != nil {
 		n, ok := -1, false
 		if k.cfg.Resolve != nil {
-			n, ok = k.cfg.Resolve(f.NodeRef)
+			n, ok = k.cfg.Resolve(*f.Ref)
 		}
 		if !ok || n < 0 || n >= len(k.nodes) {
-			k.Trace.Record(k.now, -1, "fault/unresolved", Int("fault", int64(fi)), Str("node_ref", f.NodeRef))
+			k.Trace.Record(k.now, -1, KindFaultUnresolved, Int("fault", int64(fi)), Str("node_ref", f.Ref.String()))
 			return
 		}
 		resolved := *f
@@ -55,8 +64,8 @@ func (k *Kernel) fireFault(fi int) {
 	if k.running >= 0 {
 		t = k.handlerTime(k.running)
 	}
-	k.Trace.Record(t, f.Node, "fault/"+string(f.Kind), Int("fault", int64(fi)), Int("peer", int64(f.Peer)),
-		Str("mode", f.Mode), Str("target", f.Target), Int("prob_ppm", int64(f.Prob*1e6)), Int("for", f.For))
+	k.Trace.Record(t, f.Node, f.Kind.traceKind(), Int("fault", int64(fi)), Int("peer", int64(f.Peer)),
+		Str("mode", f.mode()), Str("target", string(f.Target)), Int("prob_ppm", int64(f.Prob*1e6)), Int("for", f.For))
 	k.applyFault(f, t)
 }
 
@@ -66,8 +75,7 @@ func (k *Kernel) applyFault(f *Fault, t int64) {
 		k.Crash(f.Node)
 		k.restartAfter(f, t)
 	case FaultPowerLoss:
-		mode, _ := faultfs.ParseMode(f.Mode)
-		k.PowerLoss(f.Node, mode)
+		k.PowerLoss(f.Node, f.Power)
 		k.restartAfter(f, t)
 	case FaultRestart:
 		k.Start(f.Node, t)
@@ -112,14 +120,13 @@ func (k *Kernel) applyFault(f *Fault, t int64) {
 		}
 	case FaultCorrupt:
 		if d := k.nodes[f.Node].disk; d != nil {
-			kind, _ := faultfs.ParseCorruptKind(f.Mode)
-			if _, ok := d.Corrupt(kind, f.Target); !ok {
-				k.Trace.Record(t, f.Node, "fault/no-target", Str("target", f.Target))
+			if _, ok := d.Corrupt(f.Corruption, k.targetPath(f)); !ok {
+				k.Trace.Record(t, f.Node, KindFaultNoTarget, Str("target", string(f.Target)))
 			}
 		}
 	case FaultDiskEIO, FaultDiskENOSPC:
 		if d := k.nodes[f.Node].disk; d != nil {
-			d.SetInjector(diskInjector(d, f))
+			d.SetInjector(k.diskInjector(d, f))
 			k.after(f, t, d.ClearInjector)
 		}
 	}
@@ -206,42 +213,39 @@ func (k *Kernel) unblock(from, to int) {
 	}
 }
 
-func diskInjector(d *faultfs.FS, f *Fault) errorfs.Injector {
+func (k *Kernel) diskInjector(d *faultfs.FS, f *Fault) errorfs.Injector {
 	if f.Kind == FaultDiskENOSPC {
-		return d.ENOSPC(f.Target, f.Prob)
+		return d.ENOSPC(k.targetPath(f), f.Prob)
 	}
-	class, _ := parseIOClass(f.Mode)
-	return d.EIO(class, f.Target, f.Prob)
+	class := f.IO
+	if class == 0 {
+		class = faultfs.OnAnyIO
+	}
+	return d.EIO(class, k.targetPath(f), f.Prob)
 }
 
-// parseIOClass maps a disk-eio fault's Mode to the operations it fails.
-func parseIOClass(mode string) (faultfs.IOClass, error) {
-	switch mode {
-	case "read":
-		return faultfs.OnRead, nil
-	case "write":
-		return faultfs.OnWrite, nil
-	case "sync":
-		return faultfs.OnSync, nil
-	case "", "any":
-		return faultfs.OnAnyIO, nil
+// targetPath is the path prefix on the fault's node's disk that its target
+// names: Config.ResolveTarget's answer, or the target itself.
+func (k *Kernel) targetPath(f *Fault) string {
+	if f.Target == "" || k.cfg.ResolveTarget == nil {
+		return string(f.Target)
 	}
-	return 0, fmt.Errorf("unknown disk-eio mode %q (read, write, sync or any)", mode)
+	return k.cfg.ResolveTarget(f.Node, f.Target)
 }
 
-// validateMode checks the kind-specific Mode string against faultfs's names.
-func (f *Fault) validateMode() error {
-	var err error
+// mode is the name of the fault's kind-specific mode, for the trace.
+func (f *Fault) mode() string {
 	switch f.Kind {
 	case FaultPowerLoss:
-		_, err = faultfs.ParseMode(f.Mode)
+		return f.Power.String()
 	case FaultCorrupt:
-		_, err = faultfs.ParseCorruptKind(f.Mode)
+		return f.Corruption.String()
 	case FaultDiskEIO:
-		_, err = parseIOClass(f.Mode)
+		if f.IO == 0 {
+			return "any"
+		}
+		t, _ := f.IO.MarshalText()
+		return string(t)
 	}
-	if err != nil {
-		return fmt.Errorf("mode: %w", err)
-	}
-	return nil
+	return ""
 }

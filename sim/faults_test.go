@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/monsim/monsim/faultfs"
 	"github.com/monsim/monsim/netsim"
 	"github.com/stretchr/testify/require"
 )
@@ -14,7 +15,8 @@ import (
 func chatter(t *testing.T, plan Plan) []map[string]any {
 	t.Helper()
 	k, ps, buf := newWorld(t, Config{Seed: 3, Endpoints: 2, Disks: 2,
-		Net: netsim.LinkOptions{LatencyMin: 100 * Microsecond, LatencyMax: 900 * Microsecond}})
+		Net:        netsim.LinkOptions{LatencyMin: 100 * Microsecond, LatencyMax: 900 * Microsecond},
+		Vocabulary: Vocabulary{Targets: []Target{"f"}}})
 	require.NoError(t, k.Load(plan))
 	n := 0
 	ps[0].onStart = func(p *probe) { k.SetTimer(0, Millisecond, 1) }
@@ -54,8 +56,8 @@ func TestEveryFaultKindHappensAndShowsInTheTrace(t *testing.T) {
 		match  func(map[string]any) bool
 	}{
 		{Fault{At: 100 * ms, Kind: FaultCrash, Node: 0, For: 50 * ms}, "start", func(r map[string]any) bool { return r["incarnation"] == 1.0 }},
-		{Fault{At: 100 * ms, Kind: FaultPowerLoss, Node: 0, Mode: "torn", For: 50 * ms}, "disk/power-loss", nil},
-		{Fault{At: 100 * ms, Kind: FaultPowerLoss, Node: 0, Mode: "lying"}, "disk/power-loss", nil},
+		{Fault{At: 100 * ms, Kind: FaultPowerLoss, Node: 0, Power: faultfs.Torn, For: 50 * ms}, "disk/power-loss", nil},
+		{Fault{At: 100 * ms, Kind: FaultPowerLoss, Node: 0, Power: faultfs.Lying}, "disk/power-loss", nil},
 		{Fault{At: 100 * ms, Kind: FaultRestart, Node: 1}, "fault/restart", nil},
 		{Fault{At: 100 * ms, Kind: FaultPause, Node: 1, For: 300 * ms}, "deliver", func(r map[string]any) bool {
 			return r["node"] == 1.0 && r["t"].(float64) == float64(400*ms) // the backlog, all at once on resume
@@ -67,18 +69,18 @@ func TestEveryFaultKindHappensAndShowsInTheTrace(t *testing.T) {
 		{Fault{At: 100 * ms, Kind: FaultNetDup, Node: 0, Prob: 0.5, For: 100 * ms}, "net/dup", nil},
 		{Fault{At: 100 * ms, Kind: FaultNetCorrupt, Node: 0, Prob: 0.5, For: 100 * ms}, "net/corrupt", nil},
 		{Fault{At: 100 * ms, Kind: FaultHeal, Node: 0}, "fault/heal", nil},
-		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Mode: "bit-flip", Target: "f"}, "disk/corrupt/bit-flip", nil},
-		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Mode: "zero-sector", Target: "f"}, "disk/corrupt/zero-sector", nil},
-		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Mode: "truncate", Target: "f"}, "disk/corrupt/truncate", nil},
-		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Mode: "misdirect", Target: "f"}, "disk/corrupt/misdirect", nil},
-		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, Mode: "write", Prob: 1, For: 10 * ms}, "disk/eio/write", nil},
-		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, Mode: "read", Prob: 1, For: 10 * ms}, "disk/eio/read", nil},
-		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, Mode: "sync", Prob: 1, For: 10 * ms}, "disk/eio/sync", nil},
+		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Corruption: faultfs.BitFlip, Target: "f"}, "disk/corrupt/bit-flip", nil},
+		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Corruption: faultfs.ZeroSector, Target: "f"}, "disk/corrupt/zero-sector", nil},
+		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Corruption: faultfs.Truncate, Target: "f"}, "disk/corrupt/truncate", nil},
+		{Fault{At: 100 * ms, Kind: FaultCorrupt, Node: 0, Corruption: faultfs.Misdirect, Target: "f"}, "disk/corrupt/misdirect", nil},
+		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, IO: faultfs.OnWrite, Prob: 1, For: 10 * ms}, "disk/eio/write", nil},
+		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, IO: faultfs.OnRead, Prob: 1, For: 10 * ms}, "disk/eio/read", nil},
+		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, IO: faultfs.OnSync, Prob: 1, For: 10 * ms}, "disk/eio/sync", nil},
 		{Fault{At: 100 * ms, Kind: FaultDiskENOSPC, Node: 0, Prob: 1, For: 10 * ms}, "disk/enospc", nil},
 	}
 	covered := map[FaultKind]bool{}
 	for _, c := range cases {
-		name := string(c.fault.Kind) + "/" + c.fault.Mode
+		name := string(c.fault.Kind) + "/" + c.fault.mode()
 		t.Run(name, func(t *testing.T) {
 			recs := chatter(t, Plan{Faults: []Fault{c.fault}})
 			require.True(t, hasRecord(recs, "fault/"+string(c.fault.Kind), nil), "the plan step is traced")
@@ -92,22 +94,29 @@ func TestEveryFaultKindHappensAndShowsInTheTrace(t *testing.T) {
 }
 
 func TestPlanValidationRejectsNonsense(t *testing.T) {
+	v := Vocabulary{Nodes: 2, Points: []Point{"step"}, Targets: []Target{"log"}, Roles: []Role{"provider-of"}}
 	bad := []Fault{
 		{Kind: "meteor"},
 		{Kind: FaultCrash, Node: 9},
 		{Kind: FaultBlock, Node: 0, Peer: -1},
-		{Kind: FaultPowerLoss, Node: 0, Mode: "gentle"},
-		{Kind: FaultCorrupt, Node: 0, Mode: "scramble"},
 		{Kind: FaultNetLoss, Node: 0, Prob: 2},
 		{Kind: FaultCrash, Node: 0, At: -1},
 		{Kind: FaultCrash, Node: 0, On: &Trigger{Point: "", Nth: 1}},
+		{Kind: FaultCrash, Node: 0, On: &Trigger{Point: "stpe", Nth: 1}},
+		{Kind: FaultCorrupt, Node: 0, Target: "lgo"},
+		{Kind: FaultCrash, Ref: &NodeRef{Role: "provider-of", Of: 5}},
+		{Kind: FaultCrash, Ref: &NodeRef{Role: "leader-of", Of: 1}},
 	}
 	for i, f := range bad {
 		p := Plan{Faults: []Fault{f}}
-		require.ErrorIs(t, p.Validate(2), ErrBadPlan, "case %d", i)
+		require.ErrorIs(t, p.Validate(v), ErrBadPlan, "case %d", i)
 	}
-	ok := Plan{Faults: []Fault{{Kind: FaultPowerLoss, Node: 1, Mode: "torn"}}}
-	require.NoError(t, ok.Validate(2))
+	ok := Plan{Faults: []Fault{
+		{Kind: FaultPowerLoss, Node: 1, Power: faultfs.Torn},
+		{Kind: FaultCorrupt, Node: 1, Target: "log", On: &Trigger{Point: "step", Nth: 2}},
+		{Kind: FaultCrash, Ref: &NodeRef{Role: "provider-of", Of: 1}},
+	}}
+	require.NoError(t, ok.Validate(v))
 }
 
 // A heal ends every fault still running, and their scheduled ends must not

@@ -29,9 +29,16 @@ type Config struct {
 	MaxTime int64
 	// Trace receives every record as a JSON line; nil hashes only.
 	Trace io.Writer
-	// Resolve maps a fault's NodeRef to a node when the fault fires; a
-	// reference it cannot resolve skips the fault (and says so in the trace).
-	Resolve func(ref string) (int, bool)
+	// Vocabulary lists the probe points, targets and roles a plan may name
+	// (its Nodes is filled in by the kernel).
+	Vocabulary Vocabulary
+	// Resolve maps a fault's node reference to a node when the fault fires;
+	// a reference it cannot resolve skips the fault (and says so in the
+	// trace).
+	Resolve func(ref NodeRef) (int, bool)
+	// ResolveTarget maps a fault's target on a node to a path prefix on its
+	// disk; nil takes the target itself as the prefix.
+	ResolveTarget func(node int, t Target) string
 }
 
 // Kernel is the deterministic simulator: one virtual clock, one event queue,
@@ -98,7 +105,7 @@ func New(cfg Config) *Kernel {
 	for i := range k.nodes {
 		s := &k.nodes[i]
 		s.rand = rng.New(cfg.Seed, fmt.Sprintf("node/%d", i))
-		s.pointCounts = map[string]int{}
+		s.pointCounts = map[Point]int{}
 		if i < cfg.Disks {
 			s.disk = k.newDisk(i)
 		}
@@ -116,7 +123,7 @@ func (k *Kernel) newDisk(i int) *faultfs.FS {
 		}
 	}
 	o.OnFault = func(f faultfs.Fault) {
-		k.Trace.Record(k.now, i, "disk/"+f.Kind,
+		k.Trace.Record(k.now, i, DiskKind(f.Kind),
 			Str("path", f.Path), Int("off", f.Off), Int("len", f.Len), Str("detail", f.Detail))
 	}
 	o.AfterOp = func(errorfs.Op) { k.afterDiskOp(i) }
@@ -184,7 +191,7 @@ func (k *Kernel) dispatch(e *event) {
 	}
 }
 
-// SetResolver installs the function that maps a fault's NodeRef to a node
-// (see Config.Resolve), for harnesses that build their nodes after the
-// kernel.
-func (k *Kernel) SetResolver(f func(ref string) (int, bool)) { k.cfg.Resolve = f }
+// SetResolver installs the function that maps a fault's node reference to
+// a node (see Config.Resolve), for harnesses that build their nodes after
+// the kernel.
+func (k *Kernel) SetResolver(f func(ref NodeRef) (int, bool)) { k.cfg.Resolve = f }

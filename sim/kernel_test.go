@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/monsim/monsim/faultfs"
 	"strings"
 	"testing"
 
@@ -163,9 +164,9 @@ func TestDiskCostDelaysTheHandlersSendsAndLaterEvents(t *testing.T) {
 }
 
 func TestPowerCutAtAProbePointStopsTheHandlerThere(t *testing.T) {
-	k, ps, buf := newWorld(t, Config{Endpoints: 1, Disks: 1})
+	k, ps, buf := newWorld(t, Config{Endpoints: 1, Disks: 1, Vocabulary: Vocabulary{Points: []Point{"step"}}})
 	require.NoError(t, k.Load(Plan{Faults: []Fault{{
-		On: &Trigger{Point: "step", Node: 0, Nth: 2}, Kind: FaultPowerLoss, Node: 0, Mode: "honest", For: Second,
+		On: &Trigger{Point: "step", Node: 0, Nth: 2}, Kind: FaultPowerLoss, Node: 0, Power: faultfs.Honest, For: Second,
 	}}}))
 	var reached []int
 	ps[0].onStart = func(p *probe) {
@@ -186,9 +187,9 @@ func TestPowerCutAtAProbePointStopsTheHandlerThere(t *testing.T) {
 }
 
 func TestPowerCutAfterTheKthDiskOperation(t *testing.T) {
-	k, ps, _ := newWorld(t, Config{Endpoints: 1, Disks: 1})
+	k, ps, _ := newWorld(t, Config{Endpoints: 1, Disks: 1, Vocabulary: Vocabulary{Points: []Point{"begin"}}})
 	require.NoError(t, k.Load(Plan{Faults: []Fault{{
-		On: &Trigger{Point: "begin", Node: 0, Nth: 1, AfterOps: 2}, Kind: FaultPowerLoss, Node: 0, Mode: "honest",
+		On: &Trigger{Point: "begin", Node: 0, Nth: 1, AfterOps: 2}, Kind: FaultPowerLoss, Node: 0, Power: faultfs.Honest,
 	}}}))
 	ops := 0
 	ps[0].onStart = func(p *probe) {

@@ -31,7 +31,7 @@ type slot struct {
 	busyUntil   int64
 	driftPPM    int64
 	timers      timerTable
-	pointCounts map[string]int
+	pointCounts map[Point]int
 	armedOps    int // > 0: power loss after this many more mutating disk ops
 	armedFault  int // plan index of the armed fault
 	powerLosses int
@@ -78,11 +78,11 @@ func (k *Kernel) dispatchNode(e *event) {
 		}
 	case evDeliver:
 		if !s.up {
-			k.Trace.Record(k.now, i, "drop", Int("from", int64(e.arg)), Str("why", "down"))
+			k.Trace.Record(k.now, i, KindDrop, Int("from", int64(e.arg)), Str("why", "down"))
 			return
 		}
 		if !k.Net.Deliverable(k.now, int(e.arg), i) {
-			k.Trace.Record(k.now, i, "drop", Int("from", int64(e.arg)), Str("why", "partitioned"))
+			k.Trace.Record(k.now, i, KindDrop, Int("from", int64(e.arg)), Str("why", "partitioned"))
 			return
 		}
 	}
@@ -96,15 +96,15 @@ func (k *Kernel) dispatchNode(e *event) {
 	switch e.kind {
 	case evStart:
 		s.up = true
-		k.Trace.Record(k.now, i, "start", Int("incarnation", int64(s.incarnation)))
+		k.Trace.Record(k.now, i, KindStart, Int("incarnation", int64(s.incarnation)))
 	case evTimer:
 		var ok bool
 		if tag, ok = s.timers.take(TimerID(e.arg)); !ok {
 			return
 		}
-		k.Trace.Record(k.now, i, "timer", Uint("tag", tag))
+		k.Trace.Record(k.now, i, KindTimer, Uint("tag", tag))
 	case evDeliver:
-		k.Trace.Record(k.now, i, "deliver", Int("from", int64(e.arg)), Int("len", int64(len(e.msg))),
+		k.Trace.Record(k.now, i, KindDeliver, Int("from", int64(e.arg)), Int("len", int64(len(e.msg))),
 			Uint("crc", uint64(crc32.Checksum(e.msg, castagnoli))))
 	}
 	k.invoke(i, e, tag)
@@ -153,15 +153,15 @@ func (k *Kernel) transmit(at int64, from, to int, msg []byte) {
 	out, why := k.Net.Send(at, from, to, msg, k.delivs[:0])
 	k.delivs = out[:0]
 	if len(out) == 0 {
-		k.Trace.Record(at, from, "net/drop", Int("to", int64(to)), Str("why", why.String()))
+		k.Trace.Record(at, from, KindNetDrop, Int("to", int64(to)), Str("why", why.String()))
 	}
 	for j := range out {
 		d := &out[j]
 		if d.Dup {
-			k.Trace.Record(at, from, "net/dup", Int("to", int64(to)))
+			k.Trace.Record(at, from, KindNetDup, Int("to", int64(to)))
 		}
 		if d.Corrupted {
-			k.Trace.Record(at, from, "net/corrupt", Int("to", int64(to)))
+			k.Trace.Record(at, from, KindNetCorrupt, Int("to", int64(to)))
 		}
 		k.schedule(event{at: d.At, kind: evDeliver, node: int32(to), arg: uint64(from), msg: d.Msg})
 	}
@@ -223,18 +223,18 @@ func (k *Kernel) Send(i, to int, msg []byte) {
 func (k *Kernel) Rand(i int) *rng.Stream { return k.nodes[i].rand }
 
 // Record adds a node's own event to the trace.
-func (k *Kernel) Record(i int, kind string, attrs ...Attr) {
+func (k *Kernel) Record(i int, kind Kind, attrs ...Attr) {
 	k.Trace.Record(k.handlerTime(i), i, kind, attrs...)
 }
 
 // Point records that node i reached a named probe point, and fires any
 // planned fault waiting for it. If that fault kills node i itself, Point
 // does not return: the handler unwinds as a real power cut would stop it.
-func (k *Kernel) Point(i int, name string) {
+func (k *Kernel) Point(i int, name Point) {
 	s := &k.nodes[i]
 	s.pointCounts[name]++
 	nth := s.pointCounts[name]
-	k.Trace.Record(k.handlerTime(i), i, "point", Str("name", name), Int("nth", int64(nth)))
+	k.Trace.Record(k.handlerTime(i), i, KindPoint, Str("name", string(name)), Int("nth", int64(nth)))
 	for _, fi := range k.triggers {
 		f := &k.plan.Faults[fi]
 		if f.On.Node != i || f.On.Point != name || f.On.Nth != nth {
@@ -242,12 +242,12 @@ func (k *Kernel) Point(i int, name string) {
 		}
 		if f.On.AfterOps > 0 {
 			s.armedOps, s.armedFault = f.On.AfterOps, fi
-			k.Trace.Record(k.handlerTime(i), i, "fault/armed", Int("fault", int64(fi)), Int("after_ops", int64(f.On.AfterOps)))
+			k.Trace.Record(k.handlerTime(i), i, KindFaultArmed, Int("fault", int64(fi)), Int("after_ops", int64(f.On.AfterOps)))
 			continue
 		}
 		if f.On.Delay > 0 {
 			k.schedule(event{at: k.handlerTime(i) + f.On.Delay, kind: evFault, node: -1, arg: uint64(fi)})
-			k.Trace.Record(k.handlerTime(i), i, "fault/armed", Int("fault", int64(fi)), Int("delay", f.On.Delay))
+			k.Trace.Record(k.handlerTime(i), i, KindFaultArmed, Int("fault", int64(fi)), Int("delay", f.On.Delay))
 			continue
 		}
 		k.fireFault(fi)
@@ -300,7 +300,7 @@ func (k *Kernel) Crash(i int) {
 
 // PowerLoss kills node i and cuts its host's power: its disk keeps what the
 // mode allows.
-func (k *Kernel) PowerLoss(i int, mode faultfs.Mode) {
+func (k *Kernel) PowerLoss(i int, mode faultfs.PowerMode) {
 	k.nodes[i].powerLosses++
 	k.kill(i)
 	if d := k.nodes[i].disk; d != nil {

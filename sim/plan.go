@@ -4,6 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/monsim/monsim/faultfs"
 )
 
 // FaultKind names what a planned fault does.
@@ -32,34 +36,71 @@ var faultKinds = []FaultKind{
 	FaultNetLoss, FaultNetDup, FaultNetCorrupt, FaultHeal, FaultCorrupt, FaultDiskEIO, FaultDiskENOSPC,
 }
 
+// Point names a probe point of the system under test, Target a part of a
+// node's disk and Role a node's role; the kernel gives them no meaning of
+// its own. A plan may use only those its Vocabulary lists.
+type (
+	Point  string
+	Target string
+	Role   string
+)
+
+// NodeRef names a fault's node by its role, resolved when the fault fires
+// (Config.Resolve): "sync-provider-of:2" is the node that node 2 is
+// syncing from at that moment.
+type NodeRef struct {
+	Role Role
+	Of   int
+}
+
+func (r NodeRef) String() string { return fmt.Sprintf("%s:%d", r.Role, r.Of) }
+
+// MarshalText writes the reference as role:node.
+func (r NodeRef) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText reads role:node.
+func (r *NodeRef) UnmarshalText(b []byte) error {
+	role, of, ok := strings.Cut(string(b), ":")
+	n, err := strconv.Atoi(of)
+	if !ok || role == "" || err != nil {
+		return fmt.Errorf("node reference %q is not role:node", b)
+	}
+	*r = NodeRef{Role: Role(role), Of: n}
+	return nil
+}
+
 // Trigger fires a fault at the Nth time Node passes probe point Point
 // (counting from 1); with AfterOps > 0, right after Node's AfterOps-th
 // mutating filesystem operation following that moment; with Delay > 0, that
 // long after it, once the handler has finished and its messages are out.
 type Trigger struct {
-	Point    string `json:"point"`
-	Node     int    `json:"node"`
-	Nth      int    `json:"nth"`
-	AfterOps int    `json:"after_ops,omitempty"`
-	Delay    int64  `json:"delay,omitempty"`
+	Point    Point `json:"point"`
+	Node     int   `json:"node"`
+	Nth      int   `json:"nth"`
+	AfterOps int   `json:"after_ops,omitempty"`
+	Delay    int64 `json:"delay,omitempty"`
 }
 
-// Fault is one step of a fault plan. Times are simulated nanoseconds.
+// Fault is one step of a fault plan. Times are simulated nanoseconds. Each
+// kind reads only the fields its comment names; Power, Corruption and IO
+// are kind-specific modes, written to JSON only for their kind.
 type Fault struct {
-	At   int64     `json:"at,omitempty"` // when, if On is nil
-	On   *Trigger  `json:"on,omitempty"` // or: when a probe point is reached
-	Kind FaultKind `json:"kind"`
-	Node int       `json:"node"`
-	// NodeRef names the target by role instead, resolved when the fault
-	// fires through Config.Resolve (e.g. "sync-provider-of:2").
-	NodeRef string  `json:"node_ref,omitempty"`
-	Peer    int     `json:"peer,omitempty"`
-	Group   []int   `json:"group,omitempty"`
-	Peers   []int   `json:"peers,omitempty"`
-	Mode    string  `json:"mode,omitempty"`
-	Target  string  `json:"target,omitempty"`
-	Prob    float64 `json:"prob,omitempty"`
-	For     int64   `json:"for,omitempty"` // duration, where the kind has one
+	At   int64     // when, if On is nil
+	On   *Trigger  // or: when a probe point is reached
+	Kind FaultKind //
+	Node int       //
+	// Ref names the target by role instead of Node, resolved when the fault
+	// fires; a reference that resolves to no node skips the fault.
+	Ref        *NodeRef
+	Peer       int
+	Group      []int
+	Peers      []int
+	Power      faultfs.PowerMode   // power-loss: honest, torn or lying
+	Corruption faultfs.CorruptKind // corrupt: how the bytes go bad
+	IO         faultfs.IOClass     // disk-eio: which operations fail (0: all)
+	Target     Target              // corrupt, disk-eio, disk-enospc: where ("" for the whole disk)
+	Prob       float64
+	For        int64 // duration, where the kind has one
 }
 
 // Plan is the explicit, serialisable list of faults a run executes. A seed
@@ -72,22 +113,34 @@ type Plan struct {
 // ErrBadPlan wraps every plan validation failure.
 var ErrBadPlan = errors.New("bad fault plan")
 
-// Validate checks that every fault names a known kind, nodes in [0, nodes)
-// and sane numbers, so a hand-edited or truncated plan fails before it runs.
-func (p *Plan) Validate(nodes int) error {
+// Vocabulary is what a plan may name beyond the kernel's own fault kinds:
+// the probe points, disk targets and node roles of the system under test,
+// and how many nodes there are. A plan is checked against it before it
+// runs, so a misspelled name is an error, not a fault that never fires.
+type Vocabulary struct {
+	Nodes   int
+	Points  []Point
+	Targets []Target
+	Roles   []Role
+}
+
+// Validate checks that every fault names a known kind, nodes in range,
+// points, targets and roles of the vocabulary, and sane numbers, so a
+// hand-edited or truncated plan fails before it runs.
+func (p *Plan) Validate(v Vocabulary) error {
 	for i := range p.Faults {
-		if err := p.Faults[i].validate(nodes); err != nil {
+		if err := p.Faults[i].validate(v); err != nil {
 			return fmt.Errorf("%w: fault %d: %v", ErrBadPlan, i, err)
 		}
 	}
 	return nil
 }
 
-func (f *Fault) validate(nodes int) error {
+func (f *Fault) validate(v Vocabulary) error {
 	if !slices.Contains(faultKinds, f.Kind) {
 		return fmt.Errorf("unknown kind %q", f.Kind)
 	}
-	inRange := func(n int) bool { return n >= 0 && n < nodes }
+	inRange := func(n int) bool { return n >= 0 && n < v.Nodes }
 	if !inRange(f.Node) {
 		return fmt.Errorf("node %d out of range", f.Node)
 	}
@@ -102,13 +155,19 @@ func (f *Fault) validate(nodes int) error {
 	if f.At < 0 || f.For < 0 || f.Prob < 0 || f.Prob > 1 {
 		return fmt.Errorf("negative time or probability outside [0,1]")
 	}
-	if err := f.validateMode(); err != nil {
-		return err
+	if f.Target != "" && !slices.Contains(v.Targets, f.Target) {
+		return fmt.Errorf("unknown target %q (one of %v)", f.Target, v.Targets)
+	}
+	if f.Ref != nil && (!slices.Contains(v.Roles, f.Ref.Role) || !inRange(f.Ref.Of)) {
+		return fmt.Errorf("unknown node reference %q (roles %v)", f.Ref, v.Roles)
 	}
 	if f.On != nil {
-		if f.On.Point == "" || f.On.Nth < 1 || f.On.AfterOps < 0 || f.On.Delay < 0 || !inRange(f.On.Node) ||
+		if f.On.Nth < 1 || f.On.AfterOps < 0 || f.On.Delay < 0 || !inRange(f.On.Node) ||
 			(f.On.AfterOps > 0 && f.On.Delay > 0) {
-			return fmt.Errorf("trigger needs a point, nth >= 1, a node in range, and at most one of after_ops and delay, not negative")
+			return fmt.Errorf("trigger needs nth >= 1, a node in range, and at most one of after_ops and delay, not negative")
+		}
+		if !slices.Contains(v.Points, f.On.Point) {
+			return fmt.Errorf("unknown probe point %q", f.On.Point)
 		}
 	}
 	return nil

@@ -59,11 +59,11 @@ func (t *Trace) Err() error { return t.err }
 
 // Record adds one record: what happened (kind), where (node, -1 for the
 // harness itself) and when (at, simulated ns).
-func (t *Trace) Record(at int64, node int, kind string, attrs ...Attr) {
+func (t *Trace) Record(at int64, node int, kind Kind, attrs ...Attr) {
 	t.count++
 	h := mixInt(t.hash, at)
 	h = mixInt(h, int64(node))
-	h = mixStr(h, kind)
+	h = mixStr(h, string(kind))
 	for i := range attrs {
 		a := &attrs[i]
 		h = mixStr(h, a.Key)
@@ -100,14 +100,14 @@ func mixStr(h uint64, s string) uint64 {
 	return mixInt(h, int64(v^uint64(len(s))<<56))
 }
 
-func (t *Trace) writeJSON(at int64, node int, kind string, attrs []Attr) {
+func (t *Trace) writeJSON(at int64, node int, kind Kind, attrs []Attr) {
 	b := t.buf[:0]
 	b = append(b, `{"t":`...)
 	b = strconv.AppendInt(b, at, 10)
 	b = append(b, `,"node":`...)
 	b = strconv.AppendInt(b, int64(node), 10)
 	b = append(b, `,"kind":`...)
-	b = appendJSONString(b, kind)
+	b = appendJSONString(b, string(kind))
 	for i := range attrs {
 		a := &attrs[i]
 		b = append(b, ',')

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/internal/seedfile"
 	"github.com/monsim/monsim/scenarios"
 )
@@ -51,7 +53,7 @@ type summary struct {
 	liveness   int
 	unknown    int
 	nondet     int
-	counters   scenarios.Counters
+	counters   harness.Counters
 	simTime    int64
 	wall       time.Duration
 }
@@ -66,7 +68,7 @@ func (s *summary) add(o *seedOutcome) {
 	switch {
 	case o.res.Failed() && !o.deterministic():
 		s.nondet++
-	case o.res.Failed() && o.res.Violations[0].Checker == "liveness":
+	case o.res.Failed() && o.res.First().Checker == checker.NameLiveness:
 		s.liveness++
 	case o.res.Failed():
 		s.violations++
@@ -121,7 +123,7 @@ func (c *campaign) run(ctx context.Context) []*summary {
 	sums := make([]*summary, len(c.scenarios))
 	byName := map[string]*summary{}
 	for i, sc := range c.scenarios {
-		sums[i] = &summary{scenario: sc.Name, counters: scenarios.Counters{}}
+		sums[i] = &summary{scenario: sc.Name, counters: harness.Counters{}}
 		byName[sc.Name] = sums[i]
 	}
 	for o := range outcomes {
@@ -146,7 +148,7 @@ func (c *campaign) runOne(j job) seedOutcome {
 	}
 	o.replayHash = j.sc.Run(opts).TraceHash
 	if c.corpus != "" && o.deterministic() {
-		o.saved = filepath.Join(c.corpus, fmt.Sprintf("%s-%s-%d.json", j.sc.Name, bugOrNone(opts.Bug), opts.Seed))
+		o.saved = filepath.Join(c.corpus, fmt.Sprintf("%s-%s-%d.json", j.sc.Name, bugOrNone(string(opts.Bug)), opts.Seed))
 		o.saveErr = seedfile.Write(o.saved, seedFileOf(res, c.base, fmt.Sprintf("%d/%d", c.shard, c.shards)))
 	}
 	return o

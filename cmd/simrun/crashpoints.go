@@ -9,7 +9,9 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/monsim/monsim/faultfs"
 	"github.com/monsim/monsim/internal/seedfile"
+	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/sim"
 )
 
@@ -60,11 +62,11 @@ func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 
 	type point struct {
 		op   int64
-		mode string
+		mode faultfs.PowerMode
 	}
 	var points []point
 	for op := int64(1); op <= path.Ops; op++ {
-		for _, mode := range []string{"honest", "torn"} {
+		for _, mode := range []faultfs.PowerMode{faultfs.Honest, faultfs.Torn} {
 			points = append(points, point{op, mode})
 		}
 	}
@@ -83,7 +85,7 @@ func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 				if !res.Failed() {
 					continue
 				}
-				line := fmt.Sprintf("FAIL power cut (%s) after operation %d: %s", p.mode, p.op, res.Violations[0].String())
+				line := fmt.Sprintf("FAIL power cut (%s) after operation %d: %s", p.mode, p.op, res.First().String())
 				if again := sc.Run(o); again.TraceHash == res.TraceHash {
 					file := filepath.Join(corpus, fmt.Sprintf("%s-crashpoint-%d-%s-%d.json", sc.Name, p.op, p.mode, seed.v))
 					if err := seedfile.Write(file, seedFileOf(res, 0, "")); err != nil {
@@ -116,11 +118,11 @@ func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 
 // cutAfter adds to plan a power cut of node right after its op-th mutating
 // filesystem operation following its first repair/start.
-func cutAfter(plan sim.Plan, node int, op int64, mode string) *sim.Plan {
+func cutAfter(plan sim.Plan, rank int, op int64, mode faultfs.PowerMode) *sim.Plan {
 	p := sim.Plan{Faults: slices.Clone(plan.Faults)}
 	p.Faults = append(p.Faults, sim.Fault{
-		On:   &sim.Trigger{Point: "repair/start", Node: node, Nth: 1, AfterOps: int(op)},
-		Kind: sim.FaultPowerLoss, Node: node, Mode: mode, For: 300 * sim.Millisecond,
+		On:   &sim.Trigger{Point: sim.Point(node.PointRepairStart), Node: rank, Nth: 1, AfterOps: int(op)},
+		Kind: sim.FaultPowerLoss, Node: rank, Power: mode, For: 300 * sim.Millisecond,
 	})
 	return &p
 }

@@ -44,7 +44,7 @@ func cmdDefault(args []string, stdout, _ io.Writer) error {
 	p := newProgress(stdout, dur.d)
 	c.onSeed = func(o seedOutcome) {
 		if o.res.Failed() {
-			p.printf("FAIL %s seed %d: %s", o.scenario, o.seed, o.res.Violations[0].String())
+			p.printf("FAIL %s seed %d: %s", o.scenario, o.seed, o.res.First().String())
 			if o.saved != "" {
 				p.printf("  replay with: simrun replay %s", o.saved)
 			}

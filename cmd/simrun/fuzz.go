@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/scenarios"
 )
 
@@ -90,7 +91,7 @@ func reportSeed(stdout, stderr io.Writer, enc *json.Encoder, asJSON bool, o seed
 		line := map[string]any{"type": "seed", "scenario": o.scenario, "seed": o.seed, "result": "pass",
 			"trace_hash": fmt.Sprintf("%016x", r.TraceHash)}
 		if r.Failed() {
-			line["result"], line["check"], line["reason"] = "fail", r.Violations[0].Checker, r.Violations[0].String()
+			line["result"], line["check"], line["reason"] = "fail", r.First().Checker, r.First().String()
 			if o.saved != "" {
 				line["file"] = o.saved
 			}
@@ -102,7 +103,7 @@ func reportSeed(stdout, stderr io.Writer, enc *json.Encoder, asJSON bool, o seed
 		}
 		enc.Encode(line)
 	} else if r.Failed() {
-		fmt.Fprintf(stdout, "FAIL %s seed %d: %s\n", o.scenario, o.seed, r.Violations[0].String())
+		fmt.Fprintf(stdout, "FAIL %s seed %d: %s\n", o.scenario, o.seed, r.First().String())
 		switch {
 		case !o.deterministic():
 			fmt.Fprintf(stdout, "  NONDETERMINISTIC: re-run gave trace hash %016x, first %016x\n", o.replayHash, r.TraceHash)
@@ -142,7 +143,7 @@ func (rf *runFlags) resolveMany() ([]*scenarios.Scenario, scenarios.Options, err
 	if spec == "" {
 		spec = "all"
 		if rf.bug != "" {
-			b, err := scenarios.LookupBug(rf.bug)
+			b, err := node.LookupBug(node.Bug(rf.bug))
 			if err != nil {
 				return nil, scenarios.Options{}, usagef("%v", err)
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/scenarios"
 )
 
@@ -16,10 +17,7 @@ func cmdList(args []string, stdout, _ io.Writer) error {
 		fmt.Fprintf(stdout, "  %-24s %s\n", s.Name, s.Description)
 	}
 	fmt.Fprintln(stdout, "\nplanted bugs (-bug NAME; off by default):")
-	if len(scenarios.Bugs()) == 0 {
-		fmt.Fprintln(stdout, "  (none yet)")
-	}
-	for _, b := range scenarios.Bugs() {
+	for _, b := range node.BugCatalog() {
 		fmt.Fprintf(stdout, "  %-28s [%s] %s\n", b.Name, b.Scenario, b.Breaks)
 	}
 	return nil

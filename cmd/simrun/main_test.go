@@ -70,12 +70,22 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 
 func TestMalformedSeedFilesExitTwoAndWriteNothing(t *testing.T) {
 	dir := t.TempDir()
-	good, err := os.ReadFile("../../scenarios/testdata/regress/bug-recent-off-by-one.json")
+	good, err := os.ReadFile("../../scenarios/testdata/regress/bug-skip-dir-sync.json")
 	require.NoError(t, err)
+	swap := func(from, to string) []byte {
+		require.Contains(t, string(good), from)
+		return bytes.Replace(good, []byte(from), []byte(to), 1)
+	}
 	cases := map[string][]byte{
 		"truncated.json": good[:len(good)/3],
-		"format.json":    bytes.Replace(good, []byte(`"format": 1`), []byte(`"format": 9`), 1),
-		"scenario.json":  bytes.Replace(good, []byte(`"scenario": "lagging"`), []byte(`"scenario": "nope"`), 1),
+		"format.json":    swap(`"format": 2`, `"format": 9`),
+		"scenario.json":  swap(`"scenario": "repair-powerloss"`, `"scenario": "nope"`),
+		"point.json":     swap(`"point": "repair/before-remove"`, `"point": "repair/before-remvoe"`),
+		"mode.json":      swap(`"power": "honest"`, `"power": "honset"`),
+		"target.json":    swap(`"target": "log"`, `"target": "mon-3/store/LOG-"`),
+		"checker.json":   swap(`"check": "repair"`, `"check": "repiar"`),
+		"bug.json":       swap(`"bug": "skip-dir-sync"`, `"bug": "skip-dir-snyc"`),
+		"node.json":      swap(`"node": 3`, `"node": 5`),
 		"garbage.json":   []byte("not json"),
 	}
 	for name, data := range cases {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/scenarios"
 )
 
@@ -54,17 +55,15 @@ func (rf *runFlags) resolve() (*scenarios.Scenario, scenarios.Options, error) {
 	if err != nil {
 		return nil, scenarios.Options{}, usagef("%v", err)
 	}
-	if rf.bug != "" {
-		if _, err := scenarios.LookupBug(rf.bug); err != nil {
-			return nil, scenarios.Options{}, usagef("%v", err)
-		}
+	if _, err := node.LookupBug(node.Bug(rf.bug)); err != nil && rf.bug != "" {
+		return nil, scenarios.Options{}, usagef("%v", err)
 	}
 	switch rf.monitors {
 	case 0, 3, 5, 7:
 	default:
 		return nil, scenarios.Options{}, usagef("-monitors must be 3, 5 or 7, got %d", rf.monitors)
 	}
-	return sc, scenarios.Options{Bug: rf.bug, Monitors: rf.monitors}, nil
+	return sc, scenarios.Options{Bug: node.Bug(rf.bug), Monitors: rf.monitors}, nil
 }
 
 func printResult(w io.Writer, res *scenarios.Result, verbose bool) {

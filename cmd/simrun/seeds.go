@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/internal/seedfile"
 	"github.com/monsim/monsim/scenarios"
 )
@@ -32,11 +33,11 @@ func loadSeedFile(fs *flag.FlagSet, args []string) (string, *seedfile.File, *sce
 
 // optionsOf turns a seed file back into the run it describes.
 func optionsOf(f *seedfile.File) (*scenarios.Scenario, scenarios.Options, error) {
-	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: f.Bug, monitors: f.Monitors}).resolve()
+	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: f.Monitors}).resolve()
 	if err != nil {
 		return nil, opts, err
 	}
-	if err := f.Plan.Validate(maxEndpoints); err != nil {
+	if err := sc.CheckPlan(opts, f.Plan); err != nil {
 		return nil, opts, usagef("%v", err)
 	}
 	opts.Seed, opts.Plan = f.Seed, &f.Plan
@@ -44,17 +45,14 @@ func optionsOf(f *seedfile.File) (*scenarios.Scenario, scenarios.Options, error)
 		if w.Clients < 1 || len(w.MaxOps) > w.Clients {
 			return nil, opts, usagef("workload: %d clients with %d op limits", w.Clients, len(w.MaxOps))
 		}
-		opts.Workload = &scenarios.Workload{Clients: w.Clients, MaxOps: w.MaxOps}
+		opts.Workload = w
 	}
 	return sc, opts, nil
 }
 
-// maxEndpoints bounds the node numbers a hand-edited plan may name.
-const maxEndpoints = 64
-
 // seedFileOf describes a failing run as a seed file.
 func seedFileOf(res *scenarios.Result, base uint64, shard string) *seedfile.File {
-	v := res.Violations[0]
+	v := res.First()
 	f := &seedfile.File{
 		Build: buildID(), Scenario: res.Scenario, Seed: res.Seed, Bug: res.Bug, Monitors: res.Monitors,
 		Base: base, Shard: shard, Plan: res.Plan,
@@ -62,7 +60,7 @@ func seedFileOf(res *scenarios.Result, base uint64, shard string) *seedfile.File
 		TraceHash: fmt.Sprintf("%016x", res.TraceHash),
 	}
 	if w := res.Workload; w != nil && (w.Clients != 4 || len(w.MaxOps) > 0) {
-		f.Workload = &seedfile.Workload{Clients: w.Clients, MaxOps: w.MaxOps}
+		f.Workload = &harness.Workload{Clients: w.Clients, MaxOps: w.MaxOps}
 	}
 	return f
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/internal/seedfile"
 	"github.com/monsim/monsim/scenarios"
 	"github.com/monsim/monsim/sim"
@@ -52,11 +54,11 @@ func cmdShrink(args []string, stdout, _ io.Writer) error {
 type shrinker struct {
 	sc    *scenarios.Scenario
 	opts  scenarios.Options
-	check string
+	check checker.Name
 	runs  int
 }
 
-func (s *shrinker) run(plan sim.Plan, w *scenarios.Workload) *scenarios.Result {
+func (s *shrinker) run(plan sim.Plan, w *harness.Workload) *scenarios.Result {
 	s.runs++
 	o := s.opts
 	o.Plan, o.Workload = &plan, w
@@ -65,24 +67,24 @@ func (s *shrinker) run(plan sim.Plan, w *scenarios.Workload) *scenarios.Result {
 
 // same reports whether a run fails with the checker the saved one did.
 func (s *shrinker) same(r *scenarios.Result) bool {
-	return r.Failed() && r.Violations[0].Checker == s.check
+	return r.Failed() && r.First().Checker == s.check
 }
 
 // workload is the workload a result ran with, with every client's cap set
 // to what it issued, so caps can only shrink from there.
-func (s *shrinker) workload(r *scenarios.Result) *scenarios.Workload {
+func (s *shrinker) workload(r *scenarios.Result) *harness.Workload {
 	if r == nil {
 		return s.opts.Workload
 	}
 	if r.Workload == nil {
 		return nil // not a cluster scenario: no clients to shrink
 	}
-	return &scenarios.Workload{Clients: r.Workload.Clients, MaxOps: slices.Clone(r.ClientOps)}
+	return &harness.Workload{Clients: r.Workload.Clients, MaxOps: slices.Clone(r.ClientOps)}
 }
 
 // ddmin is Zeller's delta debugging: the smallest subset of faults it can
 // find (1-minimal) that still fails the same way.
-func (s *shrinker) ddmin(faults []sim.Fault, w *scenarios.Workload) []sim.Fault {
+func (s *shrinker) ddmin(faults []sim.Fault, w *harness.Workload) []sim.Fault {
 	n := 2
 	for len(faults) >= 2 {
 		chunks := split(faults, n)
@@ -129,9 +131,9 @@ func without(chunks [][]sim.Fault, skip int) []sim.Fault {
 }
 
 // fewerClients drops clients from the end while the failure holds.
-func (s *shrinker) fewerClients(plan sim.Plan, w *scenarios.Workload) *scenarios.Workload {
+func (s *shrinker) fewerClients(plan sim.Plan, w *harness.Workload) *harness.Workload {
 	for w != nil && w.Clients > 1 {
-		try := &scenarios.Workload{Clients: w.Clients - 1, MaxOps: slices.Clone(w.MaxOps[:min(len(w.MaxOps), w.Clients-1)])}
+		try := &harness.Workload{Clients: w.Clients - 1, MaxOps: slices.Clone(w.MaxOps[:min(len(w.MaxOps), w.Clients-1)])}
 		if !s.same(s.run(plan, try)) {
 			break
 		}
@@ -142,11 +144,11 @@ func (s *shrinker) fewerClients(plan sim.Plan, w *scenarios.Workload) *scenarios
 
 // fewerOps lowers each client's operation cap, by bisection, while the
 // failure holds.
-func (s *shrinker) fewerOps(plan sim.Plan, w *scenarios.Workload) *scenarios.Workload {
+func (s *shrinker) fewerOps(plan sim.Plan, w *harness.Workload) *harness.Workload {
 	if w == nil {
 		return nil
 	}
-	w = &scenarios.Workload{Clients: w.Clients, MaxOps: slices.Clone(w.MaxOps)}
+	w = &harness.Workload{Clients: w.Clients, MaxOps: slices.Clone(w.MaxOps)}
 	for i := range w.MaxOps {
 		lo, hi := 0, w.MaxOps[i] // a cap of hi fails; find the smallest that does
 		for lo+1 < hi {

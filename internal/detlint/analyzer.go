@@ -1,17 +1,17 @@
 // Package detlint is the determinism lint: an analyzer that rejects, in the
 // simulated world's non-test code, every construct that can make one seed
-// give two different runs (DESIGN.md section 2).
+// give two different runs (docs/design.md, "Determinism").
 //
-// The simulated world is sim/, netsim/, faultfs/, node/, checker/ and
-// scenarios/ with their subpackages. Test files, generated files and all
+// The simulated world is sim/, netsim/, faultfs/, node/, checker/,
+// harness/ and scenarios/ with their subpackages. Test files, generated files and all
 // other packages are left alone. Each finding's message starts with its
 // rule id (goroutine, channel, sync, wall-clock, global-rand, os-access,
 // map-order) and says what to use instead.
 //
 // The rules are syntactic plus go/types: they see what a file names, not
 // what a call might do at run time, so nondeterminism hidden behind an
-// interface or inside a dependency is out of reach (DESIGN.md lists the
-// known traps in third-party code).
+// interface or inside a dependency is out of reach (docs/design.md lists
+// the known traps in third-party code).
 package detlint
 
 import (
@@ -61,6 +61,7 @@ var simulatedWorld = map[string]bool{
 	"node":      true,
 	"checker":   true,
 	"scenarios": true,
+	"harness":   true,
 }
 
 // InScope reports whether the package with this import path belongs to the

@@ -2,7 +2,8 @@
 // planted bug and the explicit fault plan that ran, with the failure and the
 // trace hash it gave. Writes are atomic (temp file, fsync, rename), so a
 // corpus never holds a half-written file; reads are strict, so a truncated
-// or hand-mangled file is refused with a one-line reason.
+// or hand-mangled file, or one that names an unknown bug, checker, fault
+// mode or probe point, is refused with a one-line reason.
 package seedfile
 
 import (
@@ -11,14 +12,19 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 
+	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/harness"
+	"github.com/monsim/monsim/internal/atomicfile"
+	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/sim"
 )
 
-// Format is the version of the layout this package writes and reads.
-const Format = 1
+// Format is the version of the layout this package writes. Format 1 files
+// (one "mode" string per fault, disk paths as targets, the heal phase in
+// the plan) are still read, and converted.
+const Format = 2
 
 // File is one saved run.
 type File struct {
@@ -26,28 +32,21 @@ type File struct {
 	Build    string   `json:"build"`
 	Scenario string   `json:"scenario"`
 	Seed     uint64   `json:"seed"`
-	Bug      string   `json:"bug,omitempty"`
+	Bug      node.Bug `json:"bug,omitempty"`
 	Monitors int      `json:"monitors,omitempty"`
 	Base     uint64   `json:"base,omitempty"`
 	Shard    string   `json:"shard,omitempty"`
 	Plan     sim.Plan `json:"plan"`
 	// Workload, when set, narrows the clients' work (a shrunk failure).
-	Workload  *Workload `json:"workload,omitempty"`
-	Failure   Failure   `json:"failure"`
-	TraceHash string    `json:"trace_hash"`
-}
-
-// Workload is how many clients run and how many operations each may issue
-// (0: unlimited), as scenarios.Workload.
-type Workload struct {
-	Clients int   `json:"clients"`
-	MaxOps  []int `json:"max_ops,omitempty"`
+	Workload  *harness.Workload `json:"workload,omitempty"`
+	Failure   Failure           `json:"failure"`
+	TraceHash string            `json:"trace_hash"`
 }
 
 // Failure is the verdict the run gave when it was saved.
 type Failure struct {
-	Check  string `json:"check"`
-	Reason string `json:"reason"`
+	Check  checker.Name `json:"check"`
+	Reason string       `json:"reason"`
 }
 
 // ErrBad wraps every reason a seed file cannot be used.
@@ -70,8 +69,14 @@ func Decode(data []byte) (*File, error) {
 		return nil, fmt.Errorf("%w: trailing data after the JSON object", ErrBad)
 	}
 	switch {
+	case f.Format == 1:
+		if err := f.upgrade(); err != nil {
+			return nil, fmt.Errorf("%w: format 1: %v", ErrBad, err)
+		}
 	case f.Format != Format:
-		return nil, fmt.Errorf("%w: format version %d, this build reads %d", ErrBad, f.Format, Format)
+		return nil, fmt.Errorf("%w: format version %d, this build reads 1 and %d", ErrBad, f.Format, Format)
+	}
+	switch {
 	case f.Scenario == "":
 		return nil, fmt.Errorf("%w: no scenario", ErrBad)
 	case f.TraceHash == "":
@@ -106,36 +111,43 @@ func Write(path string, f *File) error {
 	return WriteAtomic(path, append(data, '\n'))
 }
 
-// WriteAtomic writes data to a temp file beside path, syncs it and renames
-// it over path, then syncs the directory.
-func WriteAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
+// upgrade converts a format 1 file: its targets were paths on the
+// monitor's disk, and its plan held the heal phase that the harness now
+// adds itself.
+func (f *File) upgrade() error {
+	faults := f.Plan.Faults
+	for len(faults) > 0 {
+		last := faults[len(faults)-1]
+		if last.At != harness.FaultPhase || (last.Kind != sim.FaultHeal && last.Kind != sim.FaultRestart) {
+			break
+		}
+		faults = faults[:len(faults)-1]
 	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	for i := range faults {
+		if faults[i].Target == "" {
+			continue
+		}
+		t, ok := targetOf(faults[i].Node, string(faults[i].Target))
+		if !ok {
+			return fmt.Errorf("fault %d: target %q is no part of monitor %d's store", i, faults[i].Target, faults[i].Node)
+		}
+		faults[i].Target = sim.Target(t)
 	}
-	if err := tmp.Chmod(0o644); err != nil { // temp files are private; seed files are not
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
+	f.Plan.Faults, f.Format = faults, Format
 	return nil
 }
+
+// targetOf finds the target whose path on monitor rank's disk is path.
+func targetOf(rank int, path string) (node.Target, bool) {
+	cfg := node.Config{Rank: rank}
+	for _, t := range node.Targets() {
+		if p, _ := cfg.TargetPath(t); p == path {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// WriteAtomic writes data to a temp file beside path, syncs it and renames
+// it over path, then syncs the directory.
+func WriteAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }

@@ -122,7 +122,7 @@ func (s *Store) writeL1() error {
 		return ioErr("close", path, err)
 	}
 	s.sinceL1 = 0
-	s.point("kvstore/l1-written")
+	s.point(PointL1Written)
 	return nil
 }
 
@@ -137,23 +137,23 @@ func (s *Store) switchGeneration(obsolete []string) error {
 	ckpt := s.path(ckptName(gen))
 	data := encodeCheckpoint(l2Magic, checkpoint{gen: gen, seq: s.seq, tree: s.tree})
 	if err := writeFileSynced(s.fs, ckpt+tmpSuffix, data, s.point,
-		"kvstore/ckpt-written", "kvstore/ckpt-synced"); err != nil {
+		PointCkptWritten, PointCkptSynced); err != nil {
 		return err
 	}
 	if err := s.fs.Rename(ckpt+tmpSuffix, ckpt); err != nil {
 		return ioErr("rename", ckpt+tmpSuffix, err)
 	}
-	s.point("kvstore/ckpt-renamed")
+	s.point(PointCkptRenamed)
 	w, err := createSegment(s.fs, s.path(logName(gen)), gen, s.seq+1)
 	if err != nil {
 		return err
 	}
-	s.point("kvstore/segment-created")
+	s.point(PointSegmentCreated)
 	if err := syncDir(s.fs, s.dir); err != nil {
 		w.f.Close()
 		return err
 	}
-	s.point("kvstore/dir-synced")
+	s.point(PointDirSynced)
 	if err := writeManifest(s.fs, s.dir, manifest{gen: gen, ckptSeq: s.seq}, s.point); err != nil {
 		w.f.Close()
 		return err
@@ -175,6 +175,6 @@ func (s *Store) switchGeneration(obsolete []string) error {
 			return err
 		}
 	}
-	s.point("kvstore/obsolete-removed")
+	s.point(PointObsoleteRemoved)
 	return nil
 }

@@ -2,6 +2,7 @@ package kvstore
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,7 +32,7 @@ func requirePrefixState(t testing.TB, r Reader, p *progress, lo, hi int) {
 
 // crashWorkload opens a store, applies batches with small checkpoint
 // intervals so every kind of step happens, and reopens once midway.
-func crashWorkload(fs vfs.FS, point func(string), p *progress) {
+func crashWorkload(fs vfs.FS, point func(Point), p *progress) {
 	opts := Options{L1Every: 2, L2Every: 5, SegmentBytes: 300, Point: point}
 	p.states = []map[string]string{{}}
 	s, err := Open(fs, testDir, opts)
@@ -78,12 +79,14 @@ func crashWorkload(fs vfs.FS, point func(string), p *progress) {
 	s.Close()
 }
 
-type powerCut struct{ at string }
+type powerCut struct{ at Point }
 
 func TestPowerCutAtEveryPointKeepsSyncedBatches(t *testing.T) {
-	var points []string
-	crashWorkload(vfs.NewMem(), func(name string) { points = append(points, name) }, &progress{})
+	var points []Point
+	crashWorkload(vfs.NewMem(), func(name Point) { points = append(points, name) }, &progress{})
 	require.Greater(t, len(points), 50)
+	require.ElementsMatch(t, Points(), slices.Compact(slices.Sorted(slices.Values(points))),
+		"Points() must list exactly the points the store passes")
 
 	for i, name := range points {
 		for _, mode := range []string{"process-crash", "power-loss"} {
@@ -98,7 +101,7 @@ func TestPowerCutAtEveryPointKeepsSyncedBatches(t *testing.T) {
 							panic(r)
 						}
 					}()
-					crashWorkload(fs, func(name string) {
+					crashWorkload(fs, func(name Point) {
 						if calls == i {
 							panic(powerCut{name})
 						}

@@ -136,7 +136,7 @@ func readFile(fs vfs.FS, path string) ([]byte, error) {
 
 // writeFileSynced writes data to a new file at path and syncs it, calling
 // point after the write and after the sync.
-func writeFileSynced(fs vfs.FS, path string, data []byte, point func(string), written, synced string) error {
+func writeFileSynced(fs vfs.FS, path string, data []byte, point func(Point), written, synced Point) error {
 	f, err := fs.Create(path, vfs.WriteCategoryUnspecified)
 	if err != nil {
 		return ioErr("create", path, err)

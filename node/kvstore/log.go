@@ -128,7 +128,7 @@ func (w *logWriter) sync() error {
 // append writes one record as two writes, entry then trailer, calling
 // point between them so a simulation can cut power with the entry alone
 // on disk. It does not sync.
-func (w *logWriter) append(seq uint64, payload []byte, point func(string)) (recordRef, error) {
+func (w *logWriter) append(seq uint64, payload []byte, point func(Point)) (recordRef, error) {
 	ref := recordRef{off: w.off, seq: seq}
 	buf, crc := appendEntry(w.scratch[:0], seq, payload)
 	n := len(buf)
@@ -138,7 +138,7 @@ func (w *logWriter) append(seq uint64, payload []byte, point func(string)) (reco
 	if err := w.write(buf[:n]); err != nil {
 		return ref, err
 	}
-	point("kvstore/log-entry-written")
+	point(PointLogEntryWritten)
 	if err := w.write(buf[n:]); err != nil {
 		return ref, err
 	}

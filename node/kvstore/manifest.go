@@ -60,20 +60,20 @@ func readManifest(fs vfs.FS, dir string) (manifest, error) {
 }
 
 // writeManifest switches the store to m: once it returns, m is durable.
-func writeManifest(fs vfs.FS, dir string, m manifest, point func(string)) error {
+func writeManifest(fs vfs.FS, dir string, m manifest, point func(Point)) error {
 	tmp := fs.PathJoin(dir, manifestTmpName)
 	path := fs.PathJoin(dir, manifestName)
 	if err := writeFileSynced(fs, tmp, encodeManifest(m), point,
-		"kvstore/manifest-written", "kvstore/manifest-synced"); err != nil {
+		PointManifestWritten, PointManifestSynced); err != nil {
 		return err
 	}
 	if err := fs.Rename(tmp, path); err != nil {
 		return ioErr("rename", tmp, err)
 	}
-	point("kvstore/manifest-renamed")
+	point(PointManifestRenamed)
 	if err := syncDir(fs, dir); err != nil {
 		return err
 	}
-	point("kvstore/manifest-dir-synced")
+	point(PointManifestDirSynced)
 	return nil
 }

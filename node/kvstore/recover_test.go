@@ -251,13 +251,13 @@ func TestCutInMidSectorAndMidWriteIsCorruption(t *testing.T) {
 func TestEntryWithoutItsTrailerIsATornTail(t *testing.T) {
 	fs := vfs.NewMem()
 	states := threeRecords(t, fs)
-	cut := func(name string) {
-		if name == "kvstore/log-entry-written" {
+	cut := func(name Point) {
+		if name == PointLogEntryWritten {
 			panic(name)
 		}
 	}
 	s := openT(t, fs, Options{L1Every: -1, Point: cut})
-	require.PanicsWithValue(t, "kvstore/log-entry-written", func() { put(t, s, true, "lost", "x") })
+	require.PanicsWithValue(t, PointLogEntryWritten, func() { put(t, s, true, "lost", "x") })
 
 	s = openT(t, fs, noL1)
 	require.Equal(t, states[3], contents(s))

@@ -21,7 +21,7 @@ type Options struct {
 	// Point, if not nil, is called with a name at each step worth cutting
 	// power at (see doc.go for the list). It may panic to unwind the store,
 	// which must then be abandoned. Nil means no calls.
-	Point func(name string)
+	Point func(Point)
 }
 
 func (o Options) withDefaults() Options {
@@ -104,7 +104,7 @@ func (s *Store) Apply(b *Batch, sync bool) error {
 		if err := s.log.sync(); err != nil {
 			return s.poison(err)
 		}
-		s.point("kvstore/log-synced")
+		s.point(PointLogSynced)
 	}
 	if err := applyBatch(s.tree, b.payload); err != nil {
 		panic("kvstore: a Batch encoded a malformed payload: " + err.Error())
@@ -131,9 +131,9 @@ func (s *Store) poison(err error) error {
 	return err
 }
 
-func (s *Store) point(name string) {
+func (s *Store) point(p Point) {
 	if s.opts.Point != nil {
-		s.opts.Point(name)
+		s.opts.Point(p)
 	}
 }
 

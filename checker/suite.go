@@ -6,9 +6,10 @@ import (
 	"github.com/monsim/monsim/node"
 )
 
-// Cluster runs every checker that reads the monitors' event stream (the
-// ledger, state hash, sync invariants, promises, lease and repair checkers)
-// and keeps their violations in the order they were detected. The harness
+// Suite runs every checker that reads the monitors' event stream (the
+// ledger, state hash, sync invariants, promises, lease, repair and
+// unavailability checkers) and keeps their violations in the order they
+// were detected. The harness
 // feeds it every event, in order, as the run goes; linearizability and
 // liveness run after the run, from the client histories and the final
 // snapshot.
@@ -16,12 +17,14 @@ import (
 // It proves nothing of its own: see each checker's comment. A forked
 // history shows in both the ledger and the state hash; the ledger's report
 // comes first.
-type Cluster struct {
-	ledger *Ledger
-	prom   *Promises
-	repair *Repair
-	// events are all the event checkers, the three above included, in the
-	// order their reports of one event are listed.
+type Suite struct {
+	ledger  *Ledger
+	prom    *Promises
+	repair  *Repair
+	unavail *Unavailability
+	// events are the event checkers that report as the run goes, the first
+	// three above included, in the order their reports of one event are
+	// listed. unavail reports only when asked (FinishUnavailable).
 	events []eventChecker
 	recs   []*record // events[i].recorded(), looked up once
 	all    []Violation
@@ -40,9 +43,10 @@ func (p *Promises) recorded() *record       { return &p.rec }
 func (l *Lease) recorded() *record          { return &l.rec }
 func (c *Repair) recorded() *record         { return &c.rec }
 
-// NewCluster returns the event checkers for a cluster of the given size.
-func NewCluster(monitors int) *Cluster {
-	c := &Cluster{ledger: NewLedger(monitors), prom: NewPromises(monitors), repair: NewRepair(monitors)}
+// NewSuite returns the event checkers for a cluster of the given size.
+func NewSuite(monitors int) *Suite {
+	c := &Suite{ledger: NewLedger(monitors), prom: NewPromises(monitors), repair: NewRepair(monitors),
+		unavail: NewUnavailability(monitors)}
 	c.events = []eventChecker{c.ledger, NewStateHash(monitors), NewSyncInvariants(monitors), c.repair, c.prom, NewLease(monitors)}
 	for _, ch := range c.events {
 		c.recs = append(c.recs, ch.recorded())
@@ -52,7 +56,7 @@ func NewCluster(monitors int) *Cluster {
 
 // Observe feeds one monitor event, at simulated time at, to every checker.
 // It allocates nothing on the common path.
-func (c *Cluster) Observe(at int64, ev node.Event) {
+func (c *Suite) Observe(at int64, ev node.Event) {
 	var before [8]int
 	for i, r := range c.recs {
 		before[i] = len(r.list)
@@ -64,6 +68,7 @@ func (c *Cluster) Observe(at int64, ev node.Event) {
 	for _, ch := range c.events {
 		ch.Observe(at, ev)
 	}
+	c.unavail.Observe(at, ev)
 	for i, r := range c.recs {
 		if len(r.list) > before[i] {
 			c.all = append(c.all, r.list[before[i]:]...)
@@ -73,7 +78,7 @@ func (c *Cluster) Observe(at int64, ev node.Event) {
 
 // noted runs f, one checker's entry point other than Observe, and keeps
 // what it found.
-func (c *Cluster) noted(ch eventChecker, f func()) {
+func (c *Suite) noted(ch eventChecker, f func()) {
 	n := len(ch.recorded().list)
 	f()
 	c.all = append(c.all, ch.recorded().list[n:]...)
@@ -81,37 +86,47 @@ func (c *Cluster) noted(ch eventChecker, f func()) {
 
 // AckedWrite records that client's write reqID was acknowledged as
 // committed at version, at simulated time at.
-func (c *Cluster) AckedWrite(at int64, client int, reqID, version uint64) {
+func (c *Suite) AckedWrite(at int64, client int, reqID, version uint64) {
 	c.noted(c.ledger, func() { c.ledger.AckedWrite(at, client, reqID, version) })
 }
 
 // StoreLost tells the checkers that rank's disk lost data on purpose (see
 // Ledger.StoreLost).
-func (c *Cluster) StoreLost(rank int) {
+func (c *Suite) StoreLost(rank int) {
 	c.ledger.StoreLost(rank)
 	c.prom.Forget(rank)
 }
 
 // Boot reports, at a monitor's restart, whether its disk holds a complete
 // main store (see Repair.Boot).
-func (c *Cluster) Boot(at int64, rank int, mainStore bool) {
+func (c *Suite) Boot(at int64, rank int, mainStore bool) {
 	c.noted(c.repair, func() { c.repair.Boot(at, rank, mainStore) })
 }
 
 // Finish runs the end-of-run checks at simulated time at and returns what
 // they found (also added to Violations).
-func (c *Cluster) Finish(at int64) []Violation {
+func (c *Suite) Finish(at int64) []Violation {
 	found := c.ledger.Finish(at)
 	c.all = append(c.all, found...)
 	return found
 }
 
+// FinishUnavailable is Finish for a run that broke every store on purpose:
+// instead of the ledger's durability check (every acknowledged write went
+// with the stores), the verdict is whether the cluster stayed unavailable.
+// A passing run gets a note saying so.
+func (c *Suite) FinishUnavailable(at int64) ([]Violation, string) {
+	found, note := c.unavail.Finish(at)
+	c.all = append(c.all, found...)
+	return found, note
+}
+
 // Violations returns everything found so far, in detection order.
-func (c *Cluster) Violations() []Violation { return slices.Clip(c.all) }
+func (c *Suite) Violations() []Violation { return slices.Clip(c.all) }
 
 // Dropped is how many violations went unrecorded because a checker had
 // already recorded its maximum.
-func (c *Cluster) Dropped() int {
+func (c *Suite) Dropped() int {
 	n := 0
 	for _, r := range c.recs {
 		n += r.dropped

@@ -8,8 +8,8 @@ import (
 	"github.com/monsim/monsim/node"
 )
 
-func TestClusterAcceptsAHealthyRun(t *testing.T) {
-	c := NewCluster(3)
+func TestSuiteAcceptsAHealthyRun(t *testing.T) {
+	c := NewSuite(3)
 	s := healthyStory()
 	s.feed(c)
 	c.AckedWrite(s.at, 4, 1, 16)
@@ -18,8 +18,8 @@ func TestClusterAcceptsAHealthyRun(t *testing.T) {
 	require.Zero(t, c.Dropped())
 }
 
-func TestClusterKeepsViolationsInDetectionOrder(t *testing.T) {
-	c := NewCluster(3)
+func TestSuiteKeepsViolationsInDetectionOrder(t *testing.T) {
+	c := NewSuite(3)
 	s := (&story{}).add(evOpen(0, 0), evOpen(1, 0), evOpen(2, 0))
 	s.commitRound(1, 2, 0, 1, 2)
 	s.add(evApply(2, 3))                                                     // sync: a skipped version
@@ -30,17 +30,17 @@ func TestClusterKeepsViolationsInDetectionOrder(t *testing.T) {
 	c.AckedWrite(s.at, 5, 2, 7) // ledger: acked beyond anything applied
 	end := c.Finish(s.at + 1)   // ledger: nobody holds 7
 
-	var order []string
+	var order []Name
 	for _, v := range c.Violations() {
 		order = append(order, v.Checker)
 	}
-	require.Equal(t, []string{"sync", "ledger", "state-hash", "ledger", "ledger"}, order)
+	require.Equal(t, []Name{NameSync, NameLedger, NameStateHash, NameLedger, NameLedger}, order)
 	require.Len(t, end, 1)
 	require.Equal(t, c.Violations()[4], end[0])
 }
 
-func TestClusterObserveDoesNotAllocateOnTheCommonPath(t *testing.T) {
-	c := NewCluster(3)
+func TestSuiteObserveDoesNotAllocateOnTheCommonPath(t *testing.T) {
+	c := NewSuite(3)
 	s := (&story{}).add(evOpen(0, 0), evOpen(1, 0), evOpen(2, 0))
 	s.feed(c)
 	v := uint64(0)
@@ -55,10 +55,10 @@ func TestClusterObserveDoesNotAllocateOnTheCommonPath(t *testing.T) {
 	require.Empty(t, c.Violations())
 }
 
-func BenchmarkClusterObserve(b *testing.B) {
+func BenchmarkSuiteObserve(b *testing.B) {
 	// A five-monitor cluster: per version the leader applies and commits,
 	// four peons apply, and a few lease and state events go by.
-	c := NewCluster(5)
+	c := NewSuite(5)
 	for r := range 5 {
 		c.Observe(0, evOpen(r, 0))
 	}
@@ -74,7 +74,7 @@ func BenchmarkClusterObserve(b *testing.B) {
 	for b.Loop() {
 		if i == len(evs) {
 			b.StopTimer()
-			c = NewCluster(5)
+			c = NewSuite(5)
 			for r := range 5 {
 				c.Observe(0, evOpen(r, 0))
 			}

@@ -1,0 +1,189 @@
+package harness
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/faultfs"
+	"github.com/monsim/monsim/netsim"
+	"github.com/monsim/monsim/node"
+	"github.com/monsim/monsim/sim"
+)
+
+// linTimeout bounds the porcupine check; past it the verdict is unknown.
+const linTimeout = 10 * time.Second
+
+// clusterNet is every link's behaviour outside injected faults.
+var clusterNet = netsim.LinkOptions{LatencyMin: 200 * sim.Microsecond, LatencyMax: 2 * sim.Millisecond,
+	TailProb: 0.01, TailMax: 20 * sim.Millisecond}
+
+// diskCosts are the simulated disk latencies of every run.
+func diskCosts() (o faultfs.Options) {
+	o.SyncLatencyMin, o.SyncLatencyMax = 200*sim.Microsecond, 2*sim.Millisecond
+	return o
+}
+
+// cluster is one simulated world of monitors and clients.
+type cluster struct {
+	k           *sim.Kernel
+	monitors    int
+	hosts       []*monitorHost
+	clients     []*client
+	work        Workload
+	obs         *observer
+	unavailable bool
+}
+
+// RunCluster builds the world o describes, runs the fault and heal phases
+// and checks everything.
+func RunCluster(o Options) *Result {
+	c, err := newCluster(o)
+	if err != nil {
+		return planError(err)
+	}
+	return c.run()
+}
+
+func newCluster(o Options) (*cluster, error) {
+	monitors := o.monitors()
+	work := Workload{Clients: defaultClients}
+	if o.Workload != nil {
+		work = *o.Workload
+	}
+	var bugs node.Bugs
+	if err := bugs.Enable(o.Bug); err != nil {
+		return nil, err
+	}
+	c := &cluster{monitors: monitors, work: work, unavailable: o.Unavailable}
+	k := sim.New(sim.Config{
+		Seed: o.Seed, Endpoints: monitors + work.Clients, Disks: monitors,
+		Net: clusterNet, Disk: diskCosts(), Trace: o.Trace,
+		MaxEvents: 20_000_000, MaxTime: ClusterEnd + sim.Second,
+		Vocabulary: Vocabulary(monitors), Resolve: c.resolve, ResolveTarget: c.targetPath,
+	})
+	c.k = k
+	c.obs = newObserver(k, monitors)
+	drift := k.Stream("drift")
+	for r := range monitors {
+		cfg := MonitorConfig(r, monitors)
+		cfg.Bugs = bugs
+		h := &monitorHost{k: k, rank: r, cfg: cfg, obs: c.obs}
+		c.hosts = append(c.hosts, h)
+		k.Attach(r, h)
+		k.SetDrift(r, drift.Range(-maxDriftPPM, maxDriftPPM))
+		k.Start(r, drift.Range(0, 50*sim.Millisecond))
+	}
+	for i := range work.Clients {
+		id := monitors + i
+		cl := &client{k: k, id: id, monitors: monitors, rand: k.Stream(fmt.Sprintf("client/%d", i)), obs: c.obs,
+			opts: ClientOptions{Keys: 5, ThinkMin: 5 * sim.Millisecond, ThinkMax: 60 * sim.Millisecond,
+				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: ClusterEnd - 5*sim.Second, HealAt: FaultPhase}}
+		if i < len(work.MaxOps) {
+			cl.opts.MaxOps = work.MaxOps[i]
+		}
+		c.clients = append(c.clients, cl)
+		k.Attach(id, cl)
+		k.Start(id, sim.Second)
+	}
+	if err := k.Load(withHeal(o.Plan, monitors)); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// withHeal appends the heal phase to a fault plan: at the end of the fault
+// phase every fault stops and every monitor boots if it is down.
+func withHeal(p sim.Plan, monitors int) sim.Plan {
+	faults := append([]sim.Fault(nil), p.Faults...)
+	faults = append(faults, sim.Fault{At: FaultPhase, Kind: sim.FaultHeal})
+	for r := range monitors {
+		faults = append(faults, sim.Fault{At: FaultPhase, Kind: sim.FaultRestart, Node: r})
+	}
+	return sim.Plan{Faults: faults}
+}
+
+// run executes the world and checks everything.
+func (c *cluster) run() *Result {
+	res := &Result{Monitors: c.monitors}
+	if err := c.k.Run(ClusterEnd); err != nil {
+		res.Violations = append(res.Violations, checker.Violation{Checker: checker.NameBudget, Node: -1, At: c.k.Now(), Reason: err.Error()})
+	}
+	now := c.k.Now()
+	suite := c.obs.suite
+	res.Violations = append(res.Violations, suite.Violations()...)
+	if c.unavailable {
+		// Every copy was destroyed on purpose: acknowledged writes are gone
+		// with them, and what must hold instead is that nothing new began.
+		v, note := suite.FinishUnavailable(now)
+		res.Violations, res.Note = append(res.Violations, v...), note
+	} else {
+		res.Violations = append(res.Violations, suite.Finish(now)...)
+		res.Violations = append(res.Violations, checker.CheckLiveness(now, c.states(), c.unfinishedOps(), "after the heal phase")...)
+	}
+	var ops []checker.KVOp
+	for _, cl := range c.clients {
+		ops = append(ops, cl.finalHistory()...)
+	}
+	lin := checker.CheckLinearizable(ops, linTimeout)
+	res.History, res.Lin, res.Workload = ops, &lin, &c.work
+	for _, cl := range c.clients {
+		res.ClientOps = append(res.ClientOps, int(cl.reqID))
+	}
+	switch lin.Verdict {
+	case checker.VerdictIllegal:
+		res.Violations = append(res.Violations, *lin.Violation)
+	case checker.VerdictUnknown:
+		res.Unknown = "linearizability check timed out"
+	}
+	damageFirst(res.Violations)
+	res.TraceHash, res.SimTime, res.Events = c.k.Trace.Hash(), now, c.k.Events()
+	res.Counters, res.RepairPath = c.obs.counters, c.obs.repairPath
+	res.Counters["client_ops"] = int64(len(ops))
+	for _, f := range []struct {
+		name string
+		kind sim.FaultKind
+	}{{"power_losses", sim.FaultPowerLoss}, {"process_crashes", sim.FaultCrash}, {"partitions", sim.FaultPartition}} {
+		res.Counters[f.name] = int64(c.k.Fired(f.kind))
+	}
+	return res
+}
+
+func (c *cluster) states() []checker.MonitorState {
+	out := make([]checker.MonitorState, c.monitors)
+	for r, h := range c.hosts {
+		st := checker.MonitorState{Rank: r, Up: c.k.Up(r) && h.m != nil}
+		if st.Up {
+			st.Phase, st.LC, st.Quorum, st.Epoch = h.m.Phase(), h.m.LastCommitted(), h.m.Quorum(), h.m.Epoch()
+		}
+		out[r] = st
+	}
+	return out
+}
+
+func (c *cluster) unfinishedOps() int {
+	n := 0
+	for _, cl := range c.clients {
+		n += cl.unfinished()
+	}
+	return n
+}
+
+// resolve maps a fault's node reference: sync-provider-of:N is the monitor
+// N is syncing from right now.
+func (c *cluster) resolve(ref sim.NodeRef) (int, bool) {
+	if ref.Role != RoleSyncProvider || ref.Of < 0 || ref.Of >= c.monitors {
+		return 0, false
+	}
+	if m := c.hosts[ref.Of].m; m != nil && m.SyncProvider() >= 0 {
+		return m.SyncProvider(), true
+	}
+	return 0, false
+}
+
+// targetPath turns a plan's target on a monitor into a path prefix on its
+// disk, as the monitor's configuration lays it out.
+func (c *cluster) targetPath(n int, t sim.Target) string {
+	p, _ := c.hosts[n].cfg.TargetPath(node.Target(t))
+	return p
+}

@@ -1,0 +1,70 @@
+package harness
+
+import (
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/monsim/monsim/node"
+	"github.com/monsim/monsim/sim"
+)
+
+// monitorHost binds a node.Monitor to the kernel: it implements sim.Node
+// for the kernel and node.Env for the monitor.
+type monitorHost struct {
+	k           *sim.Kernel
+	rank        int
+	cfg         node.Config
+	obs         *observer
+	m           *node.Monitor
+	booted      bool
+	powerLosses int // the kernel's count when this incarnation started
+}
+
+func (h *monitorHost) Start() {
+	cfg := h.cfg
+	if h.booted {
+		// Switch atomicity is judged on disk, before the monitor touches it.
+		h.obs.boot(h.rank, cfg.HasStore(h.k.Disk(h.rank)))
+	}
+	cfg.Mkfs = !h.booted // only the very first start may create the store
+	h.booted = true
+	h.powerLosses = h.k.PowerLosses(h.rank)
+	h.m = node.New(cfg, h)
+	h.m.Start()
+}
+
+func (h *monitorHost) Deliver(from int, msg []byte) { h.m.Deliver(from, msg) }
+
+func (h *monitorHost) Fire(id sim.TimerID, tag uint64) { h.m.Fire(node.TimerID(id), tag) }
+
+func (h *monitorHost) Stop() {
+	if h.m != nil && h.m.Repairing() && h.k.PowerLosses(h.rank) > h.powerLosses {
+		h.obs.counters["mid_repair_power_losses"]++
+	}
+	h.m = nil
+}
+
+// Stopped restarts a monitor that stopped on a store error, as a service
+// manager would: once the handler is done, the process dies and comes back
+// after a delay.
+func (h *monitorHost) Stopped(error) {
+	m := h.m
+	h.k.At(h.k.Now(), func() {
+		if h.m == m {
+			h.k.Crash(h.rank)
+			h.k.Start(h.rank, h.k.Now()+restartDelay)
+		}
+	})
+}
+
+func (h *monitorHost) Now() int64 { return h.k.NodeNow(h.rank) }
+func (h *monitorHost) SetTimer(d int64, tag uint64) node.TimerID {
+	return node.TimerID(h.k.SetTimer(h.rank, d, tag))
+}
+func (h *monitorHost) CancelTimer(id node.TimerID) { h.k.CancelTimer(h.rank, sim.TimerID(id)) }
+func (h *monitorHost) Rand() uint64                { return h.k.Rand(h.rank).Uint64() }
+func (h *monitorHost) Send(to int, msg []byte)     { h.k.Send(h.rank, to, msg) }
+func (h *monitorHost) FS() vfs.FS                  { return h.k.Disk(h.rank) }
+func (h *monitorHost) Point(p node.Point) {
+	h.obs.point(h.rank, p, h.k.Disk(h.rank).MutatingOps())
+	h.k.Point(h.rank, sim.Point(p))
+}
+func (h *monitorHost) Emit(ev node.Event) { h.obs.event(h.rank, ev) }

@@ -1,0 +1,142 @@
+package harness
+
+import (
+	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/node"
+	"github.com/monsim/monsim/sim"
+)
+
+// observer takes every monitor event: it writes it to the trace (so it is
+// part of the trace hash), feeds the checkers, and counts what happened.
+type observer struct {
+	k         *sim.Kernel
+	suite     *checker.Suite
+	counters  Counters
+	maxFC     uint64
+	repairing []bool
+	// repairPath measures the first repair's filesystem operations, from
+	// repair/start to the end of the switch, for crash-point enumeration.
+	repairPath RepairPath
+}
+
+func newObserver(k *sim.Kernel, monitors int) *observer {
+	counters := Counters{}
+	for _, name := range []string{"elections", "full_syncs", "recent_syncs", "trims", "commits",
+		"repairs_started", "repairs_completed", "repairs_full", "repairs_recent", "mid_repair_power_losses"} {
+		counters[name] = 0 // reported even when nothing happened
+	}
+	return &observer{k: k, suite: checker.NewSuite(monitors), counters: counters, repairPath: RepairPath{Node: -1},
+		repairing: make([]bool, monitors)}
+}
+
+// eventTraceKinds caches each event's trace kind, so tracing an event
+// allocates nothing.
+var eventTraceKinds = func() map[node.EventKind]sim.Kind {
+	m := map[node.EventKind]sim.Kind{}
+	for _, k := range node.EventKinds() {
+		m[k] = sim.EventKind(k.String())
+	}
+	return m
+}()
+
+func (o *observer) event(rank int, ev node.Event) {
+	ev.Rank = rank
+	attrs := [...]sim.Attr{
+		sim.Uint("v", ev.Version), sim.Uint("fc", ev.FC), sim.Uint("hash", ev.Hash), sim.Uint("epoch", ev.Epoch),
+		sim.Int("peer", int64(ev.Peer)), sim.Uint("quorum", ev.Quorum), sim.Int("until", ev.Until),
+		sim.Str(AttrDetail, ev.Detail), sim.Int(AttrFull, boolInt(ev.Full)), {}}
+	n := len(attrs) - 1
+	// A typed field is traced only with the kind that carries it.
+	switch ev.Kind {
+	case node.EvState:
+		attrs[n], n = sim.Str(AttrPhase, ev.Phase.String()), n+1
+	case node.EvRepairStart:
+		attrs[n], n = sim.Str(AttrStart, ev.Start.String()), n+1
+	case node.EvStoreOpen:
+		attrs[n], n = sim.Int(AttrCopy, boolInt(ev.Copy)), n+1
+	}
+	o.k.Record(rank, eventTraceKinds[ev.Kind], attrs[:n]...)
+	o.suite.Observe(o.k.Now(), ev)
+	o.count(rank, ev)
+}
+
+// The attributes of a monitor event's trace record that a reader of the
+// trace may want by name.
+const (
+	AttrPhase  = "phase"  // ev/state: the phase entered (node.Phase's name)
+	AttrStart  = "start"  // ev/repair-start: how it began (node.RepairStart's name)
+	AttrCopy   = "copy"   // ev/store-open: 1 if the store opened is the repair copy
+	AttrDetail = "detail" // why, in words
+	AttrFull   = "full"   // 1 for a full sync
+)
+
+func (o *observer) count(rank int, ev node.Event) {
+	switch ev.Kind {
+	case node.EvQuorum:
+		if ev.Peer == rank {
+			o.counters["elections"]++
+		}
+	case node.EvSyncFinish:
+		if ev.Full {
+			o.counters["full_syncs"]++
+		} else {
+			o.counters["recent_syncs"]++
+		}
+	case node.EvTrim:
+		if ev.FC > o.maxFC { // count each trim once, not once per monitor
+			o.maxFC = ev.FC
+			o.counters["trims"]++
+		}
+	case node.EvCommit:
+		o.counters["commits"]++
+	case node.EvRepairStart:
+		// A repair may resume several times, and power can fail between
+		// its mark and the report of it: count repairs, not reports.
+		if !o.repairing[rank] {
+			o.repairing[rank] = true
+			o.counters["repairs_started"]++
+		}
+	case node.EvStoreOpen:
+		if !ev.Copy && o.repairing[rank] { // the switch finished; its report was cut off
+			o.repairing[rank] = false
+			o.counters["repairs_completed"]++
+		}
+	case node.EvRepairCompleted:
+		if ev.Full {
+			o.counters["repairs_full"]++
+		} else {
+			o.counters["repairs_recent"]++
+		}
+	case node.EvRepairSwitched:
+		o.repairing[rank] = false
+		o.counters["repairs_completed"]++
+	}
+}
+
+// boot reports a monitor's restart and whether its disk held a complete
+// main store.
+func (o *observer) boot(rank int, mainStore bool) {
+	o.suite.Boot(o.k.Now(), rank, mainStore)
+}
+
+// point watches probe points for the first repair's path.
+func (o *observer) point(rank int, p node.Point, ops int64) {
+	rp := &o.repairPath
+	switch {
+	case p == node.PointRepairStart && rp.Node < 0:
+		rp.Node, rp.startOps = rank, ops
+	case p == node.PointRepairMarkDeleted && rp.Node == rank && rp.Ops == 0:
+		rp.Ops = ops - rp.startOps
+	}
+}
+
+func (o *observer) ackedWrite(client int, reqID, version uint64) {
+	o.suite.AckedWrite(o.k.Now(), client, reqID, version)
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}

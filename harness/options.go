@@ -1,0 +1,68 @@
+package harness
+
+import (
+	"io"
+
+	"github.com/monsim/monsim/node"
+	"github.com/monsim/monsim/node/kvstore"
+	"github.com/monsim/monsim/sim"
+)
+
+// Timeline of every cluster run: a fault phase, then a heal phase in which
+// every fault stops, everything down restarts, and the cluster must
+// converge before the end.
+const (
+	FaultPhase = 20 * sim.Second
+	HealPhase  = 20 * sim.Second
+	ClusterEnd = FaultPhase + HealPhase
+)
+
+const (
+	defaultMonitors = 5
+	defaultClients  = 4
+	maxDriftPPM     = 200
+	restartDelay    = 500 * sim.Millisecond // a monitor that stopped on a store error comes back after this
+)
+
+// Options choose one cluster run. The zero value of a field means its
+// default.
+type Options struct {
+	Seed     uint64
+	Monitors int      // cluster size: 3, 5 or 7; 0 means 5
+	Bug      node.Bug // a planted bug to switch on; "" for none
+	// Plan is the fault phase's plan; the heal phase is added to it.
+	Plan sim.Plan
+	// Workload is what the clients do; nil means the default.
+	Workload *Workload
+	// Unavailable says the plan breaks every store on purpose: instead of
+	// converging after the heal, the cluster must stay unavailable and
+	// never start a new history.
+	Unavailable bool
+	// Trace receives every trace record as a JSON line; nil hashes only.
+	Trace io.Writer
+}
+
+// Workload is how much the clients do: how many clients there are, and how
+// many operations each may issue (0: as many as time allows). Shrinking a
+// failure drops clients and cuts operations through it.
+type Workload struct {
+	Clients int   `json:"clients"`
+	MaxOps  []int `json:"max_ops,omitempty"`
+}
+
+// MonitorConfig is the monitor configuration every cluster run starts from:
+// Ceph's ratios, scaled so a 40 s run holds many trims and syncs.
+func MonitorConfig(rank, monitors int) node.Config {
+	return node.Config{
+		Rank: rank, Monitors: monitors, MaxDriftPPM: maxDriftPPM,
+		PaxosMin: 50, TrimMin: 25, TrimMax: 50,
+		Store: kvstore.Options{L1Every: 32, L2Every: 256, SegmentBytes: 256 << 10},
+	}
+}
+
+func (o *Options) monitors() int {
+	if o.Monitors == 0 {
+		return defaultMonitors
+	}
+	return o.Monitors
+}

@@ -1,0 +1,42 @@
+package node
+
+import "github.com/monsim/monsim/node/kvstore"
+
+// Point names a step worth cutting power at (a probe point). The monitor
+// calls Env.Point with it as it passes the step; a fault plan may say "cut
+// power at the 3rd repair/sync-chunk", and is checked against Points
+// before it runs, so a misspelled point is an error rather than a fault
+// that never fires.
+type Point string
+
+// The monitor's own probe points.
+const (
+	PointPaxosAccepted      Point = "paxos/accepted"           // an accept is durable, its ack not yet sent
+	PointSyncChunkApplied   Point = "sync/chunk-applied"       // a sync chunk is durable
+	PointRepairStart        Point = "repair/start"             // the main store is unusable; nothing written yet
+	PointRepairMarkStarted  Point = "repair/mark-started"      // store.repair holds the started mark
+	PointRepairSources      Point = "repair/sources-chosen"    // the repair chose its source
+	PointRepairSyncChunk    Point = "repair/sync-chunk"        // a repair sync chunk is durable
+	PointRepairMarkComplete Point = "repair/mark-completed"    // the completed mark is durable
+	PointRepairBeforeRemove Point = "repair/before-remove"     // the copy is closed; the damaged store still exists
+	PointRepairAfterRemove  Point = "repair/after-remove"      // the damaged store is gone; the copy is not renamed yet
+	PointRepairAfterRename  Point = "repair/after-rename"      // store.repair is now store; the parent is not synced yet
+	PointRepairMarkDeleted  Point = "repair/after-mark-delete" // the switch is done and durable
+)
+
+// RepairPoints are the steps of a whole-store repair, in order.
+func RepairPoints() []Point {
+	return []Point{PointRepairStart, PointRepairMarkStarted, PointRepairSources, PointRepairSyncChunk,
+		PointRepairMarkComplete, PointRepairBeforeRemove, PointRepairAfterRemove, PointRepairAfterRename,
+		PointRepairMarkDeleted}
+}
+
+// Points lists every probe point a monitor passes, its store's included.
+func Points() []Point {
+	out := []Point{PointPaxosAccepted, PointSyncChunkApplied}
+	out = append(out, RepairPoints()...)
+	for _, p := range kvstore.Points() {
+		out = append(out, Point(p))
+	}
+	return out
+}

@@ -1,0 +1,49 @@
+package node
+
+import (
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/monsim/monsim/node/kvstore"
+)
+
+// Target is a part of a monitor's disk that a fault plan may damage or
+// make fail: one zone of its store, or the whole store. A plan names the
+// target, the monitor's configuration turns it into paths, so no harness
+// needs to know the store's file layout.
+type Target string
+
+// The targets: the whole main store, or one zone of it (kvstore.Zone).
+const (
+	TargetStore      Target = "store"
+	TargetLog        Target = Target(kvstore.ZoneLog)
+	TargetCheckpoint Target = Target(kvstore.ZoneCheckpoint)
+	TargetL1         Target = Target(kvstore.ZoneL1)
+	TargetManifest   Target = Target(kvstore.ZoneManifest)
+)
+
+// Targets lists every target: the whole store, then each zone of it.
+func Targets() []Target {
+	out := []Target{TargetStore}
+	for _, z := range kvstore.Zones() {
+		out = append(out, Target(z))
+	}
+	return out
+}
+
+// TargetPath is the path prefix, on the monitor's disk, of every file t
+// names; false for an unknown target.
+func (c Config) TargetPath(t Target) (string, bool) {
+	dir := c.withDefaults().Dir
+	if t == TargetStore {
+		return dir + "/", true
+	}
+	z := kvstore.Zone(t)
+	if p := z.PathPrefix(); p != "" {
+		return dir + "/" + p, true
+	}
+	return "", false
+}
+
+// HasStore says whether fs holds the monitor's main store, judged by its
+// MANIFEST alone: a harness checks switch atomicity with it before the
+// monitor boots and touches the disk.
+func (c Config) HasStore(fs vfs.FS) bool { return kvstore.Exists(fs, c.withDefaults().Dir) }
