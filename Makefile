@@ -1,7 +1,7 @@
 # monsim: see README.md. Every target works on a fresh clone with Go 1.26.
 GO       ?= go
 PKGS     := ./...
-RACEPKGS := ./sim/... ./netsim/... ./faultfs/... ./node/...
+RACEPKGS := ./sim/... ./netsim/... ./faultfs/... ./node/... ./internal/campaign/...
 FUZZTIME ?= 10m
 
 .PHONY: run test lint bench fuzz
@@ -10,7 +10,7 @@ FUZZTIME ?= 10m
 run:
 	$(GO) run ./cmd/simrun
 
-## test: everything CI runs (lint, race tests of the simulated world, all tests)
+## test: everything CI runs (lint, race tests of the parallel code and the simulated world, all tests)
 test: lint
 	$(GO) test -race -count=1 $(RACEPKGS)
 	$(GO) test -count=1 $(PKGS)

@@ -47,7 +47,7 @@ func RunCluster(o Options) *Result {
 
 func newCluster(o Options) (*cluster, error) {
 	monitors := o.monitors()
-	work := Workload{Clients: defaultClients}
+	work := Workload{Clients: DefaultClients}
 	if o.Workload != nil {
 		work = *o.Workload
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/monsim/monsim/sim"
 )
 
-// monitorHost binds a node.Monitor to the kernel: it implements sim.Node
+// monitorHost binds a node.Monitor to the kernel: it implements sim.Host
 // for the kernel and node.Env for the monitor.
 type monitorHost struct {
 	k           *sim.Kernel

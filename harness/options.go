@@ -19,7 +19,7 @@ const (
 
 const (
 	defaultMonitors = 5
-	defaultClients  = 4
+	DefaultClients  = 4 // clients in a run whose Workload is nil
 	maxDriftPPM     = 200
 	restartDelay    = 500 * sim.Millisecond // a monitor that stopped on a store error comes back after this
 )

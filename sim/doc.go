@@ -8,7 +8,7 @@
 // matters, so a seed replays bit for bit, and two runs are compared through
 // their trace hashes.
 //
-// Nodes are driven through the small Node interface. A node's handler may
+// Each node is a Host, driven through that small interface. A node's handler may
 // spend simulated time on its disk (faultfs charges each operation); the
 // kernel keeps the node busy for that long, delivering its sends and its
 // later events only afterwards. A fault that kills the running node (a power

@@ -7,10 +7,12 @@ import (
 	"github.com/monsim/monsim/internal/rng"
 )
 
-// Node is how the kernel drives a state machine. It knows nothing else about
-// it, so sim/ can drive any Go state machine. All four calls run inside the
-// kernel's event loop; a Node must not keep running after Stop.
-type Node interface {
+// Host is how the kernel drives one simulated process on a simulated
+// machine: the state machine under test wrapped by whatever binds it to the
+// kernel. The kernel knows nothing else about it, so sim/ can drive any Go
+// state machine. All four calls run inside the kernel's event loop; a Host
+// must not keep running after Stop.
+type Host interface {
 	// Start boots the process: first start or restart after a crash.
 	Start()
 	// Deliver hands over one message from another endpoint.
@@ -23,7 +25,7 @@ type Node interface {
 }
 
 type slot struct {
-	node        Node
+	host        Host
 	disk        *faultfs.FS
 	rand        *rng.Stream
 	up          bool
@@ -43,7 +45,7 @@ type slot struct {
 type halt struct{}
 
 // Attach binds node i. It does not start it: see Start.
-func (k *Kernel) Attach(i int, n Node) { k.nodes[i].node = n }
+func (k *Kernel) Attach(i int, h Host) { k.nodes[i].host = h }
 
 // Start boots node i at time t.
 func (k *Kernel) Start(i int, t int64) {
@@ -137,7 +139,7 @@ func (k *Kernel) call(i int, e *event, tag uint64) (halted bool) {
 			halted = true
 		}
 	}()
-	n := k.nodes[i].node
+	n := k.nodes[i].host
 	switch e.kind {
 	case evStart:
 		n.Start()
@@ -286,7 +288,7 @@ func (k *Kernel) kill(i int) bool {
 	s.busyUntil = 0
 	s.armedOps = 0
 	s.timers.clear()
-	s.node.Stop()
+	s.host.Stop()
 	return true
 }
 

@@ -1,18 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"os/signal"
 	"runtime"
-	"slices"
-	"sync"
 
-	"github.com/monsim/monsim/faultfs"
-	"github.com/monsim/monsim/internal/seedfile"
-	"github.com/monsim/monsim/node"
-	"github.com/monsim/monsim/sim"
+	"github.com/monsim/monsim/internal/campaign"
 )
 
 // cmdCrashpoints enumerates crash points along a repair: it runs the
@@ -46,7 +42,8 @@ func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	opts.Seed = seed.v
-	first := sc.Run(opts)
+	c := &campaign.Crashpoints{Scenario: sc, Opts: opts, Pool: campaign.Pool{Workers: workers}, Corpus: corpus}
+	first, points := c.Path()
 	if first.Failed() {
 		fmt.Fprintf(stdout, "the unperturbed run already fails: %s\n", first.Verdict())
 		return &exitError{code: exitViolation}
@@ -59,70 +56,26 @@ func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 		return usagef("crashpoints: -corpus: %v", err)
 	}
 	fmt.Fprintf(stdout, "repair path: monitor %d, %d filesystem operations from repair/start to the end of the switch\n", path.Node, path.Ops)
-
-	type point struct {
-		op   int64
-		mode faultfs.PowerMode
-	}
-	var points []point
-	for op := int64(1); op <= path.Ops; op++ {
-		for _, mode := range []faultfs.PowerMode{faultfs.Honest, faultfs.Torn} {
-			points = append(points, point{op, mode})
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	failed := c.Run(ctx, first, points)
+	for _, f := range failed {
+		fmt.Fprintf(stdout, "FAIL power cut (%s) after operation %d: %s\n", f.Point.Mode, f.Point.Op, f.Result.First().String())
+		switch {
+		case !f.Deterministic:
+			fmt.Fprintln(stdout, "  NONDETERMINISTIC: a second run gave another trace hash")
+		case f.SaveErr != nil:
+			fmt.Fprintf(stderr, "simrun: saving %s: %v\n", f.Saved, f.SaveErr)
+		case f.Saved != "":
+			fmt.Fprintln(stdout, "  saved "+f.Saved)
 		}
 	}
-	failures := make([]string, len(points))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				p := points[i]
-				o := opts
-				o.Plan = cutAfter(first.Plan, path.Node, p.op, p.mode)
-				res := sc.Run(o)
-				if !res.Failed() {
-					continue
-				}
-				line := fmt.Sprintf("FAIL power cut (%s) after operation %d: %s", p.mode, p.op, res.First().String())
-				if again := sc.Run(o); again.TraceHash == res.TraceHash {
-					file := filepath.Join(corpus, fmt.Sprintf("%s-crashpoint-%d-%s-%d.json", sc.Name, p.op, p.mode, seed.v))
-					if err := seedfile.Write(file, seedFileOf(res, 0, "")); err != nil {
-						fmt.Fprintf(stderr, "simrun: saving %s: %v\n", file, err)
-					} else {
-						line += "\n  saved " + file
-					}
-				} else {
-					line += "\n  NONDETERMINISTIC: a second run gave another trace hash"
-				}
-				failures[i] = line
-			}
-		}()
-	}
-	for i := range points {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	failed := slices.DeleteFunc(failures, func(s string) bool { return s == "" })
-	for _, f := range failed {
-		fmt.Fprintln(stdout, f)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stdout, "interrupted: the counts cover the points that ran")
 	}
 	fmt.Fprintf(stdout, "crash-points: %d\nfailures: %d\n", len(points), len(failed))
 	if len(failed) > 0 {
 		return &exitError{code: exitViolation}
 	}
 	return nil
-}
-
-// cutAfter adds to plan a power cut of node right after its op-th mutating
-// filesystem operation following its first repair/start.
-func cutAfter(plan sim.Plan, rank int, op int64, mode faultfs.PowerMode) *sim.Plan {
-	p := sim.Plan{Faults: slices.Clone(plan.Faults)}
-	p.Faults = append(p.Faults, sim.Fault{
-		On:   &sim.Trigger{Point: sim.Point(node.PointRepairStart), Node: rank, Nth: 1, AfterOps: int(op)},
-		Kind: sim.FaultPowerLoss, Node: rank, Power: mode, For: 300 * sim.Millisecond,
-	})
-	return &p
 }

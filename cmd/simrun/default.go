@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/monsim/monsim/internal/campaign"
 	"github.com/monsim/monsim/scenarios"
 )
 
@@ -37,24 +38,24 @@ func cmdDefault(args []string, stdout, _ io.Writer) error {
 	if err := os.MkdirAll(corpus, 0o755); err != nil {
 		return usagef("-corpus: %v", err)
 	}
-	c := &campaign{scenarios: scenarios.All(), base: base.v, shards: 1,
-		duration: dur.d, workers: workers, corpus: corpus}
+	c := &campaign.Fuzz{Scenarios: scenarios.All(), Base: base.v, Shards: 1,
+		Duration: dur.d, Pool: campaign.Pool{Workers: workers}, Corpus: corpus}
 	fmt.Fprintf(stdout, "monsim: %d scenarios, %d workers, %s; seed base %d (rerun with -base %d)\n",
-		len(c.scenarios), workers, dur.d, base.v, base.v)
+		len(c.Scenarios), workers, dur.d, base.v, base.v)
 	p := newProgress(stdout, dur.d)
-	c.onSeed = func(o seedOutcome) {
-		if o.res.Failed() {
-			p.printf("FAIL %s seed %d: %s", o.scenario, o.seed, o.res.First().String())
-			if o.saved != "" {
-				p.printf("  replay with: simrun replay %s", o.saved)
+	c.OnSeed = func(o campaign.Outcome) {
+		if o.Res.Failed() {
+			p.printf("FAIL %s seed %d: %s", o.Scenario, o.Seed, o.Res.First().String())
+			if o.Saved != "" {
+				p.printf("  replay with: simrun replay %s", o.Saved)
 			}
 		}
-		p.seed(o.res.Failed())
+		p.seed(o.Res.Failed())
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	p.start()
-	sums := c.run(ctx)
+	sums := c.Run(ctx)
 	p.stop()
 	if ctx.Err() != nil {
 		fmt.Fprintln(stdout, "interrupted: the table covers the seeds that finished")
@@ -67,22 +68,22 @@ func cmdDefault(args []string, stdout, _ io.Writer) error {
 }
 
 // printTable writes one row per scenario and reports whether any failed.
-func printTable(w io.Writer, sums []*summary) bool {
+func printTable(w io.Writer, sums []*campaign.Summary) bool {
 	const row = "%-22s %6s %10s %8s %9s %10s %12s %7s %12s %9s %7s\n"
 	fmt.Fprintf(w, row, "scenario", "seeds", "violations", "liveness", "elections", "full syncs", "recent syncs",
 		"repairs", "power losses", "simulated", "speedup")
 	failed := false
 	for _, s := range sums {
 		speedup := 0.0
-		if s.wall > 0 {
-			speedup = float64(s.simTime) / 1e9 / s.wall.Seconds()
+		if s.Wall > 0 {
+			speedup = float64(s.SimTime) / 1e9 / s.Wall.Seconds()
 		}
 		n := func(v int64) string { return fmt.Sprint(v) }
-		fmt.Fprintf(w, row, s.scenario, n(int64(s.seeds)), n(int64(s.violations+s.nondet)), n(int64(s.liveness)),
-			n(s.counters["elections"]), n(s.counters["full_syncs"]), n(s.counters["recent_syncs"]),
-			n(s.counters["repairs_completed"]), n(s.counters["power_losses"]), simDuration(s.simTime),
+		fmt.Fprintf(w, row, s.Scenario, n(int64(s.Seeds)), n(int64(s.Violations+s.Nondet)), n(int64(s.Liveness)),
+			n(s.Counters["elections"]), n(s.Counters["full_syncs"]), n(s.Counters["recent_syncs"]),
+			n(s.Counters["repairs_completed"]), n(s.Counters["power_losses"]), simDuration(s.SimTime),
 			fmt.Sprintf("%.0fx", speedup))
-		failed = failed || s.violations+s.liveness+s.nondet > 0
+		failed = failed || s.Violations+s.Liveness+s.Nondet > 0
 	}
 	return failed
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/monsim/monsim/internal/campaign"
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/scenarios"
 )
@@ -61,20 +62,20 @@ func cmdFuzz(args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(corpus, 0o755); err != nil {
 		return usagef("fuzz: -corpus: %v", err)
 	}
-	c := &campaign{scenarios: scs, opts: opts, base: base.v, shard: shard, shards: shards,
-		seeds: seeds, duration: dur.d, workers: workers, corpus: corpus}
+	c := &campaign.Fuzz{Scenarios: scs, Opts: opts, Base: base.v, Shard: shard, Shards: shards,
+		Seeds: seeds, Duration: dur.d, Pool: campaign.Pool{Workers: workers}, Corpus: corpus}
 	enc := json.NewEncoder(stdout)
 	if !asJSON {
 		fmt.Fprintf(stdout, "fuzz: base %d, shard %d/%d, %d workers, scenarios %s\n", base.v, shard, shards, workers, names(scs))
 	}
-	c.onSeed = func(o seedOutcome) { reportSeed(stdout, stderr, enc, asJSON, o) }
+	c.OnSeed = func(o campaign.Outcome) { reportSeed(stdout, stderr, enc, asJSON, o) }
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	sums := c.run(ctx)
+	sums := c.Run(ctx)
 	failed := false
 	for _, s := range sums {
 		reportSummary(stdout, enc, asJSON, s)
-		failed = failed || s.violations+s.liveness+s.nondet > 0
+		failed = failed || s.Failed()
 	}
 	if ctx.Err() != nil && !asJSON {
 		fmt.Fprintln(stdout, "fuzz: interrupted; the summary covers the seeds that finished")
@@ -85,55 +86,55 @@ func cmdFuzz(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func reportSeed(stdout, stderr io.Writer, enc *json.Encoder, asJSON bool, o seedOutcome) {
-	r := o.res
+func reportSeed(stdout, stderr io.Writer, enc *json.Encoder, asJSON bool, o campaign.Outcome) {
+	r := o.Res
 	if asJSON {
-		line := map[string]any{"type": "seed", "scenario": o.scenario, "seed": o.seed, "result": "pass",
+		line := map[string]any{"type": "seed", "scenario": o.Scenario, "seed": o.Seed, "result": "pass",
 			"trace_hash": fmt.Sprintf("%016x", r.TraceHash)}
 		if r.Failed() {
 			line["result"], line["check"], line["reason"] = "fail", r.First().Checker, r.First().String()
-			if o.saved != "" {
-				line["file"] = o.saved
+			if o.Saved != "" {
+				line["file"] = o.Saved
 			}
-			if !o.deterministic() {
-				line["check"], line["reason"] = "determinism", fmt.Sprintf("re-run gave trace hash %016x", o.replayHash)
+			if !o.Deterministic() {
+				line["check"], line["reason"] = "determinism", fmt.Sprintf("re-run gave trace hash %016x", o.ReplayHash)
 			}
 		} else if r.Unknown != "" {
 			line["result"], line["reason"] = "unknown", r.Unknown
 		}
 		enc.Encode(line)
 	} else if r.Failed() {
-		fmt.Fprintf(stdout, "FAIL %s seed %d: %s\n", o.scenario, o.seed, r.First().String())
+		fmt.Fprintf(stdout, "FAIL %s seed %d: %s\n", o.Scenario, o.Seed, r.First().String())
 		switch {
-		case !o.deterministic():
-			fmt.Fprintf(stdout, "  NONDETERMINISTIC: re-run gave trace hash %016x, first %016x\n", o.replayHash, r.TraceHash)
-		case o.saved != "":
-			fmt.Fprintf(stdout, "  saved %s (simrun replay %s)\n", o.saved, o.saved)
+		case !o.Deterministic():
+			fmt.Fprintf(stdout, "  NONDETERMINISTIC: re-run gave trace hash %016x, first %016x\n", o.ReplayHash, r.TraceHash)
+		case o.Saved != "":
+			fmt.Fprintf(stdout, "  saved %s (simrun replay %s)\n", o.Saved, o.Saved)
 		}
 	}
-	if o.saveErr != nil {
-		fmt.Fprintf(stderr, "simrun: saving %s: %v\n", o.saved, o.saveErr)
+	if o.SaveErr != nil {
+		fmt.Fprintf(stderr, "simrun: saving %s: %v\n", o.Saved, o.SaveErr)
 	}
 }
 
-func reportSummary(stdout io.Writer, enc *json.Encoder, asJSON bool, s *summary) {
+func reportSummary(stdout io.Writer, enc *json.Encoder, asJSON bool, s *campaign.Summary) {
 	if asJSON {
 		counters := map[string]int64{}
-		for _, n := range s.counters.Names() {
-			counters[n] = s.counters[n]
+		for _, n := range s.Counters.Names() {
+			counters[n] = s.Counters[n]
 		}
-		enc.Encode(map[string]any{"type": "summary", "scenario": s.scenario, "seeds": s.seeds,
-			"violations": s.violations, "liveness_failures": s.liveness, "unknown": s.unknown,
-			"nondeterministic": s.nondet, "counters": counters,
-			"sim_seconds": float64(s.simTime) / 1e9, "wall_seconds": s.wall.Seconds()})
+		enc.Encode(map[string]any{"type": "summary", "scenario": s.Scenario, "seeds": s.Seeds,
+			"violations": s.Violations, "liveness_failures": s.Liveness, "unknown": s.Unknown,
+			"nondeterministic": s.Nondet, "counters": counters,
+			"sim_seconds": float64(s.SimTime) / 1e9, "wall_seconds": s.Wall.Seconds()})
 		return
 	}
 	var parts []string
-	for _, n := range s.counters.Names() {
-		parts = append(parts, fmt.Sprintf("%s=%d", n, s.counters[n]))
+	for _, n := range s.Counters.Names() {
+		parts = append(parts, fmt.Sprintf("%s=%d", n, s.Counters[n]))
 	}
 	fmt.Fprintf(stdout, "%-22s seeds=%d violations=%d liveness=%d unknown=%d nondeterministic=%d  %s\n",
-		s.scenario, s.seeds, s.violations, s.liveness, s.unknown, s.nondet, strings.Join(parts, " "))
+		s.Scenario, s.Seeds, s.Violations, s.Liveness, s.Unknown, s.Nondet, strings.Join(parts, " "))
 }
 
 // resolveMany expands -scenario (a name, a comma-separated list or "all";

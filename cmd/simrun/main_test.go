@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/monsim/monsim/internal/campaign"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,9 +137,9 @@ func TestFuzzJSONLinesDescribeSeedsAndSummaries(t *testing.T) {
 func TestShardsSplitTheSeedSpaceWithoutOverlap(t *testing.T) {
 	seen := map[uint64]int{}
 	for i := range 3 {
-		c := &campaign{base: 100, shard: i, shards: 3}
+		c := &campaign.Fuzz{Base: 100, Shard: i, Shards: 3}
 		for j := range 10 {
-			seen[c.seedOf(j)]++
+			seen[c.SeedOf(j)]++
 		}
 	}
 	require.Len(t, seen, 30)

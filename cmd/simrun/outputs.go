@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/monsim/monsim/internal/atomicfile"
 	"github.com/monsim/monsim/internal/history"
 	"github.com/monsim/monsim/report"
 	"github.com/monsim/monsim/scenarios"
@@ -12,7 +13,7 @@ import (
 
 // outputs are the files a single run may write for the user: its trace
 // (JSON lines), an HTML report and the client history. Each is written to a
-// temp file and renamed into place only once complete.
+// temp file, synced and renamed into place only once complete.
 type outputs struct {
 	trace, html, history string
 }
@@ -31,22 +32,22 @@ type flagSet interface {
 // run executes sc with opts and writes the requested files. Every output is
 // opened before the run, so a bad path fails at once and writes nothing.
 func (o *outputs) run(cmd string, sc *scenarios.Scenario, opts scenarios.Options) (*scenarios.Result, error) {
-	files := map[string]*tempOutput{}
+	files := map[string]*atomicfile.File{}
 	for _, x := range []struct{ flag, path string }{{"trace", o.trace}, {"html", o.html}, {"history", o.history}} {
 		if x.path == "" {
 			continue
 		}
-		f, err := createOutput(x.path)
+		f, err := atomicfile.Create(x.path)
 		if err != nil {
 			return nil, usagef("%s: -%s: %v", cmd, x.flag, err)
 		}
-		defer f.abort()
+		defer f.Abort() // a no-op once committed
 		files[x.flag] = f
 	}
 	var mem bytes.Buffer
 	var writers []io.Writer
 	if f := files["trace"]; f != nil {
-		writers = append(writers, f.w)
+		writers = append(writers, f)
 	}
 	if files["html"] != nil {
 		writers = append(writers, &mem)
@@ -65,10 +66,10 @@ func (o *outputs) run(cmd string, sc *scenarios.Scenario, opts scenarios.Options
 		if f == nil {
 			continue
 		}
-		if err := fills[flag](f.w); err != nil {
+		if err := fills[flag](f); err != nil {
 			return nil, fmt.Errorf("%s: writing -%s: %w", cmd, flag, err)
 		}
-		if err := f.commit(); err != nil {
+		if err := f.Commit(); err != nil {
 			return nil, fmt.Errorf("%s: writing -%s: %w", cmd, flag, err)
 		}
 	}

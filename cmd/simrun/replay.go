@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/monsim/monsim/internal/campaign"
 	"io"
 )
 
@@ -24,11 +25,11 @@ func cmdReplay(args []string, stdout, _ io.Writer) error {
 	printResult(stdout, res, verbose)
 	want, _ := f.Hash()
 	if res.TraceHash != want {
-		if f.Build == buildID() {
+		if f.Build == campaign.BuildID() {
 			fmt.Fprintf(stdout, "NONDETERMINISTIC: saved trace-hash %016x, this build replays %016x\n", want, res.TraceHash)
 			return &exitError{code: exitNondeterminism}
 		}
-		fmt.Fprintf(stdout, "note: saved by build %s, replayed by %s: trace hashes differ (%016x saved)\n", f.Build, buildID(), want)
+		fmt.Fprintf(stdout, "note: saved by build %s, replayed by %s: trace hashes differ (%016x saved)\n", f.Build, campaign.BuildID(), want)
 	}
 	return verdictError(res)
 }

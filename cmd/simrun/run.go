@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/scenarios"
@@ -91,39 +88,4 @@ func verdictError(res *scenarios.Result) error {
 		return &exitError{code: exitUnknown}
 	}
 	return nil
-}
-
-// tempOutput is a user file written through a temp file, renamed into place
-// only once complete, so an interrupted run never leaves a partial file.
-type tempOutput struct {
-	path string
-	f    *os.File
-	w    *bufio.Writer
-}
-
-func createOutput(path string) (*tempOutput, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), ".simrun-*.tmp")
-	if err != nil {
-		return nil, err
-	}
-	return &tempOutput{path: path, f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
-}
-
-func (o *tempOutput) commit() error {
-	if err := o.w.Flush(); err != nil {
-		return err
-	}
-	if err := o.f.Chmod(0o644); err != nil { // temp files are private; the user's are not
-		return err
-	}
-	if err := o.f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(o.f.Name(), o.path)
-}
-
-// abort removes the temp file unless it was committed.
-func (o *tempOutput) abort() {
-	o.f.Close()
-	os.Remove(o.f.Name())
 }

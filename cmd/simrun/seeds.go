@@ -2,9 +2,7 @@ package main
 
 import (
 	"flag"
-	"fmt"
 
-	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/internal/seedfile"
 	"github.com/monsim/monsim/scenarios"
 )
@@ -48,19 +46,4 @@ func optionsOf(f *seedfile.File) (*scenarios.Scenario, scenarios.Options, error)
 		opts.Workload = w
 	}
 	return sc, opts, nil
-}
-
-// seedFileOf describes a failing run as a seed file.
-func seedFileOf(res *scenarios.Result, base uint64, shard string) *seedfile.File {
-	v := res.First()
-	f := &seedfile.File{
-		Build: buildID(), Scenario: res.Scenario, Seed: res.Seed, Bug: res.Bug, Monitors: res.Monitors,
-		Base: base, Shard: shard, Plan: res.Plan,
-		Failure:   seedfile.Failure{Check: v.Checker, Reason: v.String()},
-		TraceHash: fmt.Sprintf("%016x", res.TraceHash),
-	}
-	if w := res.Workload; w != nil && (w.Clients != 4 || len(w.MaxOps) > 0) {
-		f.Workload = &harness.Workload{Clients: w.Clients, MaxOps: w.MaxOps}
-	}
-	return f
 }

@@ -108,7 +108,7 @@ func Write(path string, f *File) error {
 	if err != nil {
 		return err
 	}
-	return WriteAtomic(path, append(data, '\n'))
+	return atomicfile.Write(path, append(data, '\n'))
 }
 
 // upgrade converts a format 1 file: its targets were paths on the
@@ -147,7 +147,3 @@ func targetOf(rank int, path string) (node.Target, bool) {
 	}
 	return "", false
 }
-
-// WriteAtomic writes data to a temp file beside path, syncs it and renames
-// it over path, then syncs the directory.
-func WriteAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }
