@@ -10,8 +10,9 @@ import (
 // purpose, that the cluster stays down rather than start a new history:
 // once every monitor has begun a repair of a store that just broke, no
 // monitor joins a quorum, commits, or finishes a repair. With no intact
-// copy left, any of those would build on nothing (PAR: a cluster whose
-// every up-to-date copy is gone must make no progress).
+// copy left, any of those would build on nothing: a cluster whose every
+// up-to-date copy is gone must make no progress (PAR, Protocol-Aware
+// Recovery, Alagappan et al., FAST '18).
 //
 // It does not prove the cluster could never have recovered (it could not:
 // every copy is gone), and it proves nothing of a run in which some store

@@ -21,8 +21,9 @@ type Bugs struct {
 	RecentOffByOne bool
 	// NoFsyncAccept acks an accept before the store syncs it.
 	NoFsyncAccept bool
-	// PatentLiteral repairs as the patent says: sync from the first probe
-	// reply and vote as soon as the switch is done.
+	// PatentLiteral repairs as patent CN114722029B says, taken literally:
+	// sync from the first probe reply and vote as soon as the switch is
+	// done.
 	PatentLiteral bool
 	// SkipDirSync skips the fsync of the parent directory after the rename.
 	SkipDirSync bool

@@ -7,12 +7,15 @@ import (
 	"github.com/monsim/monsim/node/kvstore"
 )
 
-// Self-repair after corruption (seed 000, made safe). A monitor whose store
+// Self-repair after corruption, as patent CN114722029B describes it (the
+// first of the project's recovery designs, "seed 000"), made safe. A
+// monitor whose store
 // will not open builds a new one in store.repair, marked {started}; copies
 // the replicated state from a safe source; marks it {completed} once that
 // copy is durable; then switches directories (switch.go) and rejoins.
 //
-// Safety. Taken literally the protocol is DeleteRebuild, which loses
+// Safety. Taken literally the protocol is DeleteRebuild (in the taxonomy
+// of PAR, Protocol-Aware Recovery, Alagappan et al., FAST '18), which loses
 // committed data: it syncs from the first probe reply and votes at once. So
 // a repairing monitor
 //   - answers no probe, casts no vote, sends no ack and provides no sync

@@ -9,7 +9,7 @@ import (
 	"os"
 )
 
-// Exit codes, as DESIGN section 6 fixes them.
+// Exit codes, as docs/design.md ("The command line") fixes them.
 const (
 	exitPass           = 0
 	exitViolation      = 1

@@ -3,10 +3,11 @@
 // give two different runs (docs/design.md, "Determinism").
 //
 // The simulated world is sim/, netsim/, faultfs/, node/, checker/,
-// harness/ and scenarios/ with their subpackages. Test files, generated files and all
-// other packages are left alone. Each finding's message starts with its
-// rule id (goroutine, channel, sync, wall-clock, global-rand, os-access,
-// map-order) and says what to use instead.
+// harness/ and scenarios/ with their subpackages. Test files, generated
+// files and all other packages are left alone. Each finding's message
+// starts with its rule id (goroutine, channel, sync, wall-clock,
+// global-rand, os-access, map-order, and in node/ only unwind: defer and
+// recover) and says what to use instead.
 //
 // The rules are syntactic plus go/types: they see what a file names, not
 // what a call might do at run time, so nondeterminism hidden behind an
@@ -27,7 +28,7 @@ import (
 var Analyzer = &analysis.Analyzer{
 	Name: "detlint",
 	Doc:  "reject goroutines, channels, sync, wall-clock time, global randomness, OS access and unordered map iteration in the simulated world",
-	URL:  "https://github.com/monsim/monsim/blob/main/DESIGN.md",
+	URL:  "https://github.com/monsim/monsim/blob/main/docs/design.md",
 	Run:  run,
 	// The rules need only the syntax and whatever types did resolve, so a
 	// package with a type error elsewhere is still checked.
@@ -47,6 +48,7 @@ const (
 	RuleGlobalRand Rule = "global-rand"
 	RuleOSAccess   Rule = "os-access"
 	RuleMapOrder   Rule = "map-order"
+	RuleUnwind     Rule = "unwind" // node/ only: defer and recover
 )
 
 // Module is the import path of the project's module.
@@ -87,6 +89,7 @@ func run(pass *analysis.Pass) (any, error) {
 		checkConcurrency(pass, f)
 		checkCalls(pass, f)
 		checkMapRanges(pass, f)
+		checkUnwind(pass, f)
 	}
 	return nil, nil
 }

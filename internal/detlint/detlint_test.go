@@ -82,6 +82,7 @@ func TestScopeIsTheSimulatedWorld(t *testing.T) {
 		"github.com/monsim/monsim/node/kvstore":     true,
 		"github.com/monsim/monsim/checker":          true,
 		"github.com/monsim/monsim/scenarios":        true,
+		"github.com/monsim/monsim/harness":          true,
 		"github.com/monsim/monsim/scenarios/a/b":    true,
 		"github.com/monsim/monsim/simulator":        false,
 		"github.com/monsim/monsim/node_test":        false,

@@ -21,9 +21,10 @@
 // Each generation has exactly one segment. Log records carry consecutive
 // sequence numbers, one per batch. A record is written with two Write
 // calls: the entry (header, payload, CRC32C) and then a trailer (seq, the
-// entry's CRC, the trailer's own CRC). The trailer is PAR's identifier
+// entry's CRC, the trailer's own CRC). The trailer is PAR's identifier,
 // written separately from the entry: if it is present, the entry was
-// completely written. Formats are in log.go, checkpoint.go, manifest.go.
+// completely written. (PAR is Protocol-Aware Recovery, Alagappan et al.,
+// FAST '18; its identifier is what tells a torn write from corruption.) Formats are in log.go, checkpoint.go, manifest.go.
 //
 // # Writing
 //
