@@ -21,10 +21,7 @@ func TestInterruptedFuzzKeepsFailuresAndSummarises(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "simrun")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
+	bin := simrunBinary(t)
 	corpus := filepath.Join(dir, "corpus")
 	cmd := exec.Command(bin, "fuzz", "-bug", "recent-off-by-one", "-duration", "5m", "-workers", "2", "-corpus", corpus)
 	var out bytes.Buffer
