@@ -23,15 +23,6 @@ const (
 
 var phaseNames = [...]string{"booting", "probing", "electing", "syncing", "leader", "peon", "broken", "repairing"}
 
-// Phases lists every phase.
-func Phases() []Phase {
-	out := make([]Phase, len(phaseNames))
-	for i := range out {
-		out[i] = Phase(i)
-	}
-	return out
-}
-
 func (p Phase) String() string {
 	if int(p) < len(phaseNames) {
 		return phaseNames[p]

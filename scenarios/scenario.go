@@ -76,10 +76,6 @@ func Lookup(name string) (*Scenario, error) {
 	return nil, fmt.Errorf("%w %q (simrun list shows them)", ErrUnknownScenario, name)
 }
 
-// Monitors is the cluster size a run with these options has (0 for a
-// store run).
-func (s *Scenario) Monitors(o Options) int { return s.monitors(o) }
-
 // CheckPlan validates a plan for this scenario before it runs: unknown
 // probe points, targets, modes and nodes are errors.
 func (s *Scenario) CheckPlan(o Options, p sim.Plan) error {
