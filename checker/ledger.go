@@ -20,8 +20,9 @@ import (
 //     hash checkers' to report; it never sets the reference.)
 //   - An acknowledged write is never lost: a version some client was told
 //     committed its write never gets a second value, the version had been
-//     applied somewhere before the client heard of it (persist before
-//     send), and at Finish some monitor still holds it.
+//     applied, or recovered at a store's open, somewhere before the client
+//     heard of it (persist before send), and at Finish some monitor still
+//     holds it.
 //   - A monitor's durable lc never goes down except through a marked clear:
 //     the lc EvStoreOpen reports is at least the highest version the rank
 //     applied since its last EvMarkedClear (a full-sync snapshot chunk, being
@@ -100,6 +101,12 @@ func (l *Ledger) Observe(at int64, ev node.Event) {
 			l.rec.addf(NameLedger, ev.Rank, at, "durable lc went back from %d to %d: the store reopened without a marked clear", r.floor, ev.Version)
 		}
 		r.floor, r.held = ev.Version, ev.Version
+		// A version the store recovered at open is durable, as an apply is:
+		// Open makes what it recovered durable before it returns. A version
+		// whose apply failed at its fsync may come back this way, and
+		// answering a retried write from it is sound: the monitor applies
+		// only chosen values.
+		l.maxApplied = max(l.maxApplied, ev.Version)
 		e, ok := l.versions.get(ev.Version)
 		r.last, r.agreed, r.known = ev.Version, !ok || !e.hasState || e.state == ev.Hash, true
 	case node.EvMarkedClear:

@@ -70,6 +70,22 @@ func TestLedgerCatchesAnAckForAVersionNobodyApplied(t *testing.T) {
 	require.Contains(t, v[0].Reason, "client 3 request 5 was acknowledged at version 2, which no monitor had applied (highest applied 1)")
 }
 
+// A leader whose fsync failed while it applied v stops, reopens its store,
+// finds v in its log and makes it durable; answering a retried write from
+// it then is sound, even before any other monitor applies v.
+func TestLedgerAcceptsAnAckForAVersionRecoveredAtOpen(t *testing.T) {
+	l := NewLedger(3)
+	s := (&story{}).add(evOpen(0, 0), evOpen(1, 0), evOpen(2, 0))
+	s.commitRound(1, 2, 0, 1, 2)
+	s.add(evOpen(0, 2)) // the leader recovered v2 from its log
+	s.feed(l)
+	l.AckedWrite(s.at, 3, 5, 2)
+	s = (&story{at: s.at}).add(evApply(1, 2), evApply(2, 2))
+	s.feed(l)
+	require.Empty(t, l.Finish(s.at))
+	require.Empty(t, l.Violations())
+}
+
 func TestLedgerCatchesAnAcknowledgedWriteNoMonitorHoldsAtTheEnd(t *testing.T) {
 	l := NewLedger(3)
 	s := (&story{}).add(evOpen(0, 0), evOpen(1, 0), evOpen(2, 0))
