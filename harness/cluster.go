@@ -138,7 +138,7 @@ func (c *cluster) run() *Result {
 	}
 	damageFirst(res.Violations)
 	res.TraceHash, res.SimTime, res.Events = c.k.Trace.Hash(), now, c.k.Events()
-	res.Counters, res.RepairPath = c.obs.counters, c.obs.repairPath
+	res.Counters, res.RepairPath, res.Probes = c.obs.counters, c.obs.repairPath, c.obs.probes
 	res.Counters["client_ops"] = int64(len(ops))
 	for _, f := range []struct {
 		name string

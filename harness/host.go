@@ -67,4 +67,5 @@ func (h *monitorHost) Point(p node.Point) {
 	h.obs.point(h.rank, p, h.k.Disk(h.rank).MutatingOps())
 	h.k.Point(h.rank, sim.Point(p))
 }
-func (h *monitorHost) Emit(ev node.Event) { h.obs.event(h.rank, ev) }
+func (h *monitorHost) Emit(ev node.Event)       { h.obs.event(h.rank, ev) }
+func (h *monitorHost) Reached(p node.CodeProbe) { h.obs.probes[string(p)]++ }

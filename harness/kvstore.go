@@ -47,7 +47,7 @@ func StoreVocabulary() sim.Vocabulary {
 func RunStore(o StoreOptions) *Result {
 	k := sim.New(sim.Config{Seed: o.Seed, Endpoints: 1, Disks: 1, Trace: o.Trace, Disk: diskCosts(),
 		Vocabulary: StoreVocabulary()})
-	h := &storeHost{k: k, rand: k.Stream("workload"), model: map[string]string{}, counters: Counters{}}
+	h := &storeHost{k: k, rand: k.Stream("workload"), model: map[string]string{}, counters: Counters{}, probes: Counters{}}
 	h.durability = checker.NewDurability(stateHash(h.model))
 	k.Attach(0, h)
 	if err := k.Load(o.Plan); err != nil {
@@ -68,7 +68,7 @@ func RunStore(o StoreOptions) *Result {
 		h.violations = append(h.violations, checker.Violation{Checker: checker.NameLiveness, Node: 0, At: k.Now(), Reason: "the store host is still down after the heal phase"})
 	}
 	res.Violations = h.violations
-	res.TraceHash, res.SimTime, res.Events, res.Counters = k.Trace.Hash(), k.Now(), k.Events(), h.counters
+	res.TraceHash, res.SimTime, res.Events, res.Counters, res.Probes = k.Trace.Hash(), k.Now(), k.Events(), h.counters, h.probes
 	return res
 }
 
@@ -82,11 +82,13 @@ type storeHost struct {
 	durability *checker.Durability
 	violations []checker.Violation
 	counters   Counters
+	probes     Counters
 }
 
 func (h *storeHost) Start() {
 	opts := storeOptions
 	opts.Point = func(p kvstore.Point) { h.k.Point(0, sim.Point(p)) }
+	opts.Reached = func(p kvstore.CodeProbe) { h.probes[string(p)]++ }
 	s, err := kvstore.Open(h.k.Disk(0), storeDir, opts)
 	if err != nil {
 		reason := "open failed: " + err.Error()

@@ -12,6 +12,7 @@ type observer struct {
 	k         *sim.Kernel
 	suite     *checker.Suite
 	counters  Counters
+	probes    Counters // code probes reached, by name
 	maxFC     uint64
 	repairing []bool
 	// repairPath measures the first repair's filesystem operations, from
@@ -26,7 +27,7 @@ func newObserver(k *sim.Kernel, monitors int) *observer {
 		counters[name] = 0 // reported even when nothing happened
 	}
 	return &observer{k: k, suite: checker.NewSuite(monitors), counters: counters, repairPath: RepairPath{Node: -1},
-		repairing: make([]bool, monitors)}
+		repairing: make([]bool, monitors), probes: Counters{}}
 }
 
 // eventTraceKinds caches each event's trace kind, so tracing an event

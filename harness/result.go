@@ -16,6 +16,9 @@ type Result struct {
 	SimTime   int64
 	Events    int64
 	Counters  Counters
+	// Probes counts the code probes the system under test reached, by name
+	// (node.CodeProbes lists them all; those never reached are absent).
+	Probes Counters
 	// Note is what a passing run wants said, e.g. that a cluster whose
 	// stores all broke correctly stayed unavailable.
 	Note string

@@ -83,6 +83,7 @@ func (m *Monitor) openDir(dir string) (*kvstore.Store, error) {
 func (m *Monitor) storeOptions() kvstore.Options {
 	o := m.cfg.Store
 	o.Point = func(p kvstore.Point) { m.env.Point(Point(p)) }
+	o.Reached = func(p kvstore.CodeProbe) { m.env.Reached(CodeProbe(p)) }
 	return o
 }
 

@@ -30,6 +30,9 @@ type Env interface {
 	Point(p Point)
 	// Emit reports an event to whoever checks the monitor.
 	Emit(ev Event)
+	// Reached reports a code probe: a rare condition the monitor reached.
+	// It must not change anything the monitor sees.
+	Reached(p CodeProbe)
 	// Stopped reports that the monitor hit a store error it cannot go on
 	// from and now ignores every call, as ceph-mon exits: its host should
 	// restart it, as a service manager would. It is called once, last.

@@ -131,6 +131,7 @@ func (m *Monitor) Deliver(from int, b []byte) {
 	}
 	msg, err := DecodeMsg(b)
 	if err != nil {
+		m.reached(ProbeCorruptMessage)
 		m.emit(Event{Kind: EvCorruptMsg, Peer: from})
 		return
 	}

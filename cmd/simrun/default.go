@@ -61,6 +61,7 @@ func cmdDefault(args []string, stdout, _ io.Writer) error {
 		fmt.Fprintln(stdout, "interrupted: the table covers the seeds that finished")
 	}
 	failed := printTable(stdout, sums)
+	reportNeverReached(stdout, nil, false, campaign.NeverReached(sums))
 	if failed {
 		return &exitError{code: exitViolation}
 	}

@@ -77,6 +77,7 @@ func cmdFuzz(args []string, stdout, stderr io.Writer) error {
 		reportSummary(stdout, enc, asJSON, s)
 		failed = failed || s.Failed()
 	}
+	reportNeverReached(stdout, enc, asJSON, campaign.NeverReached(sums))
 	if ctx.Err() != nil && !asJSON {
 		fmt.Fprintln(stdout, "fuzz: interrupted; the summary covers the seeds that finished")
 	}
@@ -125,7 +126,7 @@ func reportSummary(stdout io.Writer, enc *json.Encoder, asJSON bool, s *campaign
 		}
 		enc.Encode(map[string]any{"type": "summary", "scenario": s.Scenario, "seeds": s.Seeds,
 			"violations": s.Violations, "liveness_failures": s.Liveness, "unknown": s.Unknown,
-			"nondeterministic": s.Nondet, "counters": counters,
+			"nondeterministic": s.Nondet, "counters": counters, "probes": map[string]int64(s.Probes),
 			"sim_seconds": float64(s.SimTime) / 1e9, "wall_seconds": s.Wall.Seconds()})
 		return
 	}
@@ -135,6 +136,23 @@ func reportSummary(stdout io.Writer, enc *json.Encoder, asJSON bool, s *campaign
 	}
 	fmt.Fprintf(stdout, "%-22s seeds=%d violations=%d liveness=%d unknown=%d nondeterministic=%d  %s\n",
 		s.Scenario, s.Seeds, s.Violations, s.Liveness, s.Unknown, s.Nondet, strings.Join(parts, " "))
+}
+
+// reportNeverReached lists the code probes no seed reached: the paths this
+// campaign never drove.
+func reportNeverReached(stdout io.Writer, enc *json.Encoder, asJSON bool, never []node.CodeProbeInfo) {
+	if asJSON {
+		names := []string{}
+		for _, p := range never {
+			names = append(names, string(p.Probe))
+		}
+		enc.Encode(map[string]any{"type": "probes", "never_reached": names, "total": len(node.CodeProbes())})
+		return
+	}
+	fmt.Fprintf(stdout, "code probes: %d of %d reached\n", len(node.CodeProbes())-len(never), len(node.CodeProbes()))
+	for _, p := range never {
+		fmt.Fprintf(stdout, "  never reached: %-40s %s (%s)\n", p.Probe, p.Means, p.Where)
+	}
 }
 
 // resolveMany expands -scenario (a name, a comma-separated list or "all";

@@ -9,6 +9,7 @@ import (
 	"github.com/monsim/monsim/checker"
 	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/internal/seedfile"
+	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/scenarios"
 )
 
@@ -55,6 +56,7 @@ type Summary struct {
 	Unknown    int
 	Nondet     int
 	Counters   harness.Counters
+	Probes     harness.Counters // code probes reached, by name
 	SimTime    int64
 	Wall       time.Duration
 }
@@ -65,6 +67,9 @@ func (s *Summary) add(o *Outcome) {
 	s.SimTime += o.Res.SimTime
 	for _, n := range o.Res.Counters.Names() {
 		s.Counters[n] += o.Res.Counters[n]
+	}
+	for _, n := range o.Res.Probes.Names() {
+		s.Probes[n] += o.Res.Probes[n]
 	}
 	switch {
 	case o.Res.Failed() && !o.Deterministic():
@@ -80,6 +85,22 @@ func (s *Summary) add(o *Outcome) {
 
 // Failed says whether any seed of the scenario failed.
 func (s *Summary) Failed() bool { return s.Violations+s.Liveness+s.Nondet > 0 }
+
+// NeverReached lists the code probes no seed of any summary reached, in
+// catalog order.
+func NeverReached(sums []*Summary) []node.CodeProbeInfo {
+	var out []node.CodeProbeInfo
+	for _, p := range node.CodeProbes() {
+		hit := false
+		for _, s := range sums {
+			hit = hit || s.Probes[string(p.Probe)] > 0
+		}
+		if !hit {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // SeedOf maps a per-scenario index to a seed, disjoint across shards.
 func (c *Fuzz) SeedOf(idx int) uint64 {
@@ -97,7 +118,7 @@ func (c *Fuzz) Run(ctx context.Context) []*Summary {
 	sums := make([]*Summary, len(c.Scenarios))
 	byName := map[string]*Summary{}
 	for i, sc := range c.Scenarios {
-		sums[i] = &Summary{Scenario: sc.Name, Counters: harness.Counters{}}
+		sums[i] = &Summary{Scenario: sc.Name, Counters: harness.Counters{}, Probes: harness.Counters{}}
 		byName[sc.Name] = sums[i]
 	}
 	n := len(c.Scenarios)

@@ -148,6 +148,9 @@ func (s *Store) recover(inv inventory, m manifest) error {
 		s.info.RecordsReplayed++
 	}
 	s.info.TornOffset, s.info.TornBytes = scan.tornOffset, scan.tornBytes
+	if scan.tornBytes > 0 {
+		s.reached(ProbeTornTail)
+	}
 	return nil
 }
 

@@ -22,6 +22,9 @@ type Options struct {
 	// power at (see doc.go for the list). It may panic to unwind the store,
 	// which must then be abandoned. Nil means no calls.
 	Point func(Point)
+	// Reached, if not nil, is called with each code probe the store
+	// reaches (see CodeProbes). It must not touch the store.
+	Reached func(CodeProbe)
 }
 
 func (o Options) withDefaults() Options {
