@@ -1,0 +1,90 @@
+package node
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cockroachdb/datadriven"
+)
+
+// Clients and hand-made messages: both reach a monitor at once, without
+// going through the queue.
+
+// cmdPropose sends a client write: propose 0 key=k value=v [op=put|cas|delete]
+// [expect=x] [client=100] [req=N]. Without req, each client numbers its
+// requests 1, 2, ...
+func cmdPropose(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	kind := map[string]OpKind{"put": OpPut, "cas": OpCas, "delete": OpDelete}[argStr(t, td, "op", "put")]
+	if kind == 0 {
+		td.Fatalf(t, "unknown op")
+	}
+	c.request(t, td, ClientOp{Kind: kind, Key: argStr(t, td, "key", "k"),
+		Value: []byte(argStr(t, td, "value", "")), Expect: []byte(argStr(t, td, "expect", ""))})
+}
+
+// cmdRead sends a client read: read 1 key=k [client=100].
+func cmdRead(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	c.request(t, td, ClientOp{Kind: OpGet, Key: argStr(t, td, "key", "k")})
+}
+
+func (c *scriptCluster) request(t *testing.T, td *datadriven.TestData, op ClientOp) {
+	client := argInt(t, td, "client", clientBase)
+	if c.nextReq == nil {
+		c.nextReq = map[int]uint64{}
+	}
+	if !td.HasArg("req") {
+		c.nextReq[client]++
+	}
+	op.ReqID = uint64(argInt(t, td, "req", int(c.nextReq[client])))
+	op.Client = uint64(client)
+	for _, r := range ranks(t, c, td) {
+		c.deliver(scriptMsg{from: client, to: r, b: (&Msg{Type: MClientRequest, From: client, Op: op}).Encode()})
+	}
+}
+
+// cmdInject delivers a hand-made message at once:
+// inject 1 from=0 type=victory e=4 q=(0,1) [pn= fc= lc= v= ppn= leader= until= cookie=E.N seq= flags=(...)].
+func cmdInject(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	typ := argStr(t, td, "type", "")
+	m := Msg{Leader: argInt(t, td, "leader", -1)}
+	for i, name := range msgNames {
+		if name == typ && i > 0 {
+			m.Type = MsgType(i)
+		}
+	}
+	if m.Type == 0 {
+		td.Fatalf(t, "unknown message type %q", typ)
+	}
+	u := func(key string) uint64 { return uint64(argInt(t, td, key, 0)) }
+	m.Epoch, m.PN, m.FC, m.LC, m.V, m.PendingPN, m.Seq = u("e"), u("pn"), u("fc"), u("lc"), u("v"), u("ppn"), u("seq")
+	m.Until = argDur(t, td, "until", 0)
+	if a, ok := td.Arg("q"); ok {
+		for _, v := range a.Vals {
+			r, _ := strconv.Atoi(v)
+			m.Quorum |= 1 << r
+		}
+	}
+	if a, ok := td.Arg("flags"); ok {
+		names := map[string]uint8{"syncing": FlagSyncing, "repairing": FlagRepairing, "full": FlagFull,
+			"last": FlagLast, "inquorum": FlagInQuorum}
+		for _, v := range a.Vals {
+			m.Flags |= names[v]
+		}
+	}
+	if s := argStr(t, td, "cookie", ""); s != "" {
+		var e, n uint64
+		if _, err := fmt.Sscanf(strings.Replace(s, ".", " ", 1), "%d %d", &e, &n); err != nil {
+			td.Fatalf(t, "bad cookie %q", s)
+		}
+		m.Cookie = e<<24 + n
+	}
+	if s := argStr(t, td, "value", ""); s != "" {
+		m.Value = []byte(s)
+	}
+	from := argInt(t, td, "from", 0)
+	for _, r := range ranks(t, c, td) {
+		c.deliver(scriptMsg{from: from, to: r, b: m.Encode()})
+	}
+}
