@@ -31,16 +31,47 @@ func cmdRead(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 
 func (c *scriptCluster) request(t *testing.T, td *datadriven.TestData, op ClientOp) {
 	client := argInt(t, td, "client", clientBase)
+	req := uint64(argInt(t, td, "req", 0))
+	for _, r := range ranks(t, c, td) {
+		c.send1(r, client, req, op)
+	}
+}
+
+// send1 delivers op from client to monitor r; req 0 takes the client's next
+// request id.
+func (c *scriptCluster) send1(r, client int, req uint64, op ClientOp) {
 	if c.nextReq == nil {
 		c.nextReq = map[int]uint64{}
 	}
-	if !td.HasArg("req") {
+	if req == 0 {
 		c.nextReq[client]++
+		req = c.nextReq[client]
 	}
-	op.ReqID = uint64(argInt(t, td, "req", int(c.nextReq[client])))
-	op.Client = uint64(client)
-	for _, r := range ranks(t, c, td) {
-		c.deliver(scriptMsg{from: client, to: r, b: (&Msg{Type: MClientRequest, From: client, Op: op}).Encode()})
+	op.ReqID, op.Client = req, uint64(client)
+	c.deliver(scriptMsg{from: client, to: r, b: (&Msg{Type: MClientRequest, From: client, Op: op}).Encode()})
+}
+
+// cmdWrite commits n writes through monitor r, one version each, as a
+// network without latency would: write 0 n=5. Keys are k1, k2, ... By
+// default it prints only commits and trims.
+func cmdWrite(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	if c.show == nil {
+		c.show = map[string]bool{"commit": true, "trim": true}
+	}
+	delay := c.cfg.withDefaults().ProposeDelay
+	for range argInt(t, td, "n", 1) {
+		c.writes++
+		op := ClientOp{Kind: OpPut, Key: fmt.Sprintf("k%d", c.writes), Value: []byte(fmt.Sprint(c.writes))}
+		for _, r := range ranks(t, c, td) {
+			c.lastReply = ClientOp{}
+			c.send1(r, argInt(t, td, "client", clientBase), 0, op)
+			if err := c.run(delay, 10000); err != nil {
+				td.Fatalf(t, "%v", err)
+			}
+			if c.lastReply.Status != StatusOK {
+				c.printf("write %s at n%d: no commit (%s)", op.Key, r, fmtReply(&c.lastReply))
+			}
+		}
 	}
 }
 

@@ -13,17 +13,19 @@ import (
 // clock, an explicit message queue and a faultfs disk each. Nothing moves
 // unless a command moves it.
 type scriptCluster struct {
-	cfg      Config // the template; Rank and Mkfs are set per boot
-	seed     uint64
-	nodes    []*scriptNode
-	now, seq int64
-	timers   []scriptTimer
-	queue    []scriptMsg
-	outbox   []scriptMsg // the running handler's sends
-	traps    []trap
-	isolated []bool         // messages to or from an isolated node are dropped when sent
-	nextReq  map[int]uint64 // the last request id per client
-	commits  []scriptCommit
+	cfg       Config // the template; Rank and Mkfs are set per boot
+	seed      uint64
+	nodes     []*scriptNode
+	now, seq  int64
+	timers    []scriptTimer
+	queue     []scriptMsg
+	outbox    []scriptMsg // the running handler's sends
+	traps     []trap
+	isolated  []bool         // messages to or from an isolated node are dropped when sent
+	nextReq   map[int]uint64 // the last request id per client
+	writes    int            // keys written by the write command
+	lastReply ClientOp       // the last reply any client got
+	commits   []scriptCommit
 
 	show map[string]bool // the command's show= filter; nil shows all but probe points
 	out  strings.Builder
@@ -119,6 +121,9 @@ func (c *scriptCluster) enqueue(msg scriptMsg) {
 	switch {
 	case msg.to >= clientBase:
 		c.log(msg.kind(), "  %s", msg.String())
+		if d, err := DecodeMsg(msg.b); err == nil {
+			c.lastReply = d.Op
+		}
 	case c.isolated[msg.from] || c.isolated[msg.to]:
 		c.log(msg.kind(), "  %s (dropped: isolated)", msg.String())
 	default:

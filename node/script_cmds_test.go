@@ -26,7 +26,7 @@ func init() {
 		"boot": cmdBoot, "crash": cmdCrash, "power-loss": cmdPowerLoss, "corrupt": cmdCorrupt,
 		"wipe": cmdWipe, "deliver": cmdDeliver, "drop": cmdDrop, "inject": cmdInject,
 		"tick": cmdTick, "run": cmdRun, "stabilize": cmdStabilize, "isolate": cmdIsolate, "heal": cmdHeal,
-		"propose": cmdPropose, "read": cmdRead, "status": cmdStatus, "timers": cmdTimers,
+		"propose": cmdPropose, "write": cmdWrite, "read": cmdRead, "status": cmdStatus, "timers": cmdTimers,
 		"queue": cmdQueue, "ledger": cmdLedger,
 	}
 }
