@@ -68,8 +68,11 @@ func cmdWrite(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 			if err := c.run(delay, 10000); err != nil {
 				td.Fatalf(t, "%v", err)
 			}
-			if c.lastReply.Status != StatusOK {
-				c.printf("write %s at n%d: no commit (%s)", op.Key, r, fmtReply(&c.lastReply))
+			switch {
+			case c.lastReply.Kind == 0:
+				c.printf("write %s at n%d: no reply", op.Key, r)
+			case c.lastReply.Status != StatusOK:
+				c.printf("write %s at n%d: %s", op.Key, r, fmtReply(&c.lastReply))
 			}
 		}
 	}

@@ -22,6 +22,7 @@ type scriptCluster struct {
 	outbox    []scriptMsg // the running handler's sends
 	traps     []trap
 	isolated  []bool         // messages to or from an isolated node are dropped when sent
+	held      []msgFilter    // messages that stabilize and run leave queued
 	nextReq   map[int]uint64 // the last request id per client
 	writes    int            // keys written by the write command
 	lastReply ClientOp       // the last reply any client got
@@ -175,9 +176,9 @@ func timerName(tag uint64) string {
 // until neither is left.
 func (c *scriptCluster) stabilize(limit int) error {
 	for range limit {
-		if len(c.queue) > 0 {
-			msg := c.queue[0]
-			c.queue = c.queue[1:]
+		if i := c.nextMsg(); i >= 0 {
+			msg := c.queue[i]
+			c.queue = slices.Delete(c.queue, i, i+1)
 			c.deliver(msg)
 			continue
 		}
@@ -186,6 +187,16 @@ func (c *scriptCluster) stabilize(limit int) error {
 		}
 	}
 	return fmt.Errorf("not stable after %d steps", limit)
+}
+
+// nextMsg is the oldest queued message no hold applies to, or -1.
+func (c *scriptCluster) nextMsg() int {
+	for i := range c.queue {
+		if !slices.ContainsFunc(c.held, func(f msgFilter) bool { return f.match(&c.queue[i]) }) {
+			return i
+		}
+	}
+	return -1
 }
 
 // tick advances the clock by d, firing every timer due on the way in

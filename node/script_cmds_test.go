@@ -26,6 +26,7 @@ func init() {
 		"boot": cmdBoot, "crash": cmdCrash, "power-loss": cmdPowerLoss, "corrupt": cmdCorrupt,
 		"wipe": cmdWipe, "deliver": cmdDeliver, "drop": cmdDrop, "inject": cmdInject,
 		"tick": cmdTick, "run": cmdRun, "stabilize": cmdStabilize, "isolate": cmdIsolate, "heal": cmdHeal,
+		"hold": cmdHold, "release": cmdRelease,
 		"propose": cmdPropose, "write": cmdWrite, "read": cmdRead, "status": cmdStatus, "timers": cmdTimers,
 		"queue": cmdQueue, "ledger": cmdLedger,
 	}
@@ -236,4 +237,14 @@ func cmdHeal(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 			c.isolated[r] = false
 		}
 	}
+}
+
+// cmdHold keeps matching messages queued through stabilize and run (an
+// explicit deliver still delivers them): hold from=2 type=propose.
+func cmdHold(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	c.held = append(c.held, parseFilter(t, td))
+}
+
+func cmdRelease(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	c.held = nil
 }
