@@ -79,7 +79,9 @@ func cmdWrite(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 }
 
 // cmdInject delivers a hand-made message at once:
-// inject 1 from=0 type=victory e=4 q=(0,1) [pn= fc= lc= v= ppn= leader= until= cookie=E.N seq= flags=(...)].
+// inject 1 from=0 type=victory e=4 q=(0,1) [pn= fc= lc= v= ppn= leader= until=
+// cookie=E.N seq= flags=(...) value=raw | puts=(k:v,...) versions=(3,4)
+// pairs=(key:value,...)]; each listed version carries the value.
 func cmdInject(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	typ := argStr(t, td, "type", "")
 	m := Msg{Leader: argInt(t, td, "leader", -1)}
@@ -114,11 +116,38 @@ func cmdInject(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 		}
 		m.Cookie = e<<24 + n
 	}
-	if s := argStr(t, td, "value", ""); s != "" {
-		m.Value = []byte(s)
+	m.Value = injectValue(t, td)
+	if a, ok := td.Arg("versions"); ok {
+		for _, v := range a.Vals {
+			n, _ := strconv.ParseUint(v, 10, 64)
+			m.Versions = append(m.Versions, Version{V: n, Value: m.Value})
+		}
+	}
+	if a, ok := td.Arg("pairs"); ok {
+		for _, kv := range a.Vals {
+			k, v, _ := strings.Cut(kv, ":")
+			m.Pairs = append(m.Pairs, Pair{Key: k, Value: []byte(v)})
+		}
 	}
 	from := argInt(t, td, "from", 0)
 	for _, r := range ranks(t, c, td) {
 		c.deliver(scriptMsg{from: from, to: r, b: m.Encode()})
 	}
+}
+
+// injectValue is value= as raw bytes, or puts= as a transaction.
+func injectValue(t *testing.T, td *datadriven.TestData) []byte {
+	a, ok := td.Arg("puts")
+	if !ok {
+		if s := argStr(t, td, "value", ""); s != "" {
+			return []byte(s)
+		}
+		return nil
+	}
+	var tx txn
+	for _, kv := range a.Vals {
+		k, v, _ := strings.Cut(kv, ":")
+		tx.ops = append(tx.ops, txnOp{kind: txPut, key: k, value: []byte(v)})
+	}
+	return tx.encode()
 }

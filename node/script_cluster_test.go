@@ -33,11 +33,13 @@ type scriptCluster struct {
 }
 
 type scriptNode struct {
-	fs     *faultfs.FS
-	rand   *rng.Stream
-	m      *Monitor // nil while down
-	booted bool     // only the first boot may create the store (mkfs)
-	points map[string]int
+	fs        *faultfs.FS
+	rand      *rng.Stream
+	m         *Monitor    // nil while down
+	booted    bool        // only the first boot may create the store (mkfs)
+	stopped   bool        // m stopped on a store error
+	cancelled scriptTimer // the last timer m cancelled, for refire
+	points    map[string]int
 }
 
 // scriptCommit is one EvCommit, for the ledger.
@@ -87,9 +89,12 @@ func (c *scriptCluster) up(rank int) bool { return c.nodes[rank].m != nil }
 
 func (c *scriptCluster) boot(rank int) {
 	n := c.nodes[rank]
-	if n.m != nil {
+	if n.m != nil && !n.stopped {
 		c.printf("n%d is already up", rank)
 		return
+	}
+	if n.m != nil {
+		c.crash(rank) // a stopped monitor's process exits before the restart
 	}
 	cfg := c.cfg
 	cfg.Rank, cfg.Mkfs = rank, !n.booted
@@ -112,7 +117,7 @@ func (c *scriptCluster) powerLoss(rank int, mode faultfs.Mode) {
 }
 
 func (c *scriptCluster) down(rank int) {
-	c.nodes[rank].m = nil
+	c.nodes[rank].m, c.nodes[rank].stopped = nil, false
 	c.dropTimers(rank)
 }
 

@@ -47,6 +47,7 @@ func (c *scriptCluster) cancelTimer(rank int, id TimerID) {
 	for i, t := range c.timers {
 		if t.rank == rank && t.id == id {
 			c.timers = append(c.timers[:i], c.timers[i+1:]...)
+			c.nodes[rank].cancelled = t
 			return
 		}
 	}
@@ -123,8 +124,9 @@ func (c *scriptCluster) point(rank int, name string) {
 }
 
 // call runs one handler of node rank, then sends what it queued, unless a
-// trap cut it short. A monitor that stopped on a store error is taken down
-// like a crashed process; the script restarts it with boot.
+// trap cut it short. A monitor that stopped on a store error stays in
+// place, deaf, until the script boots it again, as a host that has not
+// restarted it yet.
 func (c *scriptCluster) call(rank int, f func(m *Monitor)) {
 	n := c.nodes[rank]
 	m := n.m
@@ -141,7 +143,7 @@ func (c *scriptCluster) call(rank int, f func(m *Monitor)) {
 	for _, msg := range out {
 		c.enqueue(msg)
 	}
-	if err := m.Err(); err != nil && n.m == m {
+	if err := m.Err(); err != nil && n.m == m && !n.stopped {
 		c.stopped(rank, err)
 	}
 }
@@ -159,11 +161,10 @@ func (c *scriptCluster) invoke(m *Monitor, f func(m *Monitor)) (halted bool) {
 	return false
 }
 
-// stopped takes down a monitor that stopped on a store error, as its
-// service manager would, until the script boots it again.
+// stopped reports a monitor that stopped on a store error.
 func (c *scriptCluster) stopped(rank int, err error) {
+	c.nodes[rank].stopped = true
 	c.printf("  n%d stopped: %s", rank, errClass(err.Error()))
-	c.crash(rank)
 }
 
 // scriptMsg is a message in flight.

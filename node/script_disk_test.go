@@ -1,0 +1,97 @@
+package node
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/cockroachdb/datadriven"
+	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
+)
+
+// Disk faults beyond power and rot: one-shot I/O errors and tampering.
+
+// oneShotEIO fails the skip+1-th operation of the given kinds under prefix
+// with EIO, then never again.
+type oneShotEIO struct {
+	kinds  []errorfs.OpKind
+	prefix string
+	skip   int
+	done   bool
+}
+
+func (e *oneShotEIO) String() string { return "one-shot eio" }
+
+func (e *oneShotEIO) MaybeError(op errorfs.Op) error {
+	if e.done || !slices.Contains(e.kinds, op.Kind) || !strings.HasPrefix(strings.TrimLeft(op.Path, "/"), e.prefix) {
+		return nil
+	}
+	if e.skip > 0 {
+		e.skip--
+		return nil
+	}
+	e.done = true
+	return syscall.EIO
+}
+
+var diskOps = map[string][]errorfs.OpKind{
+	"read":    {errorfs.OpFileRead, errorfs.OpFileReadAt},
+	"write":   {errorfs.OpFileWrite, errorfs.OpFileWriteAt},
+	"sync":    {errorfs.OpFileSync, errorfs.OpFileSyncData},
+	"open":    {errorfs.OpOpen},
+	"opendir": {errorfs.OpOpenDir},
+	"close":   {errorfs.OpFileClose},
+	"create":  {errorfs.OpCreate},
+	"rename":  {errorfs.OpRename},
+	"remove":  {errorfs.OpRemoveAll},
+	"mkdir":   {errorfs.OpMkdirAll},
+}
+
+// cmdDiskError arms one I/O error: disk-error 1 op=write [path=mon-1/store]
+// [skip=N] fails the next (or the N+1-th) such operation with EIO.
+func cmdDiskError(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	op := argStr(t, td, "op", "write")
+	kinds, ok := diskOps[op]
+	if !ok {
+		td.Fatalf(t, "unknown disk op %q", op)
+	}
+	for _, r := range ranks(t, c, td) {
+		path := argStr(t, td, "path", fmt.Sprintf("mon-%d/", r))
+		c.nodes[r].fs.SetInjector(&oneShotEIO{kinds: kinds, prefix: path, skip: argInt(t, td, "skip", 0)})
+		c.printf("n%d disk: a %s under %s will fail", r, op, path)
+	}
+}
+
+// cmdRename moves a file or directory on a disk, as an operator might:
+// rename 2 from=mon-2/store.repair to=mon-2/store.
+func cmdRename(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	from, to := argStr(t, td, "from", ""), argStr(t, td, "to", "")
+	for _, r := range ranks(t, c, td) {
+		fs := c.nodes[r].fs
+		if err := fs.RemoveAll(to); err != nil {
+			td.Fatalf(t, "rename: %v", err)
+		}
+		if err := fs.Rename(from, to); err != nil {
+			td.Fatalf(t, "rename: %v", err)
+		}
+		if err := syncDir(fs, parentDir(to)); err != nil {
+			td.Fatalf(t, "rename: %v", err)
+		}
+		c.printf("n%d disk: renamed %s to %s", r, from, to)
+	}
+}
+
+// cmdRefire fires the timer monitor r cancelled last, as a host whose timer
+// raced with the cancel would.
+func cmdRefire(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	for _, r := range ranks(t, c, td) {
+		tm := c.nodes[r].cancelled
+		if tm.id == 0 || !c.up(r) {
+			td.Fatalf(t, "n%d: no cancelled timer", r)
+		}
+		c.log("timer", "n%d timer %s (cancelled) at %s", r, timerName(tm.tag), fmtTime(c.now))
+		c.call(r, func(m *Monitor) { m.Fire(tm.id, tm.tag) })
+	}
+}
