@@ -62,9 +62,11 @@ func newScriptCluster(cfg Config, seed uint64) *scriptCluster {
 }
 
 // log prints a line of the given kind (an event, a message type, "deliver",
-// "timer" or "point") if the command's show= filter lets it through.
+// "timer" or "timer:<name>", or "point") if the command's show= filter lets
+// it through.
 func (c *scriptCluster) log(kind, format string, a ...any) {
-	if c.show == nil && kind == "point" || c.show != nil && !c.show[kind] {
+	k, _, _ := strings.Cut(kind, ":")
+	if c.show == nil && kind == "point" || c.show != nil && !c.show[kind] && !c.show[k] {
 		return
 	}
 	c.printf(format, a...)
@@ -157,7 +159,7 @@ func (c *scriptCluster) fire(until int64) bool {
 	t := c.timers[i]
 	c.timers = slices.Delete(c.timers, i, i+1)
 	c.now = max(c.now, t.at)
-	c.log("timer", "n%d timer %s at %s", t.rank, timerName(t.tag), fmtTime(c.now))
+	c.log("timer:"+strings.Fields(timerName(t.tag))[0], "n%d timer %s at %s", t.rank, timerName(t.tag), fmtTime(c.now))
 	c.call(t.rank, func(m *Monitor) { m.Fire(t.id, t.tag) })
 	return true
 }

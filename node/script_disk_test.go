@@ -13,26 +13,25 @@ import (
 
 // Disk faults beyond power and rot: one-shot I/O errors and tampering.
 
-// oneShotEIO fails the skip+1-th operation of the given kinds under prefix
-// with EIO, then never again.
+// oneShotEIO fails count operations of the given kinds under prefix with
+// EIO, after letting skip of them through; then never again.
 type oneShotEIO struct {
-	kinds  []errorfs.OpKind
-	prefix string
-	skip   int
-	done   bool
+	kinds       []errorfs.OpKind
+	prefix      string
+	skip, count int
 }
 
 func (e *oneShotEIO) String() string { return "one-shot eio" }
 
 func (e *oneShotEIO) MaybeError(op errorfs.Op) error {
-	if e.done || !slices.Contains(e.kinds, op.Kind) || !strings.HasPrefix(strings.TrimLeft(op.Path, "/"), e.prefix) {
+	if e.count == 0 || !slices.Contains(e.kinds, op.Kind) || !strings.HasPrefix(strings.TrimLeft(op.Path, "/"), e.prefix) {
 		return nil
 	}
 	if e.skip > 0 {
 		e.skip--
 		return nil
 	}
-	e.done = true
+	e.count--
 	return syscall.EIO
 }
 
@@ -49,8 +48,8 @@ var diskOps = map[string][]errorfs.OpKind{
 	"mkdir":   {errorfs.OpMkdirAll},
 }
 
-// cmdDiskError arms one I/O error: disk-error 1 op=write [path=mon-1/store]
-// [skip=N] fails the next (or the N+1-th) such operation with EIO.
+// cmdDiskError arms I/O errors: disk-error 1 op=write [path=mon-1/store]
+// [skip=N] [count=M] fails the next M (1) such operations after N with EIO.
 func cmdDiskError(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	op := argStr(t, td, "op", "write")
 	kinds, ok := diskOps[op]
@@ -59,7 +58,7 @@ func cmdDiskError(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	}
 	for _, r := range ranks(t, c, td) {
 		path := argStr(t, td, "path", fmt.Sprintf("mon-%d/", r))
-		c.nodes[r].fs.SetInjector(&oneShotEIO{kinds: kinds, prefix: path, skip: argInt(t, td, "skip", 0)})
+		c.nodes[r].fs.SetInjector(&oneShotEIO{kinds: kinds, prefix: path, skip: argInt(t, td, "skip", 0), count: argInt(t, td, "count", 1)})
 		c.printf("n%d disk: a %s under %s will fail", r, op, path)
 	}
 }
