@@ -18,13 +18,15 @@ import (
 type oneShotEIO struct {
 	kinds       []errorfs.OpKind
 	prefix      string
+	exact       bool // the path must be prefix itself
 	skip, count int
 }
 
 func (e *oneShotEIO) String() string { return "one-shot eio" }
 
 func (e *oneShotEIO) MaybeError(op errorfs.Op) error {
-	if e.count == 0 || !slices.Contains(e.kinds, op.Kind) || !strings.HasPrefix(strings.TrimLeft(op.Path, "/"), e.prefix) {
+	path := strings.TrimLeft(op.Path, "/")
+	if e.count == 0 || !slices.Contains(e.kinds, op.Kind) || !strings.HasPrefix(path, e.prefix) || e.exact && path != e.prefix {
 		return nil
 	}
 	if e.skip > 0 {
@@ -49,7 +51,8 @@ var diskOps = map[string][]errorfs.OpKind{
 }
 
 // cmdDiskError arms I/O errors: disk-error 1 op=write [path=mon-1/store]
-// [skip=N] [count=M] fails the next M (1) such operations after N with EIO.
+// [exact] [skip=N] [count=M] [at=point nth=K] fails the next M (1) such
+// operations after N with EIO, from now or from the probe point on.
 func cmdDiskError(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	op := argStr(t, td, "op", "write")
 	kinds, ok := diskOps[op]
@@ -58,8 +61,16 @@ func cmdDiskError(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	}
 	for _, r := range ranks(t, c, td) {
 		path := argStr(t, td, "path", fmt.Sprintf("mon-%d/", r))
-		c.nodes[r].fs.SetInjector(&oneShotEIO{kinds: kinds, prefix: path, skip: argInt(t, td, "skip", 0), count: argInt(t, td, "count", 1)})
-		c.printf("n%d disk: a %s under %s will fail", r, op, path)
+		inj := &oneShotEIO{kinds: kinds, prefix: path, exact: td.HasArg("exact"),
+			skip: argInt(t, td, "skip", 0), count: argInt(t, td, "count", 1)}
+		if at := argStr(t, td, "at", ""); at != "" {
+			nth := c.nodes[r].points[at] + argInt(t, td, "nth", 1)
+			c.traps = append(c.traps, trap{rank: r, point: at, nth: nth, eio: inj})
+			c.printf("n%d disk: a %s of %s will fail after %s", r, op, path, at)
+			continue
+		}
+		c.nodes[r].fs.SetInjector(inj)
+		c.printf("n%d disk: a %s of %s will fail", r, op, path)
 	}
 }
 

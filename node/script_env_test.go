@@ -91,13 +91,15 @@ func (c *scriptCluster) emit(ev Event) {
 }
 
 // trap is a fault armed at a probe point: when node rank's count of point
-// reaches nth, the fault strikes and the handler unwinds.
+// reaches nth, the fault strikes. A power loss or crash unwinds the
+// handler; an I/O error is only armed, for the disk's next operations.
 type trap struct {
 	rank  int
 	point string
 	nth   int
 	power bool // power loss (else a process crash)
 	mode  faultfs.Mode
+	eio   *oneShotEIO // if set, arm this instead
 }
 
 // scriptHalt unwinds a handler whose node just lost power or crashed.
@@ -112,6 +114,11 @@ func (c *scriptCluster) point(rank int, name string) {
 			continue
 		}
 		c.traps = append(c.traps[:i], c.traps[i+1:]...)
+		if t.eio != nil {
+			c.printf("  n%d disk errors armed at %s", rank, name)
+			n.fs.SetInjector(t.eio)
+			return
+		}
 		if t.power {
 			c.printf("  n%d power cut (%s) at %s", rank, t.mode, name)
 			c.powerLoss(rank, t.mode)
