@@ -27,7 +27,7 @@ func init() {
 		"wipe": cmdWipe, "deliver": cmdDeliver, "drop": cmdDrop, "inject": cmdInject,
 		"tick": cmdTick, "run": cmdRun, "stabilize": cmdStabilize, "isolate": cmdIsolate, "heal": cmdHeal,
 		"hold": cmdHold, "release": cmdRelease,
-		"disk-error": cmdDiskError, "rename": cmdRename, "refire": cmdRefire,
+		"disk-error": cmdDiskError, "rename": cmdRename, "refire": cmdRefire, "ls": cmdLs,
 		"propose": cmdPropose, "write": cmdWrite, "read": cmdRead, "status": cmdStatus, "timers": cmdTimers,
 		"queue": cmdQueue, "ledger": cmdLedger,
 	}

@@ -105,3 +105,17 @@ func cmdRefire(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 		c.call(r, func(m *Monitor) { m.Fire(tm.id, tm.tag) })
 	}
 }
+
+// cmdLs lists a directory of a disk, sorted: ls 2 [path=mon-2].
+func cmdLs(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	for _, r := range ranks(t, c, td) {
+		path := argStr(t, td, "path", fmt.Sprintf("mon-%d", r))
+		names, err := c.nodes[r].fs.List(path)
+		if err != nil {
+			c.printf("n%d %s: missing", r, path)
+			continue
+		}
+		slices.Sort(names)
+		c.printf("n%d %s: %s", r, path, strings.Join(names, " "))
+	}
+}
