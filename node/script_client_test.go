@@ -1,7 +1,10 @@
 package node
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"strconv"
 	"strings"
 	"testing"
@@ -130,13 +133,27 @@ func cmdInject(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 		}
 	}
 	from := argInt(t, td, "from", 0)
+	b := m.Encode()
+	if td.HasArg("malformed") {
+		// A valid checksum over a body one byte short: the layout is wrong.
+		b = b[:len(b)-1]
+		binary.LittleEndian.PutUint32(b, crc32.Checksum(b[4:], castagnoli))
+	}
 	for _, r := range ranks(t, c, td) {
-		c.deliver(scriptMsg{from: from, to: r, b: m.Encode()})
+		c.deliver(scriptMsg{from: from, to: r, b: b})
 	}
 }
 
-// injectValue is value= as raw bytes, or puts= as a transaction.
+// injectValue is value= as raw bytes (value-hex= as hex), or puts= as a
+// transaction.
 func injectValue(t *testing.T, td *datadriven.TestData) []byte {
+	if h := argStr(t, td, "value-hex", ""); h != "" {
+		b, err := hex.DecodeString(h)
+		if err != nil {
+			td.Fatalf(t, "bad value-hex %q", h)
+		}
+		return b
+	}
 	a, ok := td.Arg("puts")
 	if !ok {
 		if s := argStr(t, td, "value", ""); s != "" {

@@ -52,6 +52,9 @@ func fmtVersions(vs []Version) string {
 // errClass keeps node's own error text and reduces any store or disk error
 // to its kind.
 func errClass(s string) string {
+	if _, inner, ok := strings.Cut(s, "store failed: "); ok {
+		s = inner // Err() wraps the store's error with the rank
+	}
 	switch {
 	case strings.Contains(s, "kvstore: corrupt"):
 		return "corrupt store"

@@ -35,11 +35,14 @@ func TestScripts(t *testing.T) {
 }
 
 // scriptConfig is a small cluster: three monitors, a short log (keep 4,
-// trim past 6, at most 4 at once), join drift 3, four keys per sync chunk.
-// Timings are the monitor's defaults unless an argument says otherwise.
+// trim past 6, at most 4 at once), join drift 3, four keys per sync chunk;
+// with defaults, the monitor's own. Timings are the monitor's defaults
+// unless an argument says otherwise.
 func scriptConfig(t *testing.T, td *datadriven.TestData) Config {
-	cfg := Config{Monitors: argInt(t, td, "monitors", 3),
-		PaxosMin: 4, TrimMin: 2, TrimMax: 4, MaxJoinDrift: 3, SyncChunkKeys: 4}
+	cfg := Config{Monitors: argInt(t, td, "monitors", 3), Dir: argStr(t, td, "dir", "")}
+	if !td.HasArg("defaults") {
+		cfg.PaxosMin, cfg.TrimMin, cfg.TrimMax, cfg.MaxJoinDrift, cfg.SyncChunkKeys = 4, 2, 4, 3, 4
+	}
 	cfg.LeaseDuration = argDur(t, td, "lease", 0)
 	cfg.ElectionTimeout = argDur(t, td, "election", 0)
 	cfg.ProbeInterval = argDur(t, td, "probe", 0)
