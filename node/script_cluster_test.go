@@ -21,7 +21,8 @@ type scriptCluster struct {
 	queue     []scriptMsg
 	outbox    []scriptMsg // the running handler's sends
 	traps     []trap
-	isolated  []bool         // messages to or from an isolated node are dropped when sent
+	side      []int          // a message between nodes on different sides is dropped when sent
+	sides     int            // the last side handed out
 	held      []msgFilter    // messages that stabilize and run leave queued
 	nextReq   map[int]uint64 // the last request id per client
 	writes    int            // keys written by the write command
@@ -50,7 +51,7 @@ type scriptCommit struct {
 }
 
 func newScriptCluster(cfg Config, seed uint64) *scriptCluster {
-	c := &scriptCluster{cfg: cfg, seed: seed, isolated: make([]bool, cfg.Monitors)}
+	c := &scriptCluster{cfg: cfg, seed: seed, side: make([]int, cfg.Monitors)}
 	for r := range cfg.Monitors {
 		c.nodes = append(c.nodes, &scriptNode{
 			fs:     faultfs.New(faultfs.Options{Rand: rng.New(seed, fmt.Sprintf("disk-%d", r))}),
@@ -132,13 +133,16 @@ func (c *scriptCluster) enqueue(msg scriptMsg) {
 		if d, err := DecodeMsg(msg.b); err == nil {
 			c.lastReply = d.Op
 		}
-	case c.isolated[msg.from] || c.isolated[msg.to]:
-		c.log(msg.kind(), "  %s (dropped: isolated)", msg.String())
+	case c.cut(msg.from, msg.to):
+		c.log(msg.kind(), "  %s (dropped: partitioned)", msg.String())
 	default:
 		c.log(msg.kind(), "  %s", msg.String())
 		c.queue = append(c.queue, msg)
 	}
 }
+
+// cut says whether a partition separates two monitors.
+func (c *scriptCluster) cut(a, b int) bool { return c.side[a] != c.side[b] }
 
 // deliver hands one message to its receiver, if that one is up.
 func (c *scriptCluster) deliver(msg scriptMsg) {

@@ -25,7 +25,7 @@ func init() {
 	scriptCmds = map[string]scriptCmd{
 		"boot": cmdBoot, "crash": cmdCrash, "power-loss": cmdPowerLoss, "corrupt": cmdCorrupt,
 		"wipe": cmdWipe, "deliver": cmdDeliver, "drop": cmdDrop, "inject": cmdInject,
-		"tick": cmdTick, "run": cmdRun, "stabilize": cmdStabilize, "isolate": cmdIsolate, "heal": cmdHeal,
+		"tick": cmdTick, "run": cmdRun, "stabilize": cmdStabilize, "isolate": cmdIsolate, "partition": cmdPartition, "heal": cmdHeal,
 		"hold": cmdHold, "release": cmdRelease,
 		"disk-error": cmdDiskError, "rename": cmdRename, "refire": cmdRefire, "ls": cmdLs,
 		"propose": cmdPropose, "write": cmdWrite, "read": cmdRead, "status": cmdStatus, "timers": cmdTimers,
@@ -218,24 +218,44 @@ func cmdStabilize(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	}
 }
 
-// cmdIsolate cuts nodes off: whatever they send or are sent is dropped.
+// cmdIsolate cuts each node off from all others: whatever it sends or is
+// sent is dropped.
 func cmdIsolate(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	for _, r := range ranks(t, c, td) {
-		c.isolated[r] = true
-		for _, m := range c.take(msgFilter{from: r, to: -1, n: -1}) {
-			c.printf("dropped %s", m.String())
-		}
-		for _, m := range c.take(msgFilter{from: -1, to: r, n: -1}) {
-			c.printf("dropped %s", m.String())
-		}
+		c.sides++
+		c.side[r] = c.sides
 	}
+	c.dropCut()
 }
 
+// cmdPartition puts the nodes named on a side of their own: partition 0 4.
+func cmdPartition(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	c.sides++
+	for _, r := range ranks(t, c, td) {
+		c.side[r] = c.sides
+	}
+	c.dropCut()
+}
+
+// dropCut drops the queued messages that a cut now separates.
+func (c *scriptCluster) dropCut() {
+	kept := c.queue[:0]
+	for _, m := range c.queue {
+		if c.cut(m.from, m.to) {
+			c.printf("dropped %s", m.String())
+		} else {
+			kept = append(kept, m)
+		}
+	}
+	c.queue = kept
+}
+
+// cmdHeal puts the nodes named (all by default) back on the common side.
 func cmdHeal(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	rs := ranks(t, c, td)
-	for r := range c.isolated {
+	for r := range c.side {
 		if len(rs) == 0 || slices.Contains(rs, r) {
-			c.isolated[r] = false
+			c.side[r] = 0
 		}
 	}
 }
