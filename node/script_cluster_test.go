@@ -14,7 +14,6 @@ import (
 // unless a command moves it.
 type scriptCluster struct {
 	cfg       Config // the template; Rank and Mkfs are set per boot
-	seed      uint64
 	nodes     []*scriptNode
 	now, seq  int64
 	timers    []scriptTimer
@@ -51,7 +50,7 @@ type scriptCommit struct {
 }
 
 func newScriptCluster(cfg Config, seed uint64) *scriptCluster {
-	c := &scriptCluster{cfg: cfg, seed: seed, side: make([]int, cfg.Monitors)}
+	c := &scriptCluster{cfg: cfg, side: make([]int, cfg.Monitors)}
 	for r := range cfg.Monitors {
 		c.nodes = append(c.nodes, &scriptNode{
 			fs:     faultfs.New(faultfs.Options{Rand: rng.New(seed, fmt.Sprintf("disk-%d", r))}),

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -53,10 +54,7 @@ func cmdStatus(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 func cmdTimers(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	ts := slices.Clone(c.timers)
 	slices.SortFunc(ts, func(a, b scriptTimer) int {
-		if a.at != b.at {
-			return int(a.at - b.at)
-		}
-		return int(a.seq - b.seq)
+		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq))
 	})
 	rs := ranks(t, c, td)
 	for _, tm := range ts {
