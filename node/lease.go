@@ -8,11 +8,8 @@ package node
 // extendLease starts a new lease round, but only once every peon acked the
 // last one: a leader that lost touch with part of its quorum must not keep
 // extending the leases of the rest, beyond what the monitors that may elect
-// its successor know of.
+// its successor know of. Only an active leader calls it.
 func (m *Monitor) extendLease() {
-	if m.phase != PhaseLeader || !m.px.active {
-		return
-	}
 	if m.px.leaseRound != 0 && m.px.leaseAcks&m.quorum != m.quorum {
 		m.arm(tLeaseRenew, m.cfg.leaseRenew())
 		return // tLeaseAck will end this leadership unless the acks come

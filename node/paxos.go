@@ -71,18 +71,13 @@ func (m *Monitor) collectMsg() *Msg {
 }
 
 // resendRound repeats the current collect or begin to the quorum members
-// that have not answered: the network may lose or reorder messages.
+// that have not answered: the network may lose or reorder messages. Only a
+// leader that is collecting or proposing has tResend armed.
 func (m *Monitor) resendRound() {
-	if m.phase != PhaseLeader {
-		return
-	}
-	switch {
-	case m.px.collecting:
+	if m.px.collecting {
 		m.broadcast(m.collectMsg(), m.quorum&^m.px.replied)
-	case m.px.proposing:
+	} else {
 		m.broadcast(m.beginMsg(), m.quorum&^m.px.accepted)
-	default:
-		return
 	}
 	m.arm(tResend, m.cfg.ResendInterval)
 }

@@ -28,9 +28,6 @@ func (m *Monitor) bootstrapBecause(why string) {
 
 // leaveRoles forgets leadership, quorum, election and sync state.
 func (m *Monitor) leaveRoles() {
-	if m.sync.active {
-		m.emit(Event{Kind: EvSyncAbort, Peer: m.sync.provider, Detail: "left sync"})
-	}
 	m.disarmAll()
 	m.leader, m.quorum = -1, 0
 	m.elect = electing{deferredTo: -1}
