@@ -1,11 +1,8 @@
 package checker
 
 import (
+	"errors"
 	"fmt"
-	"math"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/anishathalye/porcupine"
@@ -13,14 +10,19 @@ import (
 	"github.com/monsim/monsim/node"
 )
 
-// Linearizability proves that the clients' operations on the config-key
-// service could have taken effect one at a time, each at some instant
-// between its call and its return, in an order a single key-value map
-// explains: a get sees the latest put, a cas succeeds exactly when the key
-// holds the expected value, a delete removes. The history is split by key
-// (keys sorted, so the split is the same on every run) and porcupine checks
-// each key on its own, which is sound because operations on different keys
-// never constrain each other.
+// Linearizability proves that the clients' operations could have taken
+// effect one at a time, each at some instant between its call and its
+// return, in an order a single key-value map explains: a get sees the
+// latest put, a cas succeeds exactly when the key holds the expected value,
+// a delete removes. The history is split by key (keys sorted, so the split
+// is the same on every run) and porcupine checks each key on its own, which
+// is sound because operations on different keys never constrain each other.
+//
+// The one model serves every history monsim checks: the simulation's
+// config-key service, and the Jepsen histories `simrun check` reads
+// (internal/history decodes them into KVOps). Where Jepsen's stores mean
+// something else, the op says so as data (its Family, Append and
+// ExpectAbsent), so there is one model and one partitioning to trust.
 //
 // A write whose client never learned the outcome returns at +infinity: it
 // may have taken effect at any instant after its call, or never, and
@@ -42,21 +44,45 @@ const (
 	VerdictUnknown Verdict = "unknown"
 )
 
-// KVOp is one client operation on the config-key service, with its outcome.
+// KVOp is one client operation on a key, with its outcome.
 type KVOp struct {
 	Client int // the client; zero-based numbers give the neatest visualization
 	Kind   node.OpKind
 	Key    string
-	Value  string // put/cas: the new value
+	Value  string // put/cas: the new value; an append: what it appends
 	Expect string // cas: the value the key must hold (cas on an absent key never matches)
 
 	Status  node.Status // StatusOK, or StatusMismatch for a cas; ignored when Unknown
-	Found   bool        // get: the key existed
+	Found   bool        // get: the key existed (FamilyJepsenKV: ignored, see there)
 	Out     string      // get: the value read
 	Unknown bool        // the client never learned the outcome; returns at +infinity
-	Call    int64       // simulated ns
-	Return  int64       // simulated ns; ignored when Unknown
+	Call    int64       // simulated ns (Jepsen families: the line of the invocation)
+	Return  int64       // simulated ns (Jepsen: the line of the completion); ignored when Unknown
+
+	// Only Jepsen histories set these; the zero values are the config-key
+	// service's semantics.
+	Family       Family
+	Append       bool // FamilyJepsenKV put: appends Value to the key's value (Jepsen's :append)
+	ExpectAbsent bool // FamilyJepsenRegister cas: matches only an empty register (cas [nil v]); Expect is ignored
 }
+
+// Family is the store a history was recorded against: it decides what an
+// absent key reads as and in whose words an explanation names the op.
+type Family uint8
+
+const (
+	// FamilyConfigKeys is the monitors' config-key service: get, put, cas
+	// and delete; a get tells an absent key from an empty value.
+	FamilyConfigKeys Family = iota
+	// FamilyJepsenRegister is Jepsen's register ops: read (a get, which
+	// reads an empty register as nil), write (a put) and cas. Values are
+	// EDN text. Explanations say process, read/write and the file's lines.
+	FamilyJepsenRegister
+	// FamilyJepsenKV is Jepsen's key-value ops, as in porcupine's kv test
+	// data: get, put and append. The store reads an absent key as "", so
+	// a get's Found means nothing and "" is what an absent key holds.
+	FamilyJepsenKV
+)
 
 // LinResult is the outcome of CheckLinearizable, with what
 // porcupine.Visualize needs to draw it.
@@ -66,162 +92,20 @@ type LinResult struct {
 	Note      string     // why the verdict is VerdictUnknown
 	Info      porcupine.LinearizationInfo
 	Model     porcupine.Model
-	Ops       []porcupine.Operation
+	Ops       []porcupine.Operation // Input is the *KVOp (a copy of the caller's); Output is unused
 }
 
-// kvInput and kvOutput are the porcupine operation's input and output.
-type kvInput struct {
-	kind   node.OpKind
-	key    string
-	value  string
-	expect string
-}
-
-type kvOutput struct {
-	status  node.Status
-	found   bool
-	out     string
-	unknown bool // accept whatever the model says: the client never saw it
-}
-
-// kvState is one key's value in the model.
-type kvState struct {
-	present bool
-	value   string
-}
-
-// KVModel is the per-key sequential specification of the config-key
-// service.
-func KVModel() porcupine.Model {
-	return porcupine.Model{
-		Partition:         partitionByKey,
-		Init:              func() any { return kvState{} },
-		Step:              stepKV,
-		Hash:              hashKV,
-		DescribeOperation: DescribeOp,
-		DescribeState:     describeKV,
-	}
-}
-
-func stepKV(state, input, output any) (bool, any) {
-	s, in, out := state.(kvState), input.(kvInput), output.(kvOutput)
-	switch in.kind {
-	case node.OpGet:
-		return out.unknown || (out.found == s.present && (!out.found || out.out == s.value)), s
-	case node.OpPut:
-		return out.unknown || out.status == node.StatusOK, kvState{present: true, value: in.value}
-	case node.OpDelete:
-		return out.unknown || out.status == node.StatusOK, kvState{}
-	case node.OpCas:
-		if s.present && s.value == in.expect {
-			return out.unknown || out.status == node.StatusOK, kvState{present: true, value: in.value}
-		}
-		return out.unknown || out.status == node.StatusMismatch, s
-	}
-	return false, s
-}
-
-// hashKV is FNV-1a over the state; porcupine only buckets its cache by it.
-func hashKV(state any) uint64 {
-	s := state.(kvState)
-	h := uint64(14695981039346656037)
-	if s.present {
-		h = (h ^ 1) * 1099511628211
-	}
-	for i := 0; i < len(s.value); i++ {
-		h = (h ^ uint64(s.value[i])) * 1099511628211
-	}
-	return h
-}
-
-func describeKV(state any) string {
-	s := state.(kvState)
-	if !s.present {
-		return "absent"
-	}
-	return strconv.Quote(s.value)
-}
-
-// DescribeOp renders one operation for porcupine's visualization (it is
-// the model's DescribeOperation), e.g. `cas("k", "a"->"b") -> mismatch`.
-func DescribeOp(input, output any) string {
-	in, out := input.(kvInput), output.(kvOutput)
-	var b strings.Builder
-	switch in.kind {
-	case node.OpGet:
-		fmt.Fprintf(&b, "get(%q)", in.key)
-	case node.OpPut:
-		fmt.Fprintf(&b, "put(%q, %q)", in.key, in.value)
-	case node.OpDelete:
-		fmt.Fprintf(&b, "delete(%q)", in.key)
-	case node.OpCas:
-		fmt.Fprintf(&b, "cas(%q, %q->%q)", in.key, in.expect, in.value)
-	default:
-		fmt.Fprintf(&b, "%s(%q)", in.kind, in.key)
-	}
-	switch {
-	case out.unknown:
-		b.WriteString(" -> ?")
-	case in.kind == node.OpGet && !out.found:
-		b.WriteString(" -> absent")
-	case in.kind == node.OpGet:
-		fmt.Fprintf(&b, " -> %q", out.out)
-	default:
-		fmt.Fprintf(&b, " -> %s", out.status)
-	}
-	return b.String()
-}
-
-// partitionByKey splits a history by key, keys in sorted order and each
-// key's operations in history order, so partition i and operation id j
-// within it mean the same on every run.
-func partitionByKey(history []porcupine.Operation) [][]porcupine.Operation {
-	index := map[string]int{}
-	var keys []string
-	for _, op := range history {
-		k := op.Input.(kvInput).key
-		if _, ok := index[k]; !ok {
-			index[k] = 0
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	for i, k := range keys {
-		index[k] = i
-	}
-	parts := make([][]porcupine.Operation, len(keys))
-	for _, op := range history {
-		i := index[op.Input.(kvInput).key]
-		parts[i] = append(parts[i], op)
-	}
-	return parts
-}
-
-// CheckLinearizable checks a history of client operations. timeout bounds
-// porcupine's search in wall-clock time (0: no bound); hitting it gives
-// VerdictUnknown. Malformed operations also give VerdictUnknown, with a
-// Note naming the first one.
+// CheckLinearizable checks a history of client operations and explains a
+// violation: the first failing key in sorted order, the first op no legal
+// order reaches, and the other failing keys. timeout bounds porcupine's
+// search in wall-clock time (0: no bound); hitting it gives VerdictUnknown.
+// Malformed operations also give VerdictUnknown, with a Note naming the
+// first one.
 func CheckLinearizable(ops []KVOp, timeout time.Duration) LinResult {
-	res := LinResult{Model: KVModel()}
-	res.Ops = make([]porcupine.Operation, 0, len(ops))
-	for i := range ops {
-		op := &ops[i]
-		if err := validateOp(op); err != "" {
-			res.Verdict = VerdictUnknown
-			res.Note = fmt.Sprintf("op #%d (client %d %s %q) cannot be checked: %s", i, op.Client, op.Kind, op.Key, err)
-			return res
-		}
-		ret := op.Return
-		if op.Unknown {
-			ret = math.MaxInt64
-		}
-		res.Ops = append(res.Ops, porcupine.Operation{
-			ClientId: op.Client,
-			Input:    kvInput{kind: op.Kind, key: op.Key, value: op.Value, expect: op.Expect},
-			Call:     op.Call,
-			Output:   kvOutput{status: op.Status, found: op.Found, out: op.Out, unknown: op.Unknown},
-			Return:   ret,
-		})
+	res := LinResult{Model: kvModel()}
+	if res.Ops, res.Note = operations(ops); res.Note != "" {
+		res.Verdict = VerdictUnknown
+		return res
 	}
 	verdict, info := porcupine.CheckOperationsVerbose(res.Model, res.Ops, timeout)
 	res.Info = info
@@ -232,120 +116,65 @@ func CheckLinearizable(ops []KVOp, timeout time.Duration) LinResult {
 		res.Verdict = VerdictIllegal
 		res.Violation = explainIllegal(res.Ops, info)
 	default:
-		res.Verdict = VerdictUnknown
-		res.Note = fmt.Sprintf("porcupine found no verdict within %s for %d ops", timeout, len(ops))
+		res.Verdict, res.Note = VerdictUnknown, noVerdict(timeout, res.Ops)
 	}
 	return res
 }
 
-func validateOp(op *KVOp) string {
-	if op.Kind < node.OpGet || op.Kind > node.OpDelete {
-		return "unknown kind"
+// LinVerdict decides what CheckLinearizable would, without explaining it:
+// porcupine stops at the first key it proves illegal instead of searching
+// every key to the end, so a history with one bad key and some hard ones is
+// decided quickly. The string says why the verdict is VerdictUnknown.
+func LinVerdict(ops []KVOp, timeout time.Duration) (Verdict, string) {
+	pops, note := operations(ops)
+	if note != "" {
+		return VerdictUnknown, note
 	}
-	if op.Unknown {
-		return ""
+	switch porcupine.CheckOperationsTimeout(kvModel(), pops, timeout) {
+	case porcupine.Ok:
+		return VerdictOK, ""
+	case porcupine.Illegal:
+		return VerdictIllegal, ""
 	}
-	if op.Return < op.Call {
-		return fmt.Sprintf("returns at %d before its call at %d", op.Return, op.Call)
-	}
+	return VerdictUnknown, noVerdict(timeout, pops)
+}
+
+// SplitByKey is the partitioning the model checks by: one slice per key,
+// keys sorted, each key's ops in history order. A key's ops checked alone
+// get the verdict their key gets within the whole history.
+func SplitByKey(ops []KVOp) [][]KVOp {
+	return partitionByKey(ops, func(op KVOp) string { return op.Key })
+}
+
+// Validate says why op cannot be checked, or nil: an unknown kind or
+// family, a Jepsen field on an op of another kind, or, for an op whose
+// outcome is known, a return before its call or a status that is no final
+// outcome.
+func (op *KVOp) Validate() error {
 	switch {
-	case op.Kind == node.OpCas && (op.Status == node.StatusOK || op.Status == node.StatusMismatch):
-	case op.Kind != node.OpCas && op.Status == node.StatusOK:
-	default:
-		return "status " + op.Status.String() + " is no final outcome"
+	case op.Kind < node.OpGet || op.Kind > node.OpDelete:
+		return fmt.Errorf("unknown kind %s", op.Kind)
+	case op.Family > FamilyJepsenKV:
+		return fmt.Errorf("unknown family %d", op.Family)
+	case op.Append && (op.Family != FamilyJepsenKV || op.Kind != node.OpPut):
+		return errors.New("only a Jepsen key-value put appends")
+	case op.ExpectAbsent && (op.Family != FamilyJepsenRegister || op.Kind != node.OpCas):
+		return errors.New("only a Jepsen register cas expects an empty register")
+	case op.Unknown:
+		return nil
+	case op.Return < op.Call:
+		return fmt.Errorf("returns at %d, before its call at %d", op.Return, op.Call)
+	case op.Status == node.StatusOK, op.Kind == node.OpCas && op.Status == node.StatusMismatch:
+		return nil
 	}
-	return ""
+	status := op.Status.String()
+	if op.Status == 0 {
+		status = ""
+	}
+	return fmt.Errorf("%s with status %q is no final outcome (set unknown if the client never learned it)", op.Kind, status)
 }
 
-// explainIllegal names the keys whose histories have no linearization and,
-// for the first, the operation no legal order reaches: the earliest
-// returning one outside every partial linearization porcupine found.
-func explainIllegal(ops []porcupine.Operation, info porcupine.LinearizationInfo) *Violation {
-	parts := partitionByKey(ops)
-	partials := info.PartialLinearizations()
-	var failed []int
-	for p, part := range parts {
-		longest := 0
-		if p < len(partials) {
-			for _, l := range partials[p] {
-				longest = max(longest, len(l))
-			}
-		}
-		if longest < len(part) {
-			failed = append(failed, p)
-		}
-	}
-	v := &Violation{Checker: NameLinearizability, Node: -1}
-	if len(failed) == 0 {
-		v.Reason = fmt.Sprintf("porcupine found the %d ops not linearizable, but no single key failed", len(ops))
-		return v
-	}
-	p := failed[0]
-	part := parts[p]
-	reached := make([]bool, len(part))
-	longest := 0
-	for _, l := range partials[p] {
-		longest = max(longest, len(l))
-		for _, id := range l {
-			reached[id] = true
-		}
-	}
-	culprit := earliestReturn(part, reached)
-	if culprit < 0 {
-		// Every op is in some legal prefix, just not all in one: blame the
-		// first op the (first, in a fixed order) longest prefix leaves out.
-		best := slices.MaxFunc(partials[p], func(a, b []int) int {
-			if len(a) != len(b) {
-				return len(a) - len(b)
-			}
-			return slices.Compare(b, a)
-		})
-		clear(reached)
-		for _, id := range best {
-			reached[id] = true
-		}
-		culprit = earliestReturn(part, reached)
-	}
-	key := part[0].Input.(kvInput).key
-	var b strings.Builder
-	fmt.Fprintf(&b, "key %q: no order of its %d ops is legal (the longest legal prefix has %d)", key, len(part), longest)
-	if culprit >= 0 {
-		op := part[culprit]
-		v.At = op.Return
-		if v.At == math.MaxInt64 {
-			v.At = op.Call
-		}
-		fmt.Fprintf(&b, "; first op no order reaches: client %d %s called at %s, returned %s",
-			op.ClientId, DescribeOp(op.Input, op.Output), formatTime(op.Call), formatReturn(op.Return))
-	}
-	if len(failed) > 1 {
-		fmt.Fprintf(&b, "; %d more keys fail:", len(failed)-1)
-		for i, q := range failed[1:] {
-			if i == 5 {
-				b.WriteString(" ...")
-				break
-			}
-			fmt.Fprintf(&b, " %q", parts[q][0].Input.(kvInput).key)
-		}
-	}
-	v.Reason = b.String()
-	return v
-}
-
-// earliestReturn is the op outside skip that returns first, or -1.
-func earliestReturn(part []porcupine.Operation, skip []bool) int {
-	culprit := -1
-	for id, op := range part {
-		if !skip[id] && (culprit < 0 || op.Return < part[culprit].Return) {
-			culprit = id
-		}
-	}
-	return culprit
-}
-
-func formatReturn(t int64) string {
-	if t == math.MaxInt64 {
-		return "never"
-	}
-	return formatTime(t)
+func noVerdict(timeout time.Duration, ops []porcupine.Operation) string {
+	return fmt.Sprintf("porcupine found no verdict within %s for %d ops on %d key(s)",
+		timeout, len(ops), len(partitionByKey(ops, opKey)))
 }

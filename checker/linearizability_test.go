@@ -285,7 +285,7 @@ func TestLinearizabilityResultCanBeVisualized(t *testing.T) {
 func TestDescribeOp(t *testing.T) {
 	d := func(op KVOp) string {
 		res := CheckLinearizable([]KVOp{op}, 0)
-		return DescribeOp(res.Ops[0].Input, res.Ops[0].Output)
+		return describeOp(res.Ops[0].Input.(*KVOp))
 	}
 	require.Equal(t, `get("k") -> "v"`, d(get(0, "k", "v", true, 0, 1)))
 	require.Equal(t, `get("k") -> absent`, d(get(0, "k", "", false, 0, 1)))

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/anishathalye/porcupine"
-
 	"github.com/monsim/monsim/checker"
 )
 
@@ -48,18 +46,13 @@ func parseErrorf(line int, format string, args ...any) error {
 	return &ParseError{Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
-// History is a parsed history and what to check it with.
+// History is a parsed history: its operations in checker's one op type.
 type History struct {
 	Format string // FormatMonsim, FormatJepsenLog or FormatJepsenEDN
-	// KV holds a monsim history; it is checked with
-	// checker.CheckLinearizable. Nil for the Jepsen formats.
-	KV []checker.KVOp
-	// Ops and Model hold a Jepsen history: the operations that may have
-	// happened (:fail ones dropped, :info ones returning at +infinity,
-	// Metadata the lines they came from) and the register/key-value
-	// model, partitioned by key. Nil for FormatMonsim.
-	Ops   []porcupine.Operation
-	Model porcupine.Model
+	// Ops are the operations that may have happened: a Jepsen history's
+	// :fail ones dropped, its :info ones with unknown outcomes, its lines
+	// as the times.
+	Ops []checker.KVOp
 }
 
 // Result is the outcome of Check.
@@ -75,8 +68,8 @@ type Result struct {
 
 // Check parses a history and checks it. timeout bounds porcupine's search
 // in wall-clock time (0: no bound); hitting it gives VerdictUnknown. For a
-// Jepsen history found not linearizable, finding the key to blame takes at
-// most min(timeout, 10 s) more. The error is for input that cannot be read
+// history found not linearizable, finding the key to blame takes at most
+// min(timeout, 10 s) more. The error is for input that cannot be read
 // (ErrMalformed, ErrUnknownFormat).
 func Check(data []byte, timeout time.Duration) (Result, error) {
 	h, err := Parse(data)
@@ -108,7 +101,7 @@ func Parse(data []byte) (*History, error) {
 			if err != nil {
 				return nil, err
 			}
-			return &History{Format: FormatMonsim, KV: ops}, nil
+			return &History{Format: FormatMonsim, Ops: ops}, nil
 		}
 		return parseJepsen(FormatJepsenEDN, lines, parseEDNLine)
 	case bytes.Contains(data, []byte("jepsen.util")):
@@ -136,34 +129,20 @@ func parseJepsen(format string, lines []string, parse func(int, string) (rawOp, 
 			return nil, err
 		}
 	}
-	return &History{Format: format, Ops: b.finish(), Model: jepsenModel()}, nil
+	return &History{Format: format, Ops: b.finish()}, nil
 }
 
 // Check checks the history; see the package-level Check.
 func (h *History) Check(timeout time.Duration) Result {
-	if h.Format == FormatMonsim {
-		res := checker.CheckLinearizable(h.KV, timeout)
-		r := Result{Format: h.Format, Ops: len(h.KV)}
-		switch res.Verdict {
-		case checker.VerdictOK:
-			r.Verdict = VerdictLinearizable
-		case checker.VerdictIllegal:
-			r.Verdict, r.Detail = VerdictNotLinearizable, res.Violation.Reason
-		default:
-			r.Verdict, r.Detail = VerdictUnknown, res.Note
-		}
-		return r
-	}
 	r := Result{Format: h.Format, Ops: len(h.Ops)}
-	parts := partitionByKey(h.Ops)
-	switch verdict := porcupine.CheckOperationsTimeout(h.Model, h.Ops, timeout); verdict {
-	case porcupine.Ok:
+	verdict, note := checker.LinVerdict(h.Ops, timeout)
+	switch verdict {
+	case checker.VerdictOK:
 		r.Verdict = VerdictLinearizable
-	case porcupine.Illegal:
-		r.Verdict, r.Detail = VerdictNotLinearizable, explainIllegal(h.Model, parts, budget(timeout))
+	case checker.VerdictIllegal:
+		r.Verdict, r.Detail = VerdictNotLinearizable, explainIllegal(h.Ops, budget(timeout))
 	default:
-		r.Verdict = VerdictUnknown
-		r.Detail = fmt.Sprintf("porcupine found no verdict within %s for %d ops on %d key(s)", timeout, len(h.Ops), len(parts))
+		r.Verdict, r.Detail = VerdictUnknown, note
 	}
 	return r
 }
@@ -180,27 +159,22 @@ func budget(timeout time.Duration) time.Duration {
 
 // explainIllegal pins a failure to one key. The verdict came from a check
 // that stops at the first key it proves illegal, whichever that was; this
-// checks every key alone, in parallel, within limit, and describes the
+// checks every key alone, in parallel, within limit, and explains the
 // first key in sorted order proved illegal, so the detail does not depend
 // on which search finished first (unless a key's proof takes about limit).
-func explainIllegal(model porcupine.Model, parts [][]porcupine.Operation, limit time.Duration) string {
-	model.Partition = nil
-	type outcome struct {
-		verdict porcupine.CheckResult
-		info    porcupine.LinearizationInfo
-	}
-	outs := make([]outcome, len(parts))
+// The parallel search is why it lives here and not in checker, which runs
+// in the simulated world and may start no goroutines of its own.
+func explainIllegal(ops []checker.KVOp, limit time.Duration) string {
+	keys := checker.SplitByKey(ops)
+	results := make([]checker.LinResult, len(keys))
 	var wg sync.WaitGroup
-	for i, part := range parts {
-		wg.Go(func() {
-			verdict, info := porcupine.CheckOperationsVerbose(model, part, limit)
-			outs[i] = outcome{verdict, info}
-		})
+	for i, key := range keys {
+		wg.Go(func() { results[i] = checker.CheckLinearizable(key, limit) })
 	}
 	wg.Wait()
-	for i, out := range outs {
-		if out.verdict == porcupine.Illegal {
-			return explainPartition(parts[i], out.info)
+	for _, res := range results {
+		if res.Verdict == checker.VerdictIllegal {
+			return res.Violation.Reason
 		}
 	}
 	return fmt.Sprintf("no single key was proved illegal within %s", limit)

@@ -1,6 +1,10 @@
 // Package history reads client histories recorded by monsim or by Jepsen
-// and checks them for linearizability with porcupine. It lives outside the
-// simulated world: it only turns bytes into operations and a model.
+// and checks them for linearizability with the simulator's own model. It
+// decodes every format into checker.KVOps (a Jepsen op's register or
+// key-value semantics carried by its checker.Family) and leaves the model
+// and the split by key to checker. What it adds lives outside the
+// simulated world because it needs goroutines: after the verdict, it checks
+// every key at once to name the first that fails.
 //
 // The format is told from the content:
 //
@@ -28,8 +32,7 @@
 //     effect at any instant after its call, or never; return is ignored.
 //   - call, return: simulated nanoseconds.
 //
-// Unknown fields are refused. A monsim history is checked with
-// checker.CheckLinearizable, the model the simulator itself uses.
+// Unknown fields are refused.
 //
 // # Jepsen log (FormatJepsenLog)
 //

@@ -2,19 +2,38 @@ package history
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
-	"github.com/anishathalye/porcupine"
+	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/node"
 )
+
+// jepsenFn is one of Jepsen's functions and the op that expresses it in
+// checker's one model: register ops read, write and cas; key-value ops
+// get, put and append (as in porcupine's kv test data).
+type jepsenFn struct {
+	name   string
+	family checker.Family
+	kind   node.OpKind
+	append bool
+}
+
+var jepsenFns = []jepsenFn{
+	{name: "read", family: checker.FamilyJepsenRegister, kind: node.OpGet},
+	{name: "write", family: checker.FamilyJepsenRegister, kind: node.OpPut},
+	{name: "cas", family: checker.FamilyJepsenRegister, kind: node.OpCas},
+	{name: "get", family: checker.FamilyJepsenKV, kind: node.OpGet},
+	{name: "put", family: checker.FamilyJepsenKV, kind: node.OpPut},
+	{name: "append", family: checker.FamilyJepsenKV, kind: node.OpPut, append: true},
+}
 
 // rawOp is one operation line of a Jepsen history, in either form.
 type rawOp struct {
 	line    int
 	process int
 	typ     string // "invoke", "ok", "fail" or "info"
-	kind    opKind
+	fn      jepsenFn
 	key     string
 	hasKey  bool
 	value   ednValue
@@ -50,7 +69,7 @@ func parseLogLine(n int, line string) (op rawOp, skip bool, err error) {
 	if op.typ, err = opType(typ); err != nil {
 		return rawOp{}, false, parseErrorf(n, "%v", err)
 	}
-	if op.kind, err = opFunction(f); err != nil {
+	if op.fn, err = opFunction(f); err != nil {
 		return rawOp{}, false, parseErrorf(n, "%v", err)
 	}
 	if rest = strings.TrimSpace(rest); rest != "" {
@@ -96,7 +115,7 @@ func parseEDNLine(n int, line string) (op rawOp, skip bool, err error) {
 		return rawOp{}, false, parseErrorf(n, ":type %s: want :invoke, :ok, :fail or :info", typ)
 	}
 	f, _ := m.get(":f")
-	if op.kind, err = opFunction(f.text); f.kind != ednKeyword || err != nil {
+	if op.fn, err = opFunction(f.text); f.kind != ednKeyword || err != nil {
 		return rawOp{}, false, parseErrorf(n, ":f %s: want :read, :write, :cas, :get, :put or :append", f)
 	}
 	if key, ok := m.get(":key"); ok {
@@ -116,11 +135,13 @@ func opType(s string) (string, error) {
 	return "", fmt.Errorf("type %q: want :invoke, :ok, :fail or :info", s)
 }
 
-func opFunction(s string) (opKind, error) {
-	if k, ok := parseOpKind(strings.TrimPrefix(s, ":")); ok && strings.HasPrefix(s, ":") {
-		return k, nil
+func opFunction(s string) (jepsenFn, error) {
+	for _, fn := range jepsenFns {
+		if s == ":"+fn.name {
+			return fn, nil
+		}
 	}
-	return 0, fmt.Errorf("operation %q: want :read, :write, :cas, :get, :put or :append", s)
+	return jepsenFn{}, fmt.Errorf("operation %q: want :read, :write, :cas, :get, :put or :append", s)
 }
 
 // registerText is a register value as compared: EDN text, integers in
@@ -150,14 +171,15 @@ func plainText(v ednValue) string {
 // times are the lines they appear on, so the file's order is the real-time
 // order porcupine checks.
 type builder struct {
-	ops     []porcupine.Operation
+	ops     []checker.KVOp
+	fns     []jepsenFn // each op's Jepsen function, for error messages
 	dropped []bool
-	pending map[int]int     // process -> index in ops of its open invocation
-	family  map[string]bool // key -> its ops are register ops
+	pending map[int]int               // process -> index in ops of its open invocation
+	family  map[string]checker.Family // key -> the family of its ops
 }
 
 func newBuilder() *builder {
-	return &builder{pending: map[int]int{}, family: map[string]bool{}}
+	return &builder{pending: map[int]int{}, family: map[string]checker.Family{}}
 }
 
 func (b *builder) add(r rawOp) error {
@@ -166,85 +188,90 @@ func (b *builder) add(r rawOp) error {
 	}
 	i, ok := b.pending[r.process]
 	if !ok {
-		return parseErrorf(r.line, "process %d completes :%s (:%s) with no invocation open", r.process, r.kind, r.typ)
+		return parseErrorf(r.line, "process %d completes :%s (:%s) with no invocation open", r.process, r.fn.name, r.typ)
 	}
 	op := &b.ops[i]
-	in, lines := op.Input.(opInput), op.Metadata.(opLines)
-	if in.kind != r.kind {
-		return parseErrorf(r.line, "process %d completes :%s, but invoked :%s on line %d", r.process, r.kind, in.kind, lines.call)
+	if b.fns[i] != r.fn {
+		return parseErrorf(r.line, "process %d completes :%s, but invoked :%s on line %d", r.process, r.fn.name, b.fns[i].name, op.Call)
 	}
-	if r.hasKey && r.key != in.key {
-		return parseErrorf(r.line, "process %d completes key %q, but invoked key %q on line %d", r.process, r.key, in.key, lines.call)
+	if r.hasKey && r.key != op.Key {
+		return parseErrorf(r.line, "process %d completes key %q, but invoked key %q on line %d", r.process, r.key, op.Key, op.Call)
 	}
 	delete(b.pending, r.process)
 	switch r.typ {
 	case "fail": // it did not happen
 		b.dropped[i] = true
-	case "info": // it may or may not have happened: finish returns it at +infinity
+	case "info": // it may or may not have happened: it stays unknown
 	case "ok":
-		lines.ret = r.line
-		op.Metadata, op.Return = lines, int64(r.line)
-		switch in.kind {
-		case opRead:
-			op.Output = opOutput{present: r.value.kind != ednNil, value: registerText(r.value)}
-		case opGet:
-			op.Output = opOutput{present: true, value: plainText(r.value)}
-		default:
-			op.Output = opOutput{}
+		op.Unknown, op.Status, op.Return = false, node.StatusOK, int64(r.line)
+		switch {
+		case op.Kind == node.OpGet && op.Family == checker.FamilyJepsenRegister:
+			op.Found = r.value.kind != ednNil
+			if op.Found {
+				op.Out = registerText(r.value)
+			}
+		case op.Kind == node.OpGet:
+			op.Out = plainText(r.value)
 		}
 	}
 	return nil
 }
 
+// invoke opens an op whose outcome is unknown until an :ok completes it.
 func (b *builder) invoke(r rawOp) error {
 	if i, ok := b.pending[r.process]; ok {
 		return parseErrorf(r.line, "process %d invokes :%s while its :%s from line %d has not completed",
-			r.process, r.kind, b.ops[i].Input.(opInput).kind, b.ops[i].Metadata.(opLines).call)
+			r.process, r.fn.name, b.fns[i].name, b.ops[i].Call)
 	}
-	if reg, ok := b.family[r.key]; ok && reg != r.kind.isRegister() {
+	if f, ok := b.family[r.key]; ok && f != r.fn.family {
 		return parseErrorf(r.line, "%s mixes register ops (read, write, cas) with key-value ops (get, put, append)", keyName(r.key))
 	}
-	b.family[r.key] = r.kind.isRegister()
-	in := opInput{kind: r.kind, key: r.key}
-	switch r.kind {
-	case opWrite:
+	b.family[r.key] = r.fn.family
+	op := checker.KVOp{Client: r.process, Kind: r.fn.kind, Key: r.key, Family: r.fn.family, Append: r.fn.append,
+		Unknown: true, Call: int64(r.line)}
+	switch r.fn.name {
+	case "write":
 		if r.value.kind == ednNil {
 			return parseErrorf(r.line, "write of nil")
 		}
-		in.value = registerText(r.value)
-	case opPut, opAppend:
-		in.value = plainText(r.value)
-	case opCas:
+		op.Value = registerText(r.value)
+	case "put", "append":
+		op.Value = plainText(r.value)
+	case "cas":
 		if r.value.kind != ednVector || len(r.value.items) != 2 || r.value.items[1].kind == ednNil {
 			return parseErrorf(r.line, "cas value %s: want [expected new]", r.value)
 		}
-		in.expect, in.value = registerText(r.value.items[0]), registerText(r.value.items[1])
-		in.expectNil = r.value.items[0].kind == ednNil
+		expect := r.value.items[0]
+		op.ExpectAbsent = expect.kind == ednNil
+		if !op.ExpectAbsent {
+			op.Expect = registerText(expect)
+		}
+		op.Value = registerText(r.value.items[1])
 	}
 	b.pending[r.process] = len(b.ops)
-	b.ops = append(b.ops, porcupine.Operation{
-		ClientId: r.process,
-		Input:    in,
-		Call:     int64(r.line),
-		Metadata: opLines{call: r.line},
-	})
+	b.ops = append(b.ops, op)
+	b.fns = append(b.fns, r.fn)
 	b.dropped = append(b.dropped, false)
 	return nil
 }
 
 // finish returns the operations that may have happened: :fail ones
-// dropped, :info and never-completed ones returning at +infinity with any
-// output accepted.
-func (b *builder) finish() []porcupine.Operation {
-	out := make([]porcupine.Operation, 0, len(b.ops))
+// dropped; :info and never-completed ones keep their unknown outcome.
+func (b *builder) finish() []checker.KVOp {
+	out := make([]checker.KVOp, 0, len(b.ops))
 	for i, op := range b.ops {
-		if b.dropped[i] {
-			continue
+		if !b.dropped[i] {
+			out = append(out, op)
 		}
-		if op.Metadata.(opLines).ret == 0 {
-			op.Return, op.Output = math.MaxInt64, opOutput{unknown: true}
-		}
-		out = append(out, op)
 	}
 	return out
+}
+
+// keyName names a key in an error message: a history without keys is
+// one register.
+func keyName(key string) string {
+	if key == "" {
+		return "the register"
+	}
+	return "key " + strconv.Quote(key)
 }

@@ -230,3 +230,23 @@ func TestTimeoutIsUnknownNeverAPass(t *testing.T) {
 	require.Equal(t, VerdictUnknown, res.Verdict)
 	require.Contains(t, res.Detail, "no verdict within 1ns for 23 ops")
 }
+
+// cas [nil v] expects an empty register.
+func TestCasFromNilOnlyAppliesToAnEmptyRegister(t *testing.T) {
+	legal := check(t, logHistory(
+		"0 :invoke :cas [nil 1]",
+		"0 :ok :cas [nil 1]",
+		"1 :invoke :read nil",
+		"1 :ok :read 1",
+	))
+	require.Equal(t, VerdictLinearizable, legal.Verdict)
+	wrong := check(t, logHistory(
+		"0 :invoke :write 1",
+		"0 :ok :write 1",
+		"1 :invoke :cas [nil 2]",
+		"1 :ok :cas [nil 2]",
+	))
+	require.Equal(t, VerdictNotLinearizable, wrong.Verdict)
+	require.Equal(t, "the register: no order of its 2 ops is legal (the longest legal prefix has 1); "+
+		"first op no order reaches: process 1 cas(nil->2), line 3-4", wrong.Detail)
+}

@@ -113,6 +113,7 @@ func TestEncodeRefusesWhatDecodeWould(t *testing.T) {
 		{Kind: node.OpPut, Status: node.StatusRetry, Call: 1, Return: 2},
 		{Kind: node.OpGet, Status: node.StatusOK, Call: 5, Return: 4},
 		{Kind: node.OpGet, Status: node.StatusOK, Key: "\xff"},
+		{Kind: node.OpGet, Status: node.StatusOK, Family: checker.FamilyJepsenKV}, // no field says so
 	} {
 		var b bytes.Buffer
 		err := Encode(&b, []checker.KVOp{staleRead[0], op})
