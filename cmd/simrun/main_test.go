@@ -131,7 +131,7 @@ func TestFuzzJSONLinesDescribeSeedsAndSummaries(t *testing.T) {
 			}
 		}
 	}
-	require.Equal(t, map[string]int{"seed": 4, "summary": 2}, kinds)
+	require.Equal(t, map[string]int{"seed": 4, "summary": 2, "probes": 1}, kinds)
 }
 
 func TestShardsSplitTheSeedSpaceWithoutOverlap(t *testing.T) {
