@@ -165,11 +165,11 @@ func cmdMutate(args []string, stdout, stderr io.Writer) error {
 
 // judge runs the baseline, the mutants, then the survivors again if asked.
 func (fl *mutateFlags) judge(ctx context.Context, stdout io.Writer, ms []mutate.Mutant) ([]mutate.Result, error) {
-	done := 0
+	done, total := 0, len(ms) // of the current round: the mutants, then the survivors
 	r := &mutate.Runner{Root: ".", Workers: min(fl.workers, max(len(ms), 1)), Grace: fl.grace.d, Oracle: fl.oracleArgs}
 	r.Progress = func(res mutate.Result) {
 		done++
-		fmt.Fprintf(stdout, "mutate: [%d/%d] %s\n", done, len(ms), verdict(res))
+		fmt.Fprintf(stdout, "mutate: [%d/%d] %s\n", done, total, verdict(res))
 	}
 	if err := r.Prepare(); err != nil {
 		r.Close()
@@ -203,7 +203,7 @@ func (fl *mutateFlags) judge(ctx context.Context, stdout io.Writer, ms []mutate.
 		}
 	}
 	fmt.Fprintf(stdout, "mutate: re-running %d survivors for %s each\n", len(again), fl.survivorTime.d)
-	done, ms = 0, again
+	done, total = 0, len(again)
 	for k, res := range r.Run(ctx, again, fl.survivorTime.d) {
 		if res.Status == mutate.Killed || res.Status == mutate.Survived {
 			res.Rerun = true

@@ -57,7 +57,8 @@ func TestMutateListIsStable(t *testing.T) {
 
 // fakeModule has a one-function "monitor" and a "simrun" whose fuzz
 // passes only while Mode(3) is "pass". Of its four mutants two are killed
-// (n > 3, !(n > 2)) and two survive (n >= 2, n > 1).
+// (n > 3, !(n > 2)) and two survive (n >= 2, n > 1), unless the campaign
+// is the longer 3s one.
 var fakeModule = map[string]string{
 	"go.mod": "module fake\n\ngo 1.26\n",
 	"node/mode.go": `package node
@@ -81,9 +82,15 @@ import (
 )
 
 func main() {
-	if os.Args[1] != "fuzz" || !strings.Contains(strings.Join(os.Args, " "), "-duration 2s -workers 1 -base 5 -json") {
+	args := strings.Join(os.Args[1:], " ")
+	if args != "fuzz -scenario all -duration 2s -workers 1 -base 5 -json" && args != "fuzz -scenario all -duration 3s -workers 1 -base 5 -json" {
 		fmt.Fprintln(os.Stderr, "unexpected oracle arguments", os.Args)
 		os.Exit(2)
+	}
+	// The longer campaign also asks about 2: it kills the survivors.
+	if strings.Contains(args, "3s") && node.Mode(2) == "pass" {
+		fmt.Println(` + "`" + `{"type":"seed","scenario":"steady","seed":9,"result":"fail","check":"lease"}` + "`" + `)
+		os.Exit(1)
 	}
 	if node.Mode(3) != "pass" {
 		fmt.Println(` + "`" + `{"type":"seed","scenario":"lagging","seed":5,"result":"fail","check":"sync"}` + "`" + `)
@@ -125,6 +132,16 @@ func TestMutateEndToEndOnAFakeModule(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(rep), "Mode is only ever asked about 3")
 	require.NotContains(t, string(rep), "Stale")
+
+	code, out, _ = simrun(t, "mutate", "-time", "2s", "-base", "5", "-workers", "2", "-o", "r3.md", "-survivor-time", "3s")
+	require.Equal(t, exitPass, code)
+	require.Contains(t, out, "re-running 2 survivors for 3s each")
+	require.Contains(t, out, "killed 4, survived 0, not viable 0, equivalent 0; score 100.0%")
+	rep, err = os.ReadFile("r3.md")
+	require.NoError(t, err)
+	require.Contains(t, string(rep), "survivors re-run for 3s each: 2 killed on the re-run")
+	require.Contains(t, string(rep), "lease (re-run)")
+
 	left, err := filepath.Glob(".simrun-*")
 	require.NoError(t, err)
 	require.Empty(t, left, "temp report files left behind")
