@@ -10,8 +10,11 @@ PKGS     := ./...
 RACEPKGS := ./sim/... ./netsim/... ./faultfs/... ./node/... ./checker/ ./internal/campaign/...
 RACEHISTORY := -run 'Explain|PorcupineEtcd' ./internal/history/
 FUZZTIME ?= 10m
+# mutate: judge a sample of MUTATE_N mutants (0: all of them, ~1,900: hours)
+MUTATE_N    ?= 100
+MUTATE_TIME ?= 60s
 
-.PHONY: run test lint bench fuzz
+.PHONY: run test lint bench fuzz cover mutate
 
 ## run: the main job: every scenario over fresh seeds for about 30 s
 run:
@@ -37,3 +40,11 @@ bench:
 ## fuzz: a longer hunt than make test: every scenario for FUZZTIME on all cores
 fuzz:
 	$(GO) run ./cmd/simrun fuzz -scenario all -duration $(FUZZTIME)
+
+## cover: statement coverage of node/ and node/kvstore/ under a fixed campaign (cover/node.html)
+cover:
+	GO=$(GO) sh scripts/cover.sh
+
+## mutate: mutation testing of node/: each sampled mutant's own fuzz campaign must catch it (mutate-report.md)
+mutate:
+	$(GO) run ./cmd/simrun mutate -n $(MUTATE_N) -seed 1 -time $(MUTATE_TIME) -equivalent mutate-equivalent.txt -o mutate-report.md
