@@ -11,15 +11,25 @@ import (
 // under this over a run).
 const leaseTolerance = 50_000_000 // 50 ms
 
-// Lease proves that monitors answer reads only under a lease: a read served
-// in epoch e at time t needs a lease granted by e's leader (EvLease) that
-// is still running at t, and the reader must still be a member of e's
-// quorum. It judges from the leader's grants, not from what the reader
-// believed, so a monitor that forgets to check its lease is caught even
-// when no stale value happened to be read.
+// Lease proves the two halves of lease safety:
 //
-// It does not prove the lease protocol sound (linearizability does), and a
-// grant counts for the whole quorum even if one peon never received it.
+//   - Monitors answer reads only under a lease: a read served in epoch e at
+//     time t needs a lease granted by e's leader (EvLease) that is still
+//     running at t, and the reader must still be a member of e's quorum.
+//   - Leases of different epochs never overlap a commit: a leader commits
+//     in epoch e at time t only if no monitor still in an older epoch's
+//     quorum may hold a lease of that epoch running past t. Otherwise that
+//     monitor, cut off with its lease, could answer a read that misses the
+//     commit, though no client need have asked it yet.
+//
+// It judges from the leader's grants, not from what a reader believed or
+// received, so a monitor that forgets to check its lease, or a new leader
+// that forgets a lease its voters never heard of, is caught even when no
+// stale value happened to be read. A grant counts for the whole quorum
+// even if a peon never received it; the protocol must leave room for that.
+//
+// It does not prove the lease protocol live, nor anything about reads of
+// values no commit changed.
 type Lease struct {
 	granted map[uint64]int64 // epoch -> latest expiry granted
 	member  []uint64         // rank -> epoch of the quorum it is in, 0 if none
@@ -50,6 +60,22 @@ func (l *Lease) Observe(at int64, ev node.Event) {
 		l.member[ev.Rank] = 0
 	case node.EvRead:
 		l.read(at, ev)
+	case node.EvCommit:
+		l.commit(at, ev)
+	}
+}
+
+// commit checks that every monitor still in an older epoch's quorum can no
+// longer hold a lease of it.
+func (l *Lease) commit(at int64, ev node.Event) {
+	for r, e := range l.member {
+		if e == 0 || e >= ev.Epoch {
+			continue
+		}
+		if until := l.granted[e]; until > at+leaseTolerance {
+			l.rec.addf(NameLease, ev.Rank, at, "committed version %d in epoch %d while rank %d, still in epoch %d's quorum, may hold a lease of it until t=%s: it could answer a read that misses this commit",
+				ev.Version, ev.Epoch, r, e, formatTime(until))
+		}
 	}
 }
 

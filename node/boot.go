@@ -41,6 +41,7 @@ func (m *Monitor) Start() {
 		if !broken(err) {
 			// An I/O error says nothing about the data: stop, as ceph-mon
 			// would, and let the service manager try again later.
+			m.reached(ProbeOpenIOError)
 			m.fail(err)
 			return
 		}
@@ -54,6 +55,7 @@ func (m *Monitor) Start() {
 			m.fail(fmt.Errorf("main store holds a repair mark in state %d", mk.state))
 			return
 		}
+		m.reached(ProbeSwitchAtBoot)
 		m.finishSwitch(mk) // the rename happened; the mark delete did not
 		return
 	}
@@ -64,6 +66,7 @@ func (m *Monitor) Start() {
 // service manager would restart it.
 func (m *Monitor) openMain() (*kvstore.Store, error) {
 	if !m.cfg.Mkfs && !exists(m.env.FS(), m.cfg.Dir) {
+		m.reached(ProbeMainStoreAbsent)
 		return nil, errStoreMissing
 	}
 	return m.openDir(m.cfg.Dir)
@@ -122,6 +125,7 @@ func (m *Monitor) load() error {
 			return err
 		}
 		m.fc, m.lc, m.pendingV, m.pendingPN, m.pendingVal = 0, 0, 0, 0, nil
+		m.reached(ProbeInSyncCleared)
 		m.emit(Event{Kind: EvMarkedClear, Detail: "in-sync marker found at boot"})
 	}
 	m.stateHash = computeStateHash(s)

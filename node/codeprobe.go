@@ -34,8 +34,112 @@ func (m *Monitor) reached(p CodeProbe) { m.env.Reached(p) }
 // The monitor's code probes, by protocol.
 const (
 	ProbeCorruptMessage CodeProbe = "msg/corrupt-dropped"
+
+	ProbeProbeReplySyncingPeer CodeProbe = "probe/syncing-peer-ignored"
+	ProbeProbeReplyBelowFloor  CodeProbe = "probe/peer-below-floor-ignored"
+
+	ProbeBootWait           CodeProbe = "election/boot-wait"
+	ProbeElectionTeachEpoch CodeProbe = "election/stale-proposer-taught"
+	ProbeElectionFailed     CodeProbe = "election/no-majority"
+	ProbeLostVictory        CodeProbe = "election/collect-stands-in-for-victory"
+
+	ProbeCollectOutbid           CodeProbe = "paxos/collect-outbid"
+	ProbeCollectRecovered        CodeProbe = "paxos/collect-recovered-uncommitted"
+	ProbeWaitingOutOldLeases     CodeProbe = "paxos/new-leader-waits-out-old-leases"
+	ProbeCatchUpPeon             CodeProbe = "paxos/leader-catches-up-peon"
+	ProbePeonBehindTrim          CodeProbe = "paxos/peon-behind-leaders-trim"
+	ProbeLeaderBehindTrim        CodeProbe = "paxos/leader-behind-peons-trim"
+	ProbeBeginStalePN            CodeProbe = "paxos/begin-with-stale-pn"
+	ProbeBeginUnexpectedVersion  CodeProbe = "paxos/begin-for-unexpected-version"
+	ProbeCommitUnexpectedVersion CodeProbe = "paxos/commit-for-unexpected-version"
+	ProbeRoundResent             CodeProbe = "paxos/round-resent"
+
+	ProbeLeaseRoundUnacked CodeProbe = "lease/round-unacked-in-time"
+	ProbeLeaseRenewalLate  CodeProbe = "lease/renewal-late"
+	ProbeLeaseStaleRound   CodeProbe = "lease/older-round-arrived-late"
+	ProbeLeaseAckCatchUp   CodeProbe = "lease/ack-shows-peon-behind"
+	ProbeReadWithoutLease  CodeProbe = "lease/read-refused-lease-expired"
+	ProbeReadWhilePending  CodeProbe = "lease/read-refused-value-pending"
+
+	ProbeRetryFromResultTable CodeProbe = "client/retry-answered-from-result-table"
+	ProbeRetryInFlight        CodeProbe = "client/retry-while-in-flight"
+
+	ProbeSyncNoCookie        CodeProbe = "sync/no-cookie"
+	ProbeFullSyncAborted     CodeProbe = "sync/full-aborted-after-a-chunk"
+	ProbeSyncChunkUnexpected CodeProbe = "sync/chunk-for-another-cookie-or-seq"
+	ProbeFullSyncRestarted   CodeProbe = "sync/full-restarted-over-partial-copy"
+
+	ProbeProvideRefusedBusy    CodeProbe = "provide/refused-while-syncing-or-repairing"
+	ProbeProvideRefusedTrimmed CodeProbe = "provide/refused-requester-behind-trim"
+	ProbeProvideDuplicate      CodeProbe = "provide/duplicate-chunk-request"
+	ProbeProvideTrimmedMidSync CodeProbe = "provide/trimmed-during-session"
+	ProbeProvideExpired        CodeProbe = "provide/session-expired"
+
+	ProbeOpenIOError     CodeProbe = "boot/open-io-error"
+	ProbeInSyncCleared   CodeProbe = "boot/partial-copy-cleared"
+	ProbeSwitchAtBoot    CodeProbe = "boot/switch-finished-after-rename"
+	ProbeMainStoreAbsent CodeProbe = "boot/main-store-missing"
+
+	ProbeRepairCopyDamaged     CodeProbe = "repair/copy-damaged-started-over"
+	ProbeRepairResumedUnmarked CodeProbe = "repair/resumed-before-mark-durable"
+	ProbeRepairResumedSwitch   CodeProbe = "repair/resumed-at-switch"
+	ProbeRepairIgnoredPeer     CodeProbe = "repair/reply-from-syncing-peer-ignored"
+	ProbeRepairNoSyncNeeded    CodeProbe = "repair/copy-already-current"
+	ProbeRejoinFenceLifted     CodeProbe = "repair/rejoin-fence-lifted"
 )
 
 var codeProbes = []CodeProbeInfo{
 	{ProbeCorruptMessage, "a message failed its checksum and was dropped", "node/monitor.go Deliver"},
+
+	{ProbeProbeReplySyncingPeer, "a probe reply from a syncing monitor was not taken as a source", "node/probe.go handleProbeReply"},
+	{ProbeProbeReplyBelowFloor, "a probe reply below the sync floor was refused", "node/probe.go handleProbeReply"},
+
+	{ProbeBootWait, "a monitor that just booted waited a lease period before voting", "node/election.go startElection"},
+	{ProbeElectionTeachEpoch, "an election answered a proposer of an older epoch with its own", "node/election.go handlePropose"},
+	{ProbeElectionFailed, "an election round ended without a majority", "node/election.go electionTimeout"},
+	{ProbeLostVictory, "a peon learned of a new quorum from the collect: its victory message was lost or overtaken", "node/paxos.go stepPaxos"},
+
+	{ProbeCollectOutbid, "a collect met a higher promise and started over with a higher pn", "node/paxos.go handleLast"},
+	{ProbeCollectRecovered, "a collect recovered an accepted, uncommitted value and proposed it again", "node/paxos.go afterCollect"},
+	{ProbeWaitingOutOldLeases, "a new leader waited for an older epoch's leases to run out", "node/paxos.go afterCollect"},
+	{ProbeCatchUpPeon, "a collect found a peon behind and sent it the versions it lacked", "node/paxos.go handleLast"},
+	{ProbePeonBehindTrim, "a peon found the leader had trimmed past it and went to sync", "node/paxos.go handleCollect"},
+	{ProbeLeaderBehindTrim, "a new leader found a peon had trimmed past it and went to sync", "node/paxos.go handleLast"},
+	{ProbeBeginStalePN, "a peon ignored a begin under a pn below its promise", "node/paxos.go handleBegin"},
+	{ProbeBeginUnexpectedVersion, "a peon got a begin for a version other than lc+1", "node/paxos.go handleBegin"},
+	{ProbeCommitUnexpectedVersion, "a commit carried a version other than lc+1 (a gap or a duplicate)", "node/paxos.go handleCommit"},
+	{ProbeRoundResent, "the leader resent a collect or begin some peon had not answered", "node/paxos.go resendRound"},
+
+	{ProbeLeaseRoundUnacked, "a leader stepped down: a lease round was not acked by every peon within the renewal window", "node/lease.go extendLease"},
+	{ProbeLeaseRenewalLate, "a leader stepped down: its renewal came after the renewal window (a pause)", "node/lease.go extendLease"},
+	{ProbeLeaseStaleRound, "a peon got an older lease round after a newer one, and kept the newer", "node/lease.go handleLease"},
+	{ProbeLeaseAckCatchUp, "a lease ack showed a peon missing commits, and the leader resent them", "node/lease.go handleLeaseAck"},
+	{ProbeReadWithoutLease, "a peon refused a read: its lease had run out", "node/lease.go readable"},
+	{ProbeReadWhilePending, "a peon refused a read: it held an accepted value not yet committed, or lagged its lease's lc", "node/lease.go readable"},
+
+	{ProbeRetryFromResultTable, "a retried write was answered from the replicated result table", "node/service.go settled"},
+	{ProbeRetryInFlight, "a retried write was already queued or in flight, and was not proposed twice", "node/service.go queueWrite"},
+
+	{ProbeSyncNoCookie, "a sync requester was told NO_COOKIE and went back to probing", "node/sync.go stepSync"},
+	{ProbeFullSyncAborted, "a full sync was abandoned after at least one chunk", "node/sync.go abortSync"},
+	{ProbeSyncChunkUnexpected, "a requester dropped a chunk of another cookie or sequence number", "node/sync.go stepSync"},
+	{ProbeFullSyncRestarted, "a full sync started over a partial copy, keeping the sync floor", "node/sync.go handleCookie"},
+
+	{ProbeProvideRefusedBusy, "a provider refused a cookie: it was syncing, partial or repairing", "node/provide.go handleGetCookie"},
+	{ProbeProvideRefusedTrimmed, "a provider refused a recent sync: it had trimmed past the requester", "node/provide.go handleGetCookie"},
+	{ProbeProvideDuplicate, "a provider ignored a duplicated chunk request", "node/provide.go handleGetChunk"},
+	{ProbeProvideTrimmedMidSync, "a provider trimmed past a session's next version and ended it", "node/provide.go handleGetChunk"},
+	{ProbeProvideExpired, "a provider session expired unfinished", "node/provide.go expireProvision"},
+
+	{ProbeOpenIOError, "the store failed to open with an I/O error: the monitor stopped, no repair", "node/boot.go Start"},
+	{ProbeInSyncCleared, "a store left mid full sync was cleared at boot", "node/boot.go load"},
+	{ProbeSwitchAtBoot, "a boot found the main store holding a completed mark: the switch's rename had happened", "node/boot.go Start"},
+	{ProbeMainStoreAbsent, "the main store was missing at boot and was not recreated", "node/boot.go openMain"},
+
+	{ProbeRepairCopyDamaged, "store.repair itself was damaged: thrown away, repair started over", "node/repair.go resumeRepair"},
+	{ProbeRepairResumedUnmarked, "a repair resumed from store.repair whose started mark was never durable", "node/repair.go resumeRepair"},
+	{ProbeRepairResumedSwitch, "a repair resumed from a completed mark, straight to the switch", "node/repair.go resumeRepair"},
+	{ProbeRepairIgnoredPeer, "a repair ignored a probe reply from a syncing or repairing monitor", "node/repair.go repairProbeReply"},
+	{ProbeRepairNoSyncNeeded, "a repair's copy already held as much as the chosen source", "node/repair.go repairFrom"},
+	{ProbeRejoinFenceLifted, "a repaired monitor saw a quorum form without it and may vote again", "node/switch.go maybeLiftFence"},
 }

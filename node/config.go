@@ -94,6 +94,15 @@ func (c *Config) leaseRenew() int64 { return c.LeaseDuration * 6 / 10 }
 // a renewal: twice the lease, as Ceph.
 func (c *Config) leaseAckTimeout() int64 { return 2 * c.LeaseDuration }
 
+// leaseResend is how often a leader resends a lease round some peon has
+// not acked: three times before the next renewal, which needs every ack.
+func (c *Config) leaseResend() int64 { return c.leaseRenew() / 4 }
+
+// renewWindow is the longest a leader may take, after a lease round
+// began, to start the next one; a new leader waits this long past the
+// newest lease its voters know of (lease.go).
+func (c *Config) renewWindow() int64 { return c.leaseRenew() + c.ResendInterval }
+
 // acceptTimeout bounds a collect or begin round: twice the lease, as Ceph.
 func (c *Config) acceptTimeout() int64 { return 2 * c.LeaseDuration }
 

@@ -42,6 +42,7 @@ func (m *Monitor) startElection() {
 	if !m.bootWaitOver() {
 		// Probe again once the wait is over rather than now: the answer now
 		// would be the same.
+		m.reached(ProbeBootWait)
 		m.disarm(tProbe)
 		m.arm(tBootWait, m.bootAt+m.cfg.LeaseDuration+m.cfg.skew(m.env.Now())-m.env.Now())
 		return
@@ -74,6 +75,7 @@ func (m *Monitor) handlePropose(msg *Msg) {
 	}
 	if msg.Epoch < m.epoch {
 		if m.phase == PhaseElecting && m.elect.electingMe {
+			m.reached(ProbeElectionTeachEpoch)
 			m.send(msg.From, &Msg{Type: MPropose}) // teach the laggard my epoch
 		}
 		return
@@ -119,6 +121,7 @@ func (m *Monitor) electionTimeout() {
 		m.victory()
 		return
 	}
+	m.reached(ProbeElectionFailed)
 	m.bootstrapBecause("election timed out")
 }
 

@@ -63,6 +63,7 @@ const (
 	tActivate                     // a new leader's wait for old leases is over
 	tResend                       // the leader resends an unanswered collect or begin
 	tProvider                     // a provider session expires (arg: cookie)
+	tLeaseResend                  // the leader resends an unacked lease round
 	numTimers
 )
 
@@ -197,8 +198,16 @@ func (m *Monitor) Fire(id TimerID, tag uint64) {
 		m.bootstrapBecause("lease expired")
 	case tSync:
 		m.abortSync("sync timed out")
-	case tPropose, tActivate:
+	case tActivate:
+		if m.px.waitingOldLeases {
+			m.afterCollect()
+			return
+		}
 		m.proposePending()
+	case tPropose:
+		m.proposePending()
+	case tLeaseResend:
+		m.resendLease()
 	case tResend:
 		m.resendRound()
 	}

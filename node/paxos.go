@@ -22,7 +22,10 @@ type paxosRun struct {
 	proposing  bool
 	accepted   uint64
 	active     bool  // recovery finished
-	activeAt   int64 // no reads or new values before this local time (old leases)
+	activeAt   int64 // no reads or commits before this local time (old leases)
+	// waitingOldLeases: the collect finished, and what follows it waits for
+	// activeAt.
+	waitingOldLeases bool
 
 	leaseRound  int64  // leader: the expiry sent in the current lease round
 	leaseAcks   uint64 // leader: who acked leaseRound
@@ -46,7 +49,9 @@ func (m *Monitor) becomeLeader(oldLease int64) {
 	now := m.env.Now()
 	m.px.activeAt = now
 	if oldLease > 0 {
-		m.px.activeAt = max(now, oldLease+m.cfg.skew(now))
+		// The old leader may have renewed once more than any voter heard
+		// of (lease.go): wait that renewal out too.
+		m.px.activeAt = max(now, oldLease+m.cfg.renewWindow()+m.cfg.skew(now))
 	}
 	m.collect()
 }
@@ -74,6 +79,7 @@ func (m *Monitor) collectMsg() *Msg {
 // that have not answered: the network may lose or reorder messages. Only a
 // leader that is collecting or proposing has tResend armed.
 func (m *Monitor) resendRound() {
+	m.reached(ProbeRoundResent)
 	if m.px.collecting {
 		m.broadcast(m.collectMsg(), m.quorum&^m.px.replied)
 	} else {
@@ -107,6 +113,9 @@ func (m *Monitor) collect() {
 func (m *Monitor) stepPaxos(msg *Msg) {
 	if msg.Type == MCollect && msg.Epoch > m.epoch {
 		m.handleVictory(msg) // the victory was lost or overtaken: the collect stands in for it
+		if m.epoch == msg.Epoch {
+			m.reached(ProbeLostVictory)
+		}
 	}
 	if msg.Epoch != m.epoch {
 		return
@@ -143,6 +152,7 @@ func (m *Monitor) stepPaxos(msg *Msg) {
 
 func (m *Monitor) handleCollect(msg *Msg) {
 	if msg.FC > m.lc+1 {
+		m.reached(ProbePeonBehindTrim)
 		m.bootstrapBecause("leader trimmed past my last committed version")
 		return
 	}
@@ -166,11 +176,13 @@ func (m *Monitor) handleLast(msg *Msg) {
 		return
 	}
 	if msg.PN > m.px.pn {
+		m.reached(ProbeCollectOutbid)
 		m.lastPN = max(m.lastPN, msg.PN)
 		m.collect() // someone promised a higher pn: outbid it
 		return
 	}
 	if msg.FC > m.lc+1 {
+		m.reached(ProbeLeaderBehindTrim)
 		m.bootstrapBecause("a peon trimmed past my last committed version")
 		return
 	}
@@ -180,6 +192,7 @@ func (m *Monitor) handleLast(msg *Msg) {
 		}
 	}
 	if msg.LC < m.lc && msg.LC+1 >= m.fc {
+		m.reached(ProbeCatchUpPeon)
 		m.send(msg.From, &Msg{Type: MCommit, LC: m.lc, Versions: m.versionsFrom(msg.LC+1, m.lc)})
 	}
 	if msg.V == m.lc+1 && msg.PendingPN > m.px.uncommitPN {
@@ -196,11 +209,31 @@ func (m *Monitor) maybeFinishCollect() {
 	m.px.collecting = false
 	m.disarm(tPaxos)
 	m.disarm(tResend)
-	if m.px.uncommitV == m.lc+1 && m.px.uncommit != nil {
-		m.begin(m.px.uncommit, nil)
+	m.afterCollect()
+}
+
+// afterCollect re-proposes the uncommitted value the collect recovered, or
+// becomes active. A recovered value commits like any new one, so only once
+// every lease of an older epoch has run out: a peon of the old quorum must
+// not still be serving reads without it. Until it commits, no lease of the
+// new epoch goes out either (it may have been committed and acknowledged
+// before; a new peon that never accepted it must not serve reads without
+// it). With nothing recovered, the new epoch's leases go out at once, and
+// proposePending holds new values until the old leases are over.
+func (m *Monitor) afterCollect() {
+	m.px.waitingOldLeases = false
+	if m.px.uncommitV != m.lc+1 || m.px.uncommit == nil {
+		m.becomeActive()
 		return
 	}
-	m.becomeActive()
+	if now := m.env.Now(); now < m.px.activeAt {
+		m.reached(ProbeWaitingOutOldLeases)
+		m.px.waitingOldLeases = true
+		m.arm(tActivate, m.px.activeAt-now)
+		return
+	}
+	m.reached(ProbeCollectRecovered)
+	m.begin(m.px.uncommit, nil)
 }
 
 func (m *Monitor) becomeActive() {
@@ -236,6 +269,7 @@ func (m *Monitor) beginMsg() *Msg {
 
 func (m *Monitor) handleBegin(msg *Msg) {
 	if msg.PN < m.acceptedPN {
+		m.reached(ProbeBeginStalePN)
 		return
 	}
 	for _, v := range msg.Versions {
@@ -244,6 +278,7 @@ func (m *Monitor) handleBegin(msg *Msg) {
 		}
 	}
 	if msg.V != m.lc+1 {
+		m.reached(ProbeBeginUnexpectedVersion)
 		return // missed commits; the leader's lease round will catch me up
 	}
 	var b kvstore.Batch
@@ -295,7 +330,11 @@ func (m *Monitor) maybeCommit() {
 
 func (m *Monitor) handleCommit(msg *Msg) {
 	for _, v := range msg.Versions {
-		if v.V == m.lc+1 && !m.applyCommitted(v.V, v.Value) {
+		if v.V != m.lc+1 {
+			m.reached(ProbeCommitUnexpectedVersion) // a duplicate, or a gap the lease round fills
+			continue
+		}
+		if !m.applyCommitted(v.V, v.Value) {
 			return
 		}
 	}

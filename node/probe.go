@@ -70,8 +70,14 @@ func (m *Monitor) handleProbeReply(msg *Msg) {
 	}
 	m.maybeLiftFence(msg)
 	m.highestEpochSeen = max(m.highestEpochSeen, msg.Epoch)
-	if msg.Has(FlagSyncing) || (m.floor > 0 && msg.LC < m.floor) {
-		return // a syncing peer's data is partial; one behind my floor is stale
+	// A syncing peer's data is partial; one behind my floor is stale.
+	if msg.Has(FlagSyncing) {
+		m.reached(ProbeProbeReplySyncingPeer)
+		return
+	}
+	if m.floor > 0 && msg.LC < m.floor {
+		m.reached(ProbeProbeReplyBelowFloor)
+		return
 	}
 	switch {
 	case m.partial() || (m.lc < msg.FC && msg.FC > 1):

@@ -31,7 +31,13 @@ func (p *providers) dropAll() { p.sessions = nil }
 
 func (m *Monitor) handleGetCookie(msg *Msg) {
 	full := msg.Has(FlagFull)
-	if m.phase == PhaseSyncing || m.inSync || m.rep.active || (!full && msg.LC+1 < m.fc && m.fc > 1) {
+	if m.phase == PhaseSyncing || m.inSync || m.rep.active {
+		m.reached(ProbeProvideRefusedBusy)
+		m.send(msg.From, &Msg{Type: MSyncNoCookie})
+		return
+	}
+	if !full && msg.LC+1 < m.fc && m.fc > 1 {
+		m.reached(ProbeProvideRefusedTrimmed)
 		m.send(msg.From, &Msg{Type: MSyncNoCookie})
 		return
 	}
@@ -57,12 +63,16 @@ func (m *Monitor) touchProvision(cookie uint64, s *provision) {
 }
 
 func (m *Monitor) expireProvision(cookie uint64) {
-	delete(m.prov.sessions, cookie)
+	if _, ok := m.prov.sessions[cookie]; ok {
+		m.reached(ProbeProvideExpired)
+		delete(m.prov.sessions, cookie)
+	}
 }
 
 func (m *Monitor) handleGetChunk(msg *Msg) {
 	s := m.prov.sessions[msg.Cookie]
 	if s != nil && s.requester == msg.From && msg.Seq < s.seq {
+		m.reached(ProbeProvideDuplicate)
 		return // a duplicate of a request already answered
 	}
 	if s == nil || s.requester != msg.From || msg.Seq != s.seq || m.phase == PhaseSyncing || m.rep.active {
@@ -80,6 +90,8 @@ func (m *Monitor) handleGetChunk(msg *Msg) {
 	if !s.full || s.prefix == len(replicatedPrefixes) {
 		if s.nextV < m.fc && s.nextV <= m.lc {
 			// Trimmed since the requester asked: it has to start over.
+			m.reached(ProbeProvideTrimmedMidSync)
+			m.env.CancelTimer(s.timer)
 			delete(m.prov.sessions, msg.Cookie)
 			m.send(msg.From, &Msg{Type: MSyncNoCookie, Cookie: msg.Cookie})
 			return

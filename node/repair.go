@@ -131,6 +131,7 @@ func (m *Monitor) resumeRepair() {
 	}
 	if err != nil {
 		// The copy itself is damaged: throw it away and start over.
+		m.reached(ProbeRepairCopyDamaged)
 		if err := removeDurably(m.env.FS(), m.cfg.repairDir()); err != nil {
 			m.fail(err)
 			return
@@ -142,6 +143,7 @@ func (m *Monitor) resumeRepair() {
 	mk, ok := readMark(rs)
 	switch {
 	case ok && mk.state == markCompleted:
+		m.reached(ProbeRepairResumedSwitch)
 		m.emit(Event{Kind: EvRepairStart, Start: RepairResumedCompleted, Version: mk.lc, Hash: mk.hash})
 		m.switchStores(mk)
 	case ok:
@@ -149,6 +151,7 @@ func (m *Monitor) resumeRepair() {
 		m.beginRepairing()
 	default:
 		// Created, but the started mark never became durable.
+		m.reached(ProbeRepairResumedUnmarked)
 		if !m.writeMark(mark{state: markStarted}) {
 			return
 		}
@@ -171,7 +174,11 @@ func (m *Monitor) writeMark(mk mark) bool {
 // repairProbeReply gathers probe replies until a safe source is known.
 func (m *Monitor) repairProbeReply(msg *Msg) {
 	m.highestEpochSeen = max(m.highestEpochSeen, msg.Epoch)
-	if msg.Has(FlagRepairing) || msg.Has(FlagSyncing) || msg.From < 0 || msg.From >= m.cfg.Monitors {
+	if msg.Has(FlagSyncing) {
+		m.reached(ProbeRepairIgnoredPeer) // its data is partial
+		return
+	}
+	if msg.Has(FlagRepairing) || msg.From < 0 || msg.From >= m.cfg.Monitors {
 		return
 	}
 	if m.cfg.Bugs.PatentLiteral {
@@ -209,6 +216,7 @@ func (m *Monitor) repairFrom(source int, lc, fc uint64, why string) {
 	case m.lc < lc:
 		m.startSync(source, false)
 	default:
+		m.reached(ProbeRepairNoSyncNeeded)
 		m.completeRepair()
 	}
 }

@@ -77,14 +77,29 @@ func (c *scriptCluster) printf(format string, a ...any) {
 	c.out.WriteByte('\n')
 }
 
-// flush returns and forgets what the last command printed.
+// flush returns and forgets what the last command printed. Runs of the
+// same line (resends, their acks) are printed once, with their count.
 func (c *scriptCluster) flush() string {
 	s := c.out.String()
 	c.out.Reset()
 	if s == "" {
 		return "ok\n"
 	}
-	return s
+	var b strings.Builder
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	for i := 0; i < len(lines); {
+		j := i + 1
+		for j < len(lines) && lines[j] == lines[i] {
+			j++
+		}
+		b.WriteString(lines[i])
+		if j-i > 1 {
+			fmt.Fprintf(&b, " (x%d)", j-i)
+		}
+		b.WriteByte('\n')
+		i = j
+	}
+	return b.String()
 }
 
 func (c *scriptCluster) up(rank int) bool { return c.nodes[rank].m != nil }
@@ -169,7 +184,7 @@ func (c *scriptCluster) fire(until int64) bool {
 
 var timerNames = [...]string{tProbe: "probe", tElection: "election", tBootWait: "boot-wait",
 	tPaxos: "paxos", tLeaseRenew: "lease-renew", tLeaseAck: "lease-ack", tLeaseExpire: "lease-expire",
-	tSync: "sync", tPropose: "propose", tActivate: "activate", tResend: "resend", tProvider: "provider"}
+	tSync: "sync", tPropose: "propose", tActivate: "activate", tResend: "resend", tProvider: "provider", tLeaseResend: "lease-resend"}
 
 func timerName(tag uint64) string {
 	k := timerKind(tag & 0xff)

@@ -71,6 +71,7 @@ func (m *Monitor) settled(op ClientOp) bool {
 		return false
 	}
 	if r.reqID == op.ReqID {
+		m.reached(ProbeRetryFromResultTable)
 		m.reply(ClientOp{ReqID: op.ReqID, Kind: op.Kind, Client: op.Client, Status: r.status, Version: r.version})
 	}
 	return true
@@ -82,6 +83,7 @@ func (m *Monitor) queueWrite(op ClientOp) {
 	}
 	same := func(o ClientOp) bool { return o.Client == op.Client && o.ReqID == op.ReqID }
 	if slices.ContainsFunc(m.svc.queued, same) || slices.ContainsFunc(m.px.inflightOps, same) {
+		m.reached(ProbeRetryInFlight)
 		return // already on its way; the commit answers it
 	}
 	m.svc.queued = append(m.svc.queued, op)

@@ -86,6 +86,7 @@ func (m *Monitor) maybeLiftFence(msg *Msg) {
 	if !m.apply(&b, true) {
 		return
 	}
+	m.reached(ProbeRejoinFenceLifted)
 	m.emit(Event{Kind: EvRepairRejoined, Epoch: msg.Epoch, Peer: msg.From})
 	m.rep.rejoinAbove = 0
 }

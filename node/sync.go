@@ -44,23 +44,35 @@ func (m *Monitor) stepSync(msg *Msg) {
 	}
 	switch msg.Type {
 	case MSyncNoCookie:
+		m.reached(ProbeSyncNoCookie)
 		m.abortSync("provider said no cookie")
 	case MSyncCookie:
 		if m.sync.cookie == 0 {
 			m.handleCookie(msg)
 		}
 	case MSyncChunk:
-		if msg.Cookie == m.sync.cookie && msg.Seq == m.sync.next {
-			m.handleChunk(msg)
+		if msg.Cookie != m.sync.cookie || msg.Seq != m.sync.next {
+			m.reached(ProbeSyncChunkUnexpected) // a duplicate, or one from an abandoned session
+			return
 		}
+		m.handleChunk(msg)
 	}
 }
 
 func (m *Monitor) handleCookie(msg *Msg) {
 	if m.sync.full {
+		// The floor is the history this monitor once held. A store still
+		// marked in-sync holds a partial copy whose lc it never held: an
+		// abandoned sync must not raise the floor to it.
+		floor := m.floor
+		if !m.inSync {
+			floor = max(floor, m.lc)
+		} else {
+			m.reached(ProbeFullSyncRestarted)
+		}
 		var b kvstore.Batch
 		b.Put(keyInSync, u64(1))
-		b.Put(keySyncFloor, u64(max(m.floor, m.lc)))
+		b.Put(keySyncFloor, u64(floor))
 		for _, p := range replicatedPrefixes {
 			b.DeletePrefix(p)
 		}
@@ -68,7 +80,7 @@ func (m *Monitor) handleCookie(msg *Msg) {
 		if !m.apply(&b, true) {
 			return
 		}
-		m.floor, m.inSync = max(m.floor, m.lc), true
+		m.floor, m.inSync = floor, true
 		m.fc, m.lc, m.stateHash = 0, 0, 0
 		m.pendingV, m.pendingPN, m.pendingVal = 0, 0, nil
 		m.emit(Event{Kind: EvMarkedClear, Detail: "full sync start"})
@@ -169,6 +181,9 @@ func (m *Monitor) finishSync(providerLC uint64) {
 }
 
 func (m *Monitor) abortSync(why string) {
+	if m.sync.full && m.sync.next > 0 {
+		m.reached(ProbeFullSyncAborted)
+	}
 	m.emit(Event{Kind: EvSyncAbort, Peer: m.sync.provider, Detail: why})
 	m.sync = syncing{}
 	m.bootstrap()

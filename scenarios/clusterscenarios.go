@@ -21,6 +21,7 @@ func init() {
 		{"lagging", "a monitor down long enough to need a recent sync", laggingFaults},
 		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
 		{"swarm", "each seed draws its own mix of crash, power, disk-error and network faults", swarmFaults},
+		{"handover", "a monitor back from a crash calls an election just as the leader is cut off with one peon: old leases must run out before the new leader commits", handoverFaults},
 	} {
 		register(clusterScenario(clusterSpec{name: s.name, desc: s.desc, faults: s.faults}))
 	}
@@ -190,6 +191,30 @@ func laggingFaults(r *rng.Stream, n int) []sim.Fault {
 	var out []sim.Fault
 	for t := r.Range(2*sim.Second, 3*sim.Second); t < harness.FaultPhase-5*sim.Second; t += r.Range(5*sim.Second, 7*sim.Second) {
 		out = append(out, sim.Fault{At: t, Kind: sim.FaultCrash, Node: r.Intn(n), For: r.Range(3400*sim.Millisecond, 4200*sim.Millisecond)})
+	}
+	return out
+}
+
+// handoverFaults stage fast leader changes: a peon crashes long enough for
+// the others to re-elect without it; just as it may vote again (a lease
+// period after its restart) and calls an election the others join at once,
+// the leader (rank 0, the lowest rank, which wins every election it is in)
+// is cut off together with one peon. The old leader may have renewed the
+// leases of its side after the last round the new majority heard of; the
+// new leader must wait those out too.
+func handoverFaults(r *rng.Stream, n int) []sim.Fault {
+	var out []sim.Fault
+	for t := r.Range(2*sim.Second, 3*sim.Second); t < harness.FaultPhase-6*sim.Second; t += r.Range(6*sim.Second, 8*sim.Second) {
+		m := 1 + r.Intn(n-1) // a peon
+		down := r.Range(3*sim.Second, 4*sim.Second)
+		out = append(out, sim.Fault{At: t, Kind: sim.FaultCrash, Node: m, For: down})
+		side := []int{0, 1 + (m+r.Intn(n-2))%(n-1)} // the leader and another peon
+		if side[1] == m {
+			side[1] = 1 + m%(n-1)
+		}
+		cut := t + down + sim.Second + r.Range(-400*sim.Millisecond, 200*sim.Millisecond)
+		out = append(out, sim.Fault{At: cut, Kind: sim.FaultPartition, Group: side, Peers: others(n, side),
+			For: r.Range(sim.Second, 3*sim.Second)})
 	}
 	return out
 }

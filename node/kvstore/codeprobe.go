@@ -14,11 +14,25 @@ type CodeProbeInfo struct {
 
 // The store's code probes.
 const (
-	ProbeTornTail CodeProbe = "kvstore/torn-tail-discarded"
+	ProbeTornTail     CodeProbe = "kvstore/torn-tail-discarded"
+	ProbeRecoveredL1  CodeProbe = "kvstore/recovered-from-level-1"
+	ProbeL1Unusable   CodeProbe = "kvstore/level-1-checkpoint-unusable"
+	ProbeLeftoverGen  CodeProbe = "kvstore/cut-switch-leftovers-removed"
+	ProbeCutCreation  CodeProbe = "kvstore/cut-creation-started-over"
+	ProbeWriteFailed  CodeProbe = "kvstore/log-write-failed"
+	ProbeSyncFailed   CodeProbe = "kvstore/log-fsync-failed"
+	ProbeSwitchFailed CodeProbe = "kvstore/checkpoint-failed"
 )
 
 var codeProbes = []CodeProbeInfo{
 	{ProbeTornTail, "recovery discarded a torn tail of the log", "recover.go recover"},
+	{ProbeRecoveredL1, "recovery started from the unsynced level-1 checkpoint (after a process crash)", "recover.go recover"},
+	{ProbeL1Unusable, "recovery found a level-1 checkpoint it could not use (damaged, stale or unanchored)", "recover.go recover"},
+	{ProbeLeftoverGen, "Open found files of a generation above the MANIFEST's (a cut switch) and removed them", "recover.go Open"},
+	{ProbeCutCreation, "Open found what a cut creation leaves, without a MANIFEST, and made a new store", "recover.go checkNoStore"},
+	{ProbeWriteFailed, "a log write failed: the store is poisoned", "store.go Apply"},
+	{ProbeSyncFailed, "a log fsync failed: the store is poisoned, the batch's fate unknown", "store.go Apply"},
+	{ProbeSwitchFailed, "a checkpoint due before a batch failed: the store is poisoned", "store.go Apply"},
 }
 
 // CodeProbes lists every code probe of the store.

@@ -1,6 +1,7 @@
 package kvstore
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -33,6 +34,9 @@ func Open(fs vfs.FS, dir string, opts Options) (*Store, error) {
 	// more than one generation ahead: an Open may build on a MANIFEST rename
 	// that a failed directory sync never made durable.)
 	s.info.RecoveredGeneration = m.gen
+	if slices.ContainsFunc(append(slices.Clone(inv.logs), inv.ckpts...), func(g uint64) bool { return g > m.gen }) {
+		s.reached(ProbeLeftoverGen)
+	}
 	if m.gen > 0 {
 		if err := s.recover(inv, m); err != nil {
 			return nil, err
@@ -95,6 +99,9 @@ func (s *Store) checkNoStore(inv inventory) error {
 			return corruptf(missing, -1, "missing, but %s holds records", logName(1))
 		}
 	}
+	if len(inv.names) > 0 {
+		s.reached(ProbeCutCreation)
+	}
 	return nil
 }
 
@@ -131,8 +138,11 @@ func (s *Store) recover(inv inventory, m manifest) error {
 			return err
 		}
 		if ok {
+			s.reached(ProbeRecoveredL1)
 			base = l1
 			s.info.Level = 1
+		} else {
+			s.reached(ProbeL1Unusable)
 		}
 	}
 	s.tree, s.seq = base.tree, base.seq

@@ -96,15 +96,18 @@ func (s *Store) Apply(b *Batch, sync bool) error {
 		return fmt.Errorf("kvstore: batch of %d bytes exceeds the %d-byte limit", len(b.payload), maxPayload)
 	}
 	if err := s.maintain(); err != nil {
+		s.reached(ProbeSwitchFailed)
 		return s.poison(err)
 	}
 	seq := s.seq + 1
 	ref, err := s.log.append(seq, b.payload, s.point)
 	if err != nil {
+		s.reached(ProbeWriteFailed)
 		return s.poison(err)
 	}
 	if sync {
 		if err := s.log.sync(); err != nil {
+			s.reached(ProbeSyncFailed)
 			return s.poison(err)
 		}
 		s.point(PointLogSynced)
