@@ -22,6 +22,11 @@ const (
 	NameLiveness        Name = "liveness"
 	NameUnavailability  Name = "unavailability"
 	NameKVDurability    Name = "kv-durability"
+	NamePartial         Name = "partial-store"
+	NameStopped         Name = "stopped"
+	NameTrim            Name = "trim"
+	NameLeftovers       Name = "leftovers"
+	NameStability       Name = "stability"
 	// NameBudget is a run that exhausted its event or time budget.
 	NameBudget Name = "budget"
 	// NamePlan is a fault plan that could not be loaded.
@@ -31,7 +36,8 @@ const (
 // Names lists every checker name.
 func Names() []Name {
 	return []Name{NameLinearizability, NameLedger, NameStateHash, NameSync, NamePromises, NameLease, NameRepair,
-		NameLiveness, NameUnavailability, NameKVDurability, NameBudget, NamePlan}
+		NameLiveness, NameUnavailability, NameKVDurability, NamePartial, NameStopped, NameTrim, NameLeftovers,
+		NameStability, NameBudget, NamePlan}
 }
 
 // UnmarshalText reads a checker's name; an unknown name is an error.

@@ -196,6 +196,10 @@ func doing(ev node.Event) string {
 		return fmt.Sprintf("answered a probe from rank %d", ev.Peer)
 	case node.EvRead:
 		return fmt.Sprintf("answered client %d's read", ev.Peer)
+	case node.EvCommit:
+		return fmt.Sprintf("committed version %d", ev.Version)
+	case node.EvClientReply:
+		return fmt.Sprintf("answered client %d", ev.Peer)
 	}
 	return fmt.Sprintf("provided a sync chunk to rank %d", ev.Peer)
 }

@@ -22,6 +22,7 @@ type Suite struct {
 	prom    *Promises
 	repair  *Repair
 	unavail *Unavailability
+	stopped *Stopped
 	// events are the event checkers that report as the run goes, the first
 	// three above included, in the order their reports of one event are
 	// listed. unavail reports only when asked (FinishUnavailable).
@@ -42,12 +43,18 @@ func (s *SyncInvariants) recorded() *record { return &s.rec }
 func (p *Promises) recorded() *record       { return &p.rec }
 func (l *Lease) recorded() *record          { return &l.rec }
 func (c *Repair) recorded() *record         { return &c.rec }
+func (p *Partial) recorded() *record        { return &p.rec }
+func (t *Trim) recorded() *record           { return &t.rec }
+func (s *Stopped) recorded() *record        { return &s.rec }
 
 // NewSuite returns the event checkers for a cluster of the given size.
-func NewSuite(monitors int) *Suite {
+// diskFaulted[r] says the run injects faults into rank r's disk that may
+// break or stop its store (see Stopped).
+func NewSuite(monitors int, diskFaulted []bool) *Suite {
 	c := &Suite{ledger: NewLedger(monitors), prom: NewPromises(monitors), repair: NewRepair(monitors),
-		unavail: NewUnavailability(monitors)}
-	c.events = []eventChecker{c.ledger, NewStateHash(monitors), NewSyncInvariants(monitors), c.repair, c.prom, NewLease(monitors)}
+		unavail: NewUnavailability(monitors), stopped: NewStopped(diskFaulted)}
+	c.events = []eventChecker{c.ledger, NewStateHash(monitors), NewSyncInvariants(monitors), c.repair, c.prom, NewLease(monitors),
+		NewPartial(monitors), NewTrim(monitors), c.stopped}
 	for _, ch := range c.events {
 		c.recs = append(c.recs, ch.recorded())
 	}
@@ -57,7 +64,7 @@ func NewSuite(monitors int) *Suite {
 // Observe feeds one monitor event, at simulated time at, to every checker.
 // It allocates nothing on the common path.
 func (c *Suite) Observe(at int64, ev node.Event) {
-	var before [8]int
+	var before [16]int
 	for i, r := range c.recs {
 		before[i] = len(r.list)
 	}
@@ -88,6 +95,11 @@ func (c *Suite) noted(ch eventChecker, f func()) {
 // committed at version, at simulated time at.
 func (c *Suite) AckedWrite(at int64, client int, reqID, version uint64) {
 	c.noted(c.ledger, func() { c.ledger.AckedWrite(at, client, reqID, version) })
+}
+
+// Stop records that rank's monitor stopped on err (see Stopped).
+func (c *Suite) Stop(at int64, rank int, err error) {
+	c.noted(c.stopped, func() { c.stopped.Stop(at, rank, err) })
 }
 
 // StoreLost tells the checkers that rank's disk lost data on purpose (see

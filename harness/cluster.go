@@ -63,7 +63,7 @@ func newCluster(o Options) (*cluster, error) {
 		Vocabulary: Vocabulary(monitors), Resolve: c.resolve, ResolveTarget: c.targetPath,
 	})
 	c.k = k
-	c.obs = newObserver(k, monitors)
+	c.obs = newObserver(k, monitors, o.Plan)
 	drift := k.Stream("drift")
 	for r := range monitors {
 		cfg := MonitorConfig(r, monitors)

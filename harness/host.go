@@ -45,7 +45,8 @@ func (h *monitorHost) Stop() {
 // Stopped restarts a monitor that stopped on a store error, as a service
 // manager would: once the handler is done, the process dies and comes back
 // after a delay.
-func (h *monitorHost) Stopped(error) {
+func (h *monitorHost) Stopped(err error) {
+	h.obs.suite.Stop(h.k.Now(), h.rank, err)
 	m := h.m
 	h.k.At(h.k.Now(), func() {
 		if h.m == m {

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/faultfs"
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/sim"
 )
@@ -20,13 +21,13 @@ type observer struct {
 	repairPath RepairPath
 }
 
-func newObserver(k *sim.Kernel, monitors int) *observer {
+func newObserver(k *sim.Kernel, monitors int, plan sim.Plan) *observer {
 	counters := Counters{}
 	for _, name := range []string{"elections", "full_syncs", "recent_syncs", "trims", "commits",
 		"repairs_started", "repairs_completed", "repairs_full", "repairs_recent", "mid_repair_power_losses"} {
 		counters[name] = 0 // reported even when nothing happened
 	}
-	return &observer{k: k, suite: checker.NewSuite(monitors), counters: counters, repairPath: RepairPath{Node: -1},
+	return &observer{k: k, suite: checker.NewSuite(monitors, diskFaulted(plan, monitors)), counters: counters, repairPath: RepairPath{Node: -1},
 		repairing: make([]bool, monitors), probes: Counters{}}
 }
 
@@ -133,6 +134,28 @@ func (o *observer) point(rank int, p node.Point, ops int64) {
 
 func (o *observer) ackedWrite(client int, reqID, version uint64) {
 	o.suite.AckedWrite(o.k.Now(), client, reqID, version)
+}
+
+// diskFaulted says, per monitor, whether the plan injects a fault into its
+// disk that may break or stop its store: an I/O error, ENOSPC, corruption,
+// or a lying-disk power loss. Crashes, honest and torn power losses and
+// network faults must never stop a monitor.
+func diskFaulted(plan sim.Plan, monitors int) []bool {
+	out := make([]bool, monitors)
+	for _, f := range plan.Faults {
+		switch {
+		case f.Kind == sim.FaultDiskEIO, f.Kind == sim.FaultDiskENOSPC, f.Kind == sim.FaultCorrupt,
+			f.Kind == sim.FaultPowerLoss && f.Power == faultfs.Lying:
+			if f.Ref != nil { // its node is known only when it fires
+				for r := range out {
+					out[r] = true
+				}
+			} else if f.Node >= 0 && f.Node < monitors {
+				out[f.Node] = true
+			}
+		}
+	}
+	return out
 }
 
 func boolInt(b bool) int64 {

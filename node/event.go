@@ -23,7 +23,7 @@ const (
 	EvTrim                                 // versions below FC were trimmed
 	EvState                                // the monitor changed phase: Phase
 	EvProvide                              // served a sync chunk to Peer
-	EvProbeReply                           // answered a probe from Peer
+	EvProbeReply                           // answered a probe from Peer: Version, FC what it said it holds; Syncing
 	EvClientReply                          // answered client Peer: Version = commit version of a write
 	EvMarkedClear                          // cleared the store on purpose (sync start, in-sync restart)
 	EvPromise                              // promised PN to a collecting leader (persisted)
@@ -126,5 +126,6 @@ type Event struct {
 	Phase     Phase       // EvState: the phase entered
 	Start     RepairStart // EvRepairStart: how the repair began
 	Copy      bool        // EvStoreOpen: the store opened is the repair copy
+	Syncing   bool        // EvProbeReply: it answered as a syncing, partial store
 	Detail    string      // for people: why, in words; no program parses it
 }

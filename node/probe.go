@@ -51,11 +51,14 @@ func (m *Monitor) handleProbe(msg *Msg) {
 		reply.Flags |= FlagInQuorum
 		reply.Quorum = m.quorum
 	}
-	if m.phase == PhaseSyncing || m.inSync {
+	// A partial store (mid full sync, or below its sync floor) answers as
+	// one: its lc is not history it holds.
+	syncing := m.phase == PhaseSyncing || m.partial()
+	if syncing {
 		reply.Flags |= FlagSyncing
 	}
 	m.send(msg.From, &reply)
-	m.emit(Event{Kind: EvProbeReply, Peer: msg.From})
+	m.emit(Event{Kind: EvProbeReply, Peer: msg.From, Version: m.lc, FC: m.fc, Syncing: syncing})
 }
 
 // handleProbeReply decides, per Ceph: full sync if the peer trimmed past

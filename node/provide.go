@@ -1,6 +1,8 @@
 package node
 
 import (
+	"fmt"
+
 	"github.com/monsim/monsim/node/kvstore"
 )
 
@@ -97,7 +99,13 @@ func (m *Monitor) handleGetChunk(msg *Msg) {
 			return
 		}
 		for ; s.nextV <= m.lc && budget.left(); s.nextV++ {
-			val, _ := m.store.Get(versionKey(s.nextV))
+			val, ok := m.store.Get(versionKey(s.nextV))
+			if !ok {
+				// fc..lc must all be held: a hole is a broken store, not
+				// something to send a peer as if it were a version.
+				m.fail(fmt.Errorf("version %d missing between first_committed %d and last_committed %d", s.nextV, m.fc, m.lc))
+				return
+			}
 			chunk.Versions = append(chunk.Versions, Version{V: s.nextV, Value: val})
 			budget.take(len(val))
 		}

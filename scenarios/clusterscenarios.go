@@ -22,6 +22,7 @@ func init() {
 		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
 		{"swarm", "each seed draws its own mix of crash, power, disk-error and network faults", swarmFaults},
 		{"handover", "a monitor back from a crash calls an election just as the leader is cut off with one peon: old leases must run out before the new leader commits", handoverFaults},
+		{"sync-interrupted", "full and recent syncs broken off at a chunk (requester crash or power cut, provider crash or power cut, requester cut off), while the leader dies and elections run: a half-copied store must stay out", syncInterruptedFaults},
 	} {
 		register(clusterScenario(clusterSpec{name: s.name, desc: s.desc, faults: s.faults}))
 	}
@@ -215,6 +216,49 @@ func handoverFaults(r *rng.Stream, n int) []sim.Fault {
 		cut := t + down + sim.Second + r.Range(-400*sim.Millisecond, 200*sim.Millisecond)
 		out = append(out, sim.Fault{At: cut, Kind: sim.FaultPartition, Group: side, Peers: others(n, side),
 			For: r.Range(sim.Second, 3*sim.Second)})
+	}
+	return out
+}
+
+// syncInterruptedFaults make a monitor fall behind, far enough for a full
+// sync (past a trim) or a recent one, then break its sync off at one of its
+// first chunks. Right after, the leader dies, so elections run while the
+// requester's store is half copied; and if the requester itself went down,
+// it comes back deaf-mute for a while: it hears the cluster, its own
+// messages are lost, so it lingers with its partial store where a monitor
+// that forgot it was partial would vote.
+func syncInterruptedFaults(r *rng.Stream, n int) []sim.Fault {
+	m := 1 + r.Intn(n-1)
+	t := r.Range(2*sim.Second, 4*sim.Second)
+	down := r.Range(3400*sim.Millisecond, 4200*sim.Millisecond) // a recent sync
+	if r.Chance(0.6) {
+		down = r.Range(5*sim.Second, 7*sim.Second) // past a trim: a full sync
+	}
+	at := &sim.Trigger{Point: sim.Point(node.PointSyncChunkApplied), Node: m, Nth: int(r.Range(1, 3))}
+	out := []sim.Fault{{At: t, Kind: sim.FaultCrash, Node: m, For: down}}
+	off := r.Range(300*sim.Millisecond, 900*sim.Millisecond)
+	switch r.Intn(5) {
+	case 0:
+		out = append(out, sim.Fault{On: at, Kind: sim.FaultCrash, Node: m, For: off})
+	case 1:
+		out = append(out, sim.Fault{On: at, Kind: sim.FaultPowerLoss, Node: m, For: off,
+			Power: []faultfs.PowerMode{faultfs.Honest, faultfs.Torn}[r.Intn(2)]})
+	case 2:
+		out = append(out, sim.Fault{On: at, Kind: sim.FaultCrash, Ref: &sim.NodeRef{Role: harness.RoleSyncProvider, Of: m}, For: off})
+	case 3:
+		out = append(out, sim.Fault{On: at, Kind: sim.FaultPowerLoss, Ref: &sim.NodeRef{Role: harness.RoleSyncProvider, Of: m},
+			Power: faultfs.Honest, For: off})
+	default: // cut off past the sync timeout
+		out = append(out, sim.Fault{On: at, Kind: sim.FaultPartition, Node: m, Group: []int{m}, For: r.Range(2500*sim.Millisecond, 4*sim.Second)})
+	}
+	leader := &sim.Trigger{Point: at.Point, Node: m, Nth: at.Nth, Delay: r.Range(50*sim.Millisecond, 400*sim.Millisecond)}
+	out = append(out, sim.Fault{On: leader, Kind: sim.FaultCrash, Node: 0, For: r.Range(500*sim.Millisecond, 2*sim.Second)})
+	mute := r.Range(sim.Second, 3*sim.Second)
+	for p := range n {
+		if p != m {
+			out = append(out, sim.Fault{On: &sim.Trigger{Point: at.Point, Node: m, Nth: at.Nth, Delay: off},
+				Kind: sim.FaultBlock, Node: m, Peer: p, For: mute})
+		}
 	}
 	return out
 }
