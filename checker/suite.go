@@ -46,6 +46,7 @@ func (c *Repair) recorded() *record         { return &c.rec }
 func (p *Partial) recorded() *record        { return &p.rec }
 func (t *Trim) recorded() *record           { return &t.rec }
 func (s *Stopped) recorded() *record        { return &s.rec }
+func (s *Stability) recorded() *record      { return &s.rec }
 
 // NewSuite returns the event checkers for a cluster of the given size.
 // diskFaulted[r] says the run injects faults into rank r's disk that may
@@ -121,6 +122,14 @@ func (c *Suite) Finish(at int64) []Violation {
 	found := c.ledger.Finish(at)
 	c.all = append(c.all, found...)
 	return found
+}
+
+// WatchStability adds the stability checker, watching from simulated time
+// from on (see Stability). Call it before the run.
+func (c *Suite) WatchStability(from int64) {
+	st := NewStability(from)
+	c.events = append(c.events, st)
+	c.recs = append(c.recs, st.recorded())
 }
 
 // FinishUnavailable is Finish for a run that broke every store on purpose:

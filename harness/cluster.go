@@ -11,6 +11,10 @@ import (
 	"github.com/monsim/monsim/sim"
 )
 
+// stableFrom is when a healed cluster must have settled for good: from
+// here to the end of the run nothing may unsettle it (checker.Stability).
+const stableFrom = ClusterEnd - 10*sim.Second
+
 // linTimeout bounds the porcupine check; past it the verdict is unknown.
 const linTimeout = 10 * time.Second
 
@@ -64,6 +68,9 @@ func newCluster(o Options) (*cluster, error) {
 	})
 	c.k = k
 	c.obs = newObserver(k, monitors, o.Plan)
+	if !o.Unavailable {
+		c.obs.suite.WatchStability(stableFrom)
+	}
 	drift := k.Stream("drift")
 	for r := range monitors {
 		cfg := MonitorConfig(r, monitors)
@@ -120,6 +127,7 @@ func (c *cluster) run() *Result {
 	} else {
 		res.Violations = append(res.Violations, suite.Finish(now)...)
 		res.Violations = append(res.Violations, checker.CheckLiveness(now, c.states(), c.unfinishedOps(), "after the heal phase")...)
+		res.Violations = append(res.Violations, checker.CheckLeftovers(now, c.leftovers())...)
 	}
 	var ops []checker.KVOp
 	for _, cl := range c.clients {
@@ -157,6 +165,17 @@ func (c *cluster) states() []checker.MonitorState {
 			st.Phase, st.LC, st.Quorum, st.Epoch = h.m.Phase(), h.m.LastCommitted(), h.m.Quorum(), h.m.Epoch()
 		}
 		out[r] = st
+	}
+	return out
+}
+
+// leftovers asks every monitor still up what it failed to clean up.
+func (c *cluster) leftovers() [][]string {
+	out := make([][]string, c.monitors)
+	for r, h := range c.hosts {
+		if c.k.Up(r) && h.m != nil {
+			out[r] = h.m.Leftovers()
+		}
 	}
 	return out
 }

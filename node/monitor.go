@@ -2,7 +2,9 @@ package node
 
 import (
 	"fmt"
+	"maps"
 	"math/bits"
+	"slices"
 
 	"github.com/monsim/monsim/node/kvstore"
 )
@@ -309,4 +311,31 @@ func clearPending(b *kvstore.Batch) {
 	b.Delete(keyPendingV)
 	b.Delete(keyPendingPN)
 	b.Delete(keyPendingVal)
+}
+
+// Leftovers lists what the monitor should have cleaned up by now and has
+// not: store files of other generations, a repair directory it is not
+// using, sync sessions idle past their expiry. A host may call it at any
+// time; the harness does once the cluster has healed.
+func (m *Monitor) Leftovers() []string {
+	var out []string
+	if m.store != nil {
+		names, err := m.store.Leftovers()
+		if err != nil {
+			out = append(out, "store directory unreadable: "+err.Error())
+		}
+		for _, n := range names {
+			out = append(out, "store file "+n)
+		}
+	}
+	if !m.rep.active && m.err == nil && exists(m.env.FS(), m.cfg.repairDir()) {
+		out = append(out, m.cfg.repairDir()+" while not repairing")
+	}
+	now := m.env.Now()
+	for _, cookie := range slices.Sorted(maps.Keys(m.prov.sessions)) {
+		if s := m.prov.sessions[cookie]; now-s.touched > 2*m.cfg.SyncTimeout+m.cfg.skew(now) {
+			out = append(out, fmt.Sprintf("sync session %d for rank %d idle %.3fs, past its expiry", cookie, s.requester, float64(now-s.touched)/1e9))
+		}
+	}
+	return out
 }

@@ -22,6 +22,7 @@ type provision struct {
 	nextV     uint64 // next version to send once the snapshot is done
 	seq       uint64 // next chunk sequence number expected
 	timer     TimerID
+	touched   int64 // local time of the last request
 }
 
 type providers struct {
@@ -60,6 +61,7 @@ func (m *Monitor) handleGetCookie(msg *Msg) {
 
 // touchProvision (re)arms the session's expiry: twice the sync timeout.
 func (m *Monitor) touchProvision(cookie uint64, s *provision) {
+	s.touched = m.env.Now()
 	m.env.CancelTimer(s.timer)
 	s.timer = m.env.SetTimer(2*m.cfg.SyncTimeout, uint64(tProvider)|cookie<<8)
 }

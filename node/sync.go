@@ -61,10 +61,13 @@ func (m *Monitor) stepSync(msg *Msg) {
 
 func (m *Monitor) handleCookie(msg *Msg) {
 	if m.sync.full {
-		// The floor is the history this monitor once held. A store still
-		// marked in-sync holds a partial copy whose lc it never held: an
-		// abandoned sync must not raise the floor to it.
-		floor := m.floor
+		// The floor is the history this monitor once held, and at least 1:
+		// once cleared for a full sync, the store is partial until one
+		// finishes, even if it held nothing before (its accepted value went
+		// with the clear). A store still marked in-sync holds a partial copy
+		// whose lc it never held: an abandoned sync must not raise the floor
+		// to it.
+		floor := max(m.floor, 1)
 		if !m.inSync {
 			floor = max(floor, m.lc)
 		} else {

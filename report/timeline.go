@@ -160,9 +160,9 @@ func (b *builder) add(r sim.Record, plan sim.Plan) {
 }
 
 // isKernelFaultNote says whether a record is the kernel's note about a
-// fault (armed, unresolved, found nothing to damage).
+// fault (armed, unresolved, found nothing to damage, came due after a heal).
 func isKernelFaultNote(k sim.Kind) bool {
-	return k == sim.KindFaultArmed || k == sim.KindFaultUnresolved || k == sim.KindFaultNoTarget
+	return k == sim.KindFaultArmed || k == sim.KindFaultUnresolved || k == sim.KindFaultNoTarget || k == sim.KindFaultHealed
 }
 
 // event follows the phases, syncs and repairs a monitor event opens and

@@ -43,6 +43,12 @@ func (k *Kernel) Fired(kind FaultKind) int { return k.fired[kind] }
 
 func (k *Kernel) fireFault(fi int) {
 	f := &k.plan.Faults[fi]
+	if f.On != nil && k.heals > 0 {
+		// A heal ends the fault phase: a fault waiting for a probe point,
+		// for disk operations or for its delay never fires after it.
+		k.Trace.Record(k.now, f.On.Node, KindFaultHealed, Int("fault", int64(fi)))
+		return
+	}
 	if f.Ref != nil {
 		n, ok := -1, false
 		if k.cfg.Resolve != nil {
@@ -108,7 +114,7 @@ func (k *Kernel) applyFault(f *Fault, t int64) {
 			k.applyNetRates()
 		})
 	case FaultHeal:
-		k.heals++ // faults still running end now; their undo must not revive anything
+		k.heals++ // faults still running end now; their undo must not revive anything, and triggered ones never fire
 		k.Net.Heal()
 		k.blocks = nil
 		k.rateFaults = nil

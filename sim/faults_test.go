@@ -158,3 +158,27 @@ func TestOverlappingPartitionsEachHoldTheirCut(t *testing.T) {
 	require.False(t, delivered(0, 1, 105*ms, 600*ms), "the second partition still cuts 0 from 1 after the first ends")
 	require.True(t, delivered(0, 1, 605*ms, Second))
 }
+
+// A heal ends the fault phase for good: a fault waiting on a probe point
+// (or a delay after one) that comes due later does not fire, and says so.
+func TestTriggeredFaultsDoNotFireAfterAHeal(t *testing.T) {
+	k, ps, buf := newWorld(t, Config{Endpoints: 1, Disks: 1, Vocabulary: Vocabulary{Points: []Point{"step"}}})
+	require.NoError(t, k.Load(Plan{Faults: []Fault{
+		{At: Millisecond / 2, Kind: FaultHeal},
+		{On: &Trigger{Point: "step", Node: 0, Nth: 2}, Kind: FaultCrash, Node: 0, For: Second},
+	}}))
+	steps := 0
+	ps[0].onStart = func(p *probe) { k.SetTimer(0, Millisecond, 1) }
+	ps[0].onFire = func(p *probe, _ uint64) {
+		steps++
+		k.Point(0, "step")
+		if steps < 20 {
+			k.SetTimer(0, Millisecond, 1)
+		}
+	}
+	k.Start(0, 0)
+	require.NoError(t, k.Run(Second))
+	require.Equal(t, 20, steps, "the crash never came")
+	require.Equal(t, 0, ps[0].stops)
+	require.True(t, hasRecord(traceKinds(buf), "fault/healed", nil))
+}

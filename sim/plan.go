@@ -73,6 +73,7 @@ func (r *NodeRef) UnmarshalText(b []byte) error {
 // (counting from 1); with AfterOps > 0, right after Node's AfterOps-th
 // mutating filesystem operation following that moment; with Delay > 0, that
 // long after it, once the handler has finished and its messages are out.
+// A triggered fault that comes due after a heal does not fire.
 type Trigger struct {
 	Point    Point `json:"point"`
 	Node     int   `json:"node"`

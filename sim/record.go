@@ -30,6 +30,7 @@ const (
 	KindFaultArmed      Kind = "fault/armed"      // a point-triggered fault waits for ops or a delay
 	KindFaultUnresolved Kind = "fault/unresolved" // a fault's node reference named no node: skipped
 	KindFaultNoTarget   Kind = "fault/no-target"  // a corruption found nothing to damage
+	KindFaultHealed     Kind = "fault/healed"     // a triggered fault came due after a heal: not applied
 )
 
 const (

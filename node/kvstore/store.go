@@ -2,6 +2,7 @@ package kvstore
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/google/btree"
@@ -183,4 +184,24 @@ func (s *Store) Close() error {
 	err := s.log.close()
 	s.log = nil
 	return err
+}
+
+// Leftovers lists the names in the store's directory that are not the live
+// generation's: files a cut switch or a recovery should have removed. A
+// store that leaks them keeps every generation on disk.
+func (s *Store) Leftovers() ([]string, error) {
+	names, err := s.fs.List(s.dir)
+	if err != nil {
+		return nil, ioErr("list", s.dir, err)
+	}
+	var out []string
+	for _, name := range names {
+		switch name {
+		case manifestName, ckptName(s.gen), logName(s.gen), l1Name:
+		default:
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
