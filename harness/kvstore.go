@@ -7,20 +7,28 @@ import (
 	"io"
 
 	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/faultfs"
 	"github.com/monsim/monsim/internal/rng"
+	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/node/kvstore"
 	"github.com/monsim/monsim/sim"
 )
 
 // A store run drives one kvstore through batches on faultfs while its host
 // crashes and loses power (honest and torn), sometimes at the store's own
-// probe points. After every restart the recovered state must be a prefix of
-// the applied batches that contains every synced one.
+// probe points, and its disk fails writes and syncs. After every restart
+// the recovered state must be a prefix of the applied batches that contains
+// every synced one. A batch whose Apply failed counts as applied, never as
+// synced: it may or may not come back; the host then restarts, as a
+// service manager restarts a daemon that stopped on a store error.
 const (
 	StoreFaultPhase = 20 * sim.Second
 	storeRunEnd     = StoreFaultPhase + 2*sim.Second
 	storeKeys       = 24
 	storeDir        = "kv"
+	// storeRestartDelay is how long a host that stopped on a store error
+	// stays down.
+	storeRestartDelay = 5 * sim.Millisecond
 )
 
 // storeOptions checkpoint often, so a short run crosses many switches.
@@ -29,6 +37,7 @@ var storeOptions = kvstore.Options{L1Every: 16, L2Every: 128, SegmentBytes: 64 <
 // StoreOptions choose one store run.
 type StoreOptions struct {
 	Seed  uint64
+	Bug   node.Bug // a planted bug of the store to switch on; "" for none
 	Plan  sim.Plan
 	Trace io.Writer // JSON lines of every trace record; nil hashes only
 }
@@ -45,9 +54,15 @@ func StoreVocabulary() sim.Vocabulary {
 
 // RunStore runs one store under the plan and checks its durability.
 func RunStore(o StoreOptions) *Result {
+	var bugs node.Bugs
+	if err := bugs.Enable(o.Bug); err != nil {
+		return planError(err)
+	}
 	k := sim.New(sim.Config{Seed: o.Seed, Endpoints: 1, Disks: 1, Trace: o.Trace, Disk: diskCosts(),
 		Vocabulary: StoreVocabulary()})
 	h := &storeHost{k: k, rand: k.Stream("workload"), model: map[string]string{}, counters: Counters{}, probes: Counters{}}
+	h.opts = storeOptions
+	h.opts.IgnoreSyncErrors = bugs.IgnoreFsyncError
 	h.durability = checker.NewDurability(stateHash(h.model))
 	k.Attach(0, h)
 	if err := k.Load(o.Plan); err != nil {
@@ -83,13 +98,18 @@ type storeHost struct {
 	violations []checker.Violation
 	counters   Counters
 	probes     Counters
+	opts       kvstore.Options
 }
 
 func (h *storeHost) Start() {
-	opts := storeOptions
+	opts := h.opts
 	opts.Point = func(p kvstore.Point) { h.k.Point(0, sim.Point(p)) }
 	opts.Reached = func(p kvstore.CodeProbe) { h.probes[string(p)]++ }
 	s, err := kvstore.Open(h.k.Disk(0), storeDir, opts)
+	if err != nil && errors.Is(err, faultfs.ErrInjected) {
+		h.restart() // the disk failed, not the store: try again later
+		return
+	}
 	if err != nil {
 		reason := "open failed: " + err.Error()
 		if errors.Is(err, kvstore.ErrCorrupt) {
@@ -156,7 +176,16 @@ func (h *storeHost) Fire(sim.TimerID, uint64) {
 	}
 	sync := h.rand.Chance(0.5)
 	if err := h.store.Apply(&b, sync); err != nil {
-		h.fail("apply failed without any injected disk error: " + err.Error())
+		if !errors.Is(err, faultfs.ErrInjected) {
+			h.fail("apply failed without any injected disk error: " + err.Error())
+			return
+		}
+		// Its fate is unknown (a failed fsync may still have written it),
+		// and nothing the store says can be trusted any more: reopen.
+		h.counters["failed_applies"]++
+		h.durability.Applied(stateHash(h.model), false)
+		h.store = nil
+		h.restart()
 		return
 	}
 	h.counters["batches"]++
@@ -165,6 +194,17 @@ func (h *storeHost) Fire(sim.TimerID, uint64) {
 	}
 	h.durability.Applied(stateHash(h.model), sync)
 	h.k.SetTimer(0, h.rand.Range(sim.Millisecond, 5*sim.Millisecond), 0)
+}
+
+// restart kills the host's process once the handler is done and boots it
+// again a little later.
+func (h *storeHost) restart() {
+	h.k.At(h.k.Now(), func() {
+		if h.k.Up(0) {
+			h.k.Crash(0)
+			h.k.Start(0, h.k.Now()+storeRestartDelay)
+		}
+	})
 }
 
 func (h *storeHost) Stop() {

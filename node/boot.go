@@ -87,6 +87,7 @@ func (m *Monitor) storeOptions() kvstore.Options {
 	o := m.cfg.Store
 	o.Point = func(p kvstore.Point) { m.env.Point(Point(p)) }
 	o.Reached = func(p kvstore.CodeProbe) { m.env.Reached(CodeProbe(p)) }
+	o.IgnoreSyncErrors = m.cfg.Bugs.IgnoreFsyncError
 	return o
 }
 

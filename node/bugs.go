@@ -34,6 +34,9 @@ type Bugs struct {
 	// DeleteBeforeComplete removes the damaged store when the repair
 	// starts, before the new one is complete.
 	DeleteBeforeComplete bool
+	// IgnoreFsyncError makes the store ignore a failed log fsync and report
+	// the batch durable: the most common storage bug there is.
+	IgnoreFsyncError bool
 }
 
 // Bug names a planted defect. In a plan or seed file it is its name; an
@@ -73,6 +76,8 @@ var bugCatalog = []BugInfo{
 		func(b *Bugs) *bool { return &b.AnswerProbeWhileRepairing }},
 	{"delete-before-complete", "repair-powerloss", "the damaged store is removed before the new one is complete: a crash leaves no complete store",
 		func(b *Bugs) *bool { return &b.DeleteBeforeComplete }},
+	{"ignore-fsync-error", "kv-crash", "the store ignores a failed fsync and reports the batch durable: a power cut before the next good fsync loses it",
+		func(b *Bugs) *bool { return &b.IgnoreFsyncError }},
 }
 
 // ErrUnknownBug is returned for a name not in the catalog.

@@ -16,7 +16,7 @@ func init() {
 		faults     func(r *rng.Stream, monitors int) []sim.Fault
 	}{
 		{"steady", "no faults: elections, commits, leases and trims on a healthy cluster", func(*rng.Stream, int) []sim.Fault { return nil }},
-		{"crash-restart", "process crashes and honest power losses of a minority at a time", crashRestartFaults},
+		{"crash-restart", "process crashes and honest power losses of a minority at a time, power cuts right after an accept, and failed writes or fsyncs followed by a power cut", crashRestartFaults},
 		{"partition", "symmetric and one-way partitions, clogs, process pauses, loss, duplication and wire corruption", partitionFaults},
 		{"lagging", "a monitor down long enough to need a recent sync", laggingFaults},
 		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
@@ -92,6 +92,10 @@ func crashRestartFaults(r *rng.Stream, n int) []sim.Fault {
 	var out []sim.Fault
 	d := downBudget{until: make([]int64, n)}
 	for t := r.Range(2*sim.Second, 4*sim.Second); t < harness.FaultPhase; t += r.Range(500*sim.Millisecond, 3*sim.Second) {
+		if r.Chance(0.2) {
+			out = append(out, failedSyncCut(r, &d, t)...)
+			continue
+		}
 		dur := r.Range(100*sim.Millisecond, 4*sim.Second)
 		m, ok := d.pick(r, t, dur)
 		if !ok {
@@ -104,6 +108,27 @@ func crashRestartFaults(r *rng.Stream, n int) []sim.Fault {
 		out = append(out, f)
 	}
 	return append(out, acceptWindowCuts(r, n)...)
+}
+
+// failedSyncCut fails a monitor's writes or fsyncs for a moment from t,
+// then cuts its power before its next good fsync: a monitor that went on
+// after a failed fsync (acked an accept, answered a client) loses what it
+// vouched for. A correct monitor stops at the error; its host restarts it.
+func failedSyncCut(r *rng.Stream, d *downBudget, t int64) []sim.Fault {
+	window := r.Range(20*sim.Millisecond, 300*sim.Millisecond)
+	m, ok := d.pick(r, t, window+sim.Second)
+	if !ok {
+		return nil
+	}
+	f := sim.Fault{At: t, Node: m, Prob: float64(r.Range(50, 100)) / 100, For: window}
+	if r.Chance(0.2) {
+		f.Kind = sim.FaultDiskENOSPC
+	} else {
+		f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnSync, faultfs.OnWrite}[r.Intn(2)]
+	}
+	return []sim.Fault{f, {At: t + r.Range(sim.Millisecond, window+50*sim.Millisecond), Node: m,
+		Kind: sim.FaultPowerLoss, Power: []faultfs.PowerMode{faultfs.Honest, faultfs.Torn}[r.Intn(2)],
+		For: r.Range(100*sim.Millisecond, 800*sim.Millisecond)}}
 }
 
 // acceptWindowCuts cut a peon's power just after it acked an accept, before
@@ -303,7 +328,9 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 			}
 			out = append(out, f)
 		case 2:
-			if disk {
+			if disk && r.Chance(0.3) {
+				out = append(out, failedSyncCut(r, &d, t)...)
+			} else if disk {
 				out = append(out, diskFault(r, n, t))
 			}
 		default:

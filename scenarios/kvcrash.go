@@ -10,14 +10,16 @@ import (
 
 // kv-crash drives one kvstore through batches while its host crashes and
 // loses power (honest and torn), sometimes at the store's own probe points
-// (checkpoint and manifest switches).
+// (checkpoint and manifest switches), and while its disk fails writes and
+// syncs, each failure followed soon by a power cut: a store that counted a
+// batch whose fsync failed as durable loses it then.
 func init() {
 	register(&Scenario{
 		Name:        "kv-crash",
-		Description: "one kvstore under batches, process crashes and honest/torn power losses; no synced batch may be lost",
+		Description: "one kvstore under batches, process crashes, honest/torn power losses, and write and fsync errors each followed by a power cut; no synced batch may be lost",
 		Generate:    kvCrashPlan,
 		execute: func(o Options, plan sim.Plan) *harness.Result {
-			return harness.RunStore(harness.StoreOptions{Seed: o.Seed, Plan: plan, Trace: o.Trace})
+			return harness.RunStore(harness.StoreOptions{Seed: o.Seed, Bug: o.Bug, Plan: plan, Trace: o.Trace})
 		},
 		monitors: func(Options) int { return 0 },
 	})
@@ -45,6 +47,18 @@ func kvCrashPlan(o Options) sim.Plan {
 			f.Kind, f.Power = sim.FaultPowerLoss, faultfs.Torn
 		}
 		p.Faults = append(p.Faults, f)
+	}
+	// A failed write or fsync, then a power cut before the next good sync.
+	for range r.Range(1, 4) {
+		t := r.Range(500*sim.Millisecond, harness.StoreFaultPhase-sim.Second)
+		f := sim.Fault{At: t, Node: 0, Prob: float64(r.Range(30, 100)) / 100, For: r.Range(5*sim.Millisecond, 60*sim.Millisecond)}
+		if r.Chance(0.2) {
+			f.Kind = sim.FaultDiskENOSPC
+		} else {
+			f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnSync, faultfs.OnWrite}[r.Intn(2)]
+		}
+		p.Faults = append(p.Faults, f, sim.Fault{At: t + r.Range(sim.Millisecond, f.For+10*sim.Millisecond), Node: 0,
+			Kind: sim.FaultPowerLoss, Power: []faultfs.PowerMode{faultfs.Honest, faultfs.Torn}[r.Intn(2)], For: r.Range(sim.Millisecond, 50*sim.Millisecond)})
 	}
 	// Cut power inside the store's own critical sections too: timed faults
 	// rarely land there.

@@ -26,6 +26,9 @@ type Options struct {
 	// Reached, if not nil, is called with each code probe the store
 	// reaches (see CodeProbes). It must not touch the store.
 	Reached func(CodeProbe)
+	// IgnoreSyncErrors is a planted bug (node.Bugs.IgnoreFsyncError): a
+	// failed log fsync is ignored, and the batch is reported durable.
+	IgnoreSyncErrors bool
 }
 
 func (o Options) withDefaults() Options {
@@ -107,7 +110,7 @@ func (s *Store) Apply(b *Batch, sync bool) error {
 		return s.poison(err)
 	}
 	if sync {
-		if err := s.log.sync(); err != nil {
+		if err := s.log.sync(); err != nil && !s.opts.IgnoreSyncErrors {
 			s.reached(ProbeSyncFailed)
 			return s.poison(err)
 		}
