@@ -17,7 +17,7 @@ func init() {
 	}{
 		{"steady", "no faults: elections, commits, leases and trims on a healthy cluster", func(*rng.Stream, int) []sim.Fault { return nil }},
 		{"crash-restart", "process crashes and honest power losses of a minority at a time, power cuts right after an accept, and failed writes or fsyncs followed by a power cut", crashRestartFaults},
-		{"partition", "symmetric and one-way partitions, clogs, process pauses, loss, duplication and wire corruption", partitionFaults},
+		{"partition", "symmetric and one-way partitions, clogs, slow links, process pauses, loss, duplication and wire corruption", partitionFaults},
 		{"lagging", "a monitor down long enough to need a recent sync", laggingFaults},
 		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
 		{"swarm", "each seed draws its own mix of crash, power, disk-error and network faults", swarmFaults},
@@ -173,7 +173,10 @@ func partitionFaults(r *rng.Stream, n int) []sim.Fault {
 // that keeps serving would be seen doing it.
 func netFault(r *rng.Stream, n int, t int64) sim.Fault {
 	dur := r.Range(300*sim.Millisecond, 4*sim.Second)
-	switch r.Intn(7) {
+	switch r.Intn(9) {
+	case 7, 8: // a slow link: a round's messages arrive during the next one
+		a, b := twoOf(r, n)
+		return sim.Fault{At: t, Kind: sim.FaultSlow, Node: a, Peer: b, Lag: r.Range(20*sim.Millisecond, 1500*sim.Millisecond), For: dur}
 	case 6: // a process pause: the monitor wakes up to a backlog and a world that moved on
 		return sim.Fault{At: t, Kind: sim.FaultPause, Node: r.Intn(n), For: r.Range(sim.Second, 6*sim.Second)}
 	case 0, 1:

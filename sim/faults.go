@@ -106,7 +106,7 @@ func (k *Kernel) applyFault(f *Fault, t int64) {
 		k.after(f, t, func() { k.unblock(f.Node, f.Peer) })
 	case FaultClog:
 		k.Net.Clog(f.Node, f.Peer, t+f.For)
-	case FaultNetLoss, FaultNetDup, FaultNetCorrupt:
+	case FaultNetLoss, FaultNetDup, FaultNetCorrupt, FaultSlow:
 		k.rateFaults = append(k.rateFaults, f)
 		k.applyNetRates()
 		k.after(f, t, func() {
@@ -194,11 +194,19 @@ func (k *Kernel) applyNetRates() {
 			o.Loss = max(o.Loss, f.Prob)
 		case FaultNetDup:
 			o.Dup = max(o.Dup, f.Prob)
-		default:
+		case FaultNetCorrupt:
 			o.Corrupt = max(o.Corrupt, f.Prob)
 		}
 	}
 	k.Net.SetAll(o)
+	for _, f := range k.rateFaults {
+		if f.Kind == FaultSlow {
+			// Every copy gets a tail of up to Lag: later ones overtake it.
+			l := k.Net.Options(f.Node, f.Peer)
+			l.TailProb, l.TailMax = 1, max(l.TailMax, f.Lag)
+			k.Net.SetLink(f.Node, f.Peer, l)
+		}
+	}
 }
 
 // block and unblock count the faults cutting each directed link, so one

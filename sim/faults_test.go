@@ -65,6 +65,7 @@ func TestEveryFaultKindHappensAndShowsInTheTrace(t *testing.T) {
 		{Fault{At: 100 * ms, Kind: FaultPartition, Node: 0, Group: []int{0}, For: 100 * ms}, "net/drop", func(r map[string]any) bool { return r["why"] == "partitioned" }},
 		{Fault{At: 100 * ms, Kind: FaultBlock, Node: 0, Peer: 1, For: 100 * ms}, "net/drop", func(r map[string]any) bool { return r["why"] == "partitioned" && r["node"] == 0.0 }},
 		{Fault{At: 100 * ms, Kind: FaultClog, Node: 0, Peer: 1, For: 100 * ms}, "deliver", func(r map[string]any) bool { return r["node"] == 1.0 && r["t"].(float64) >= float64(200*ms) }},
+		{Fault{At: 100 * ms, Kind: FaultSlow, Node: 0, Peer: 1, Lag: 300 * ms, For: 100 * ms}, "fault/slow", nil}, // effect: TestSlowLinkDelaysAndReorders
 		{Fault{At: 100 * ms, Kind: FaultNetLoss, Node: 0, Prob: 0.5, For: 100 * ms}, "net/drop", func(r map[string]any) bool { return r["why"] == "lost" }},
 		{Fault{At: 100 * ms, Kind: FaultNetDup, Node: 0, Prob: 0.5, For: 100 * ms}, "net/dup", nil},
 		{Fault{At: 100 * ms, Kind: FaultNetCorrupt, Node: 0, Prob: 0.5, For: 100 * ms}, "net/corrupt", nil},
@@ -181,4 +182,25 @@ func TestTriggeredFaultsDoNotFireAfterAHeal(t *testing.T) {
 	require.Equal(t, 20, steps, "the crash never came")
 	require.Equal(t, 0, ps[0].stops)
 	require.True(t, hasRecord(traceKinds(buf), "fault/healed", nil))
+}
+
+// A slow link delays each message by up to its lag beyond the latency, so
+// messages sent during it arrive late and out of order.
+func TestSlowLinkDelaysAndReorders(t *testing.T) {
+	ms := Millisecond
+	recs := chatter(t, Plan{Faults: []Fault{{At: 100 * ms, Kind: FaultSlow, Node: 0, Peer: 1, Lag: 300 * ms, For: 100 * ms}}})
+	during, late := 0, 0
+	for _, r := range recs {
+		if r["kind"] != "deliver" || r["node"] != 1.0 || r["from"] != 0.0 {
+			continue
+		}
+		switch at := r["t"].(float64); {
+		case at > float64(100*ms) && at < float64(200*ms):
+			during++
+		case at > float64(201*ms) && at < float64(500*ms):
+			late++
+		}
+	}
+	require.Less(t, during, 50, "most messages sent in the window are held back (100 were sent)")
+	require.Greater(t, late, 300, "and arrive after it, on top of the ordinary traffic")
 }

@@ -22,6 +22,7 @@ const (
 	FaultPartition  FaultKind = "partition"   // Group cut from Peers (or everyone else), both ways; lifted after For if > 0
 	FaultBlock      FaultKind = "block"       // one-way: Node can no longer reach Peer; unblocked after For
 	FaultClog       FaultKind = "clog"        // messages Node->Peer held for For, then released
+	FaultSlow       FaultKind = "slow"        // messages Node->Peer each delayed by up to Lag more, for For: old rounds arrive late
 	FaultNetLoss    FaultKind = "net-loss"    // every link drops with Prob; restored after For
 	FaultNetDup     FaultKind = "net-dup"     // every link duplicates with Prob; restored after For
 	FaultNetCorrupt FaultKind = "net-corrupt" // every link flips bits with Prob; restored after For
@@ -32,7 +33,7 @@ const (
 )
 
 var faultKinds = []FaultKind{
-	FaultCrash, FaultPowerLoss, FaultRestart, FaultPause, FaultPartition, FaultBlock, FaultClog,
+	FaultCrash, FaultPowerLoss, FaultRestart, FaultPause, FaultPartition, FaultBlock, FaultClog, FaultSlow,
 	FaultNetLoss, FaultNetDup, FaultNetCorrupt, FaultHeal, FaultCorrupt, FaultDiskEIO, FaultDiskENOSPC,
 }
 
@@ -102,6 +103,7 @@ type Fault struct {
 	Target     Target              // corrupt, disk-eio, disk-enospc: where ("" for the whole disk)
 	Prob       float64
 	For        int64 // duration, where the kind has one
+	Lag        int64 // slow: the most a message is delayed beyond its latency
 }
 
 // Plan is the explicit, serialisable list of faults a run executes. A seed
@@ -145,7 +147,10 @@ func (f *Fault) validate(v Vocabulary) error {
 	if !inRange(f.Node) {
 		return fmt.Errorf("node %d out of range", f.Node)
 	}
-	if (f.Kind == FaultBlock || f.Kind == FaultClog) && !inRange(f.Peer) {
+	if f.Kind == FaultSlow && f.Lag <= 0 {
+		return fmt.Errorf("a slow link needs a lag > 0")
+	}
+	if (f.Kind == FaultBlock || f.Kind == FaultClog || f.Kind == FaultSlow) && !inRange(f.Peer) {
 		return fmt.Errorf("peer %d out of range", f.Peer)
 	}
 	for _, g := range append(slices.Clone(f.Group), f.Peers...) {

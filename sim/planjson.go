@@ -29,12 +29,13 @@ type faultJSON struct {
 	Target Target  `json:"target,omitempty"`
 	Prob   float64 `json:"prob,omitempty"`
 	For    int64   `json:"for,omitempty"`
+	Lag    int64   `json:"lag,omitempty"`
 }
 
 // MarshalJSON writes the fault with only its own kind's mode.
 func (f Fault) MarshalJSON() ([]byte, error) {
 	j := faultJSON{At: f.At, On: f.On, Kind: f.Kind, Node: f.Node, Ref: f.Ref, Peer: f.Peer, Group: f.Group,
-		Peers: f.Peers, Target: f.Target, Prob: f.Prob, For: f.For}
+		Peers: f.Peers, Target: f.Target, Prob: f.Prob, For: f.For, Lag: f.Lag}
 	switch f.Kind {
 	case FaultPowerLoss:
 		j.Power = &f.Power
@@ -58,7 +59,7 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*f = Fault{At: j.At, On: j.On, Kind: j.Kind, Node: j.Node, Ref: j.Ref, Peer: j.Peer, Group: j.Group,
-		Peers: j.Peers, Target: j.Target, Prob: j.Prob, For: j.For}
+		Peers: j.Peers, Target: j.Target, Prob: j.Prob, For: j.For, Lag: j.Lag}
 	if j.Mode != "" {
 		return f.setLegacyMode(j.Mode)
 	}
