@@ -42,6 +42,7 @@ const (
 var repairPhaseNames = [...]string{"none", "started", "completed", "switched"}
 
 type repairRank struct {
+	damaged   bool // its disk lost durable data on purpose since the last repair start
 	phase     repairPhase
 	vouchLC   uint64
 	vouchHash uint64
@@ -96,7 +97,7 @@ func (c *Repair) started(at int64, ev node.Event, r *repairRank) {
 	bad := ""
 	switch {
 	case ev.Start.New():
-		if r.phase == repairStarted || r.phase == repairCompleted {
+		if (r.phase == repairStarted || r.phase == repairCompleted) && !r.damaged {
 			bad = "a repair whose mark said " + repairPhaseNames[r.phase] + " started over from nothing"
 		}
 		r.phase = repairStarted
@@ -124,6 +125,9 @@ func (c *Repair) started(at int64, ev node.Event, r *repairRank) {
 	}
 	if bad != "" {
 		c.rec.addf(NameRepair, ev.Rank, at, "mark lifecycle: %s", bad)
+	}
+	if ev.Start.New() {
+		r.damaged = false // the repair answers the damage
 	}
 	r.startLCs = append(r.startLCs[:0], c.lc...)
 }
@@ -169,6 +173,17 @@ func (c *Repair) switched(at int64, ev node.Event, r *repairRank) {
 	r.phase = repairSwitched
 }
 
+// Damaged tells the checker that rank's disk lost durable data on purpose
+// (a corruption, a wipe, a lying disk): until its next repair starts, a
+// missing main store or a repair copy thrown away is the damage, not a
+// broken protocol.
+func (c *Repair) Damaged(rank int) {
+	if validRank(rank) {
+		c.ranks = grow(c.ranks, rank)
+		c.ranks[rank].damaged = true
+	}
+}
+
 // Boot reports what the harness found on rank's disk when it restarted
 // (not at its first boot): whether a complete main store exists.
 func (c *Repair) Boot(at int64, rank int, mainStore bool) {
@@ -176,7 +191,7 @@ func (c *Repair) Boot(at int64, rank int, mainStore bool) {
 		return
 	}
 	c.ranks = grow(c.ranks, rank)
-	if p := c.ranks[rank].phase; !mainStore && p != repairCompleted {
+	if p := c.ranks[rank].phase; !mainStore && p != repairCompleted && !c.ranks[rank].damaged {
 		c.rec.addf(NameRepair, rank, at, "switch atomicity: after a crash no complete store existed (the main store is gone, the repair mark said %s)",
 			repairPhaseNames[p])
 	}

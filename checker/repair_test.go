@@ -100,3 +100,22 @@ func TestRepairCatchesAMissingStoreAfterACrash(t *testing.T) {
 	c2.Boot(9, 1, false) // completed: the copy is the complete store now
 	require.Empty(t, c2.Violations())
 }
+
+// Damage done on purpose (a wiped store, a rotten repair copy) explains a
+// missing main store at boot and a repair that starts over; without it,
+// both are protocol failures.
+func TestRepairAcceptsWhatInjectedDamageExplains(t *testing.T) {
+	c := NewRepair(3)
+	c.Observe(0, rstart(1, node.RepairFresh))
+	c.Damaged(1)
+	c.Boot(1, 1, true)
+	c.Observe(2, rstart(1, node.RepairStartedOver))
+	c.Damaged(2)
+	c.Boot(3, 2, false)
+	c.Observe(4, rstart(2, node.RepairFresh))
+	require.Empty(t, c.Violations())
+
+	c.Observe(5, rstart(1, node.RepairStartedOver))
+	c.Boot(6, 2, false)
+	require.Len(t, c.Violations(), 2, "the damage was answered by the repairs that started; no new damage explains these")
+}

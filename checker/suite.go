@@ -110,6 +110,10 @@ func (c *Suite) StoreLost(rank int) {
 	c.prom.Forget(rank)
 }
 
+// Damaged tells the checkers that rank's disk lost durable data on purpose
+// (see Repair.Damaged).
+func (c *Suite) Damaged(rank int) { c.repair.Damaged(rank) }
+
 // Boot reports, at a monitor's restart, whether its disk holds a complete
 // main store (see Repair.Boot).
 func (c *Suite) Boot(at int64, rank int, mainStore bool) {

@@ -20,9 +20,13 @@ const (
 	// sector-aligned place, in the same file or another matching one,
 	// overwriting what was there.
 	Misdirect
+	// Wipe removes the target, a file or a whole directory, and its entry,
+	// durably: an operator's mistake, a filesystem that lost a directory.
+	Wipe
 )
 
-var corruptNames = [...]string{BitFlip: "bit-flip", ZeroSector: "zero-sector", Truncate: "truncate", Misdirect: "misdirect"}
+var corruptNames = [...]string{BitFlip: "bit-flip", ZeroSector: "zero-sector", Truncate: "truncate", Misdirect: "misdirect",
+	Wipe: "wipe"}
 
 func (k CorruptKind) String() string {
 	if k >= 0 && int(k) < len(corruptNames) {
@@ -49,10 +53,14 @@ func (k *CorruptKind) UnmarshalText(b []byte) error {
 // target ("" for any), chosen with the disk's stream among the files, in
 // sorted path order, that hold durable bytes. Reads see the damage at once,
 // as if the page cache had been dropped; writes not yet synced still show
-// over it. It reports the fault to OnFault and returns it, or returns false
-// and changes nothing if no file qualifies. It is not an operation: it
-// neither charges a cost nor calls AfterOp.
+// over it. Wipe instead removes target itself (not a prefix: a path) with
+// everything under it. It reports the fault to OnFault and returns it, or
+// returns false and changes nothing if nothing qualifies. It is not an
+// operation: it neither charges a cost nor calls AfterOp.
 func (fs *FS) Corrupt(k CorruptKind, target string) (Fault, bool) {
+	if k == Wipe {
+		return fs.wipe(clean(strings.Trim(target, "/")))
+	}
 	cands := fs.corruptible(strings.TrimLeft(target, "/"))
 	if len(cands) == 0 || k < 0 || int(k) >= len(corruptNames) {
 		return Fault{}, false
@@ -82,6 +90,19 @@ func (fs *FS) Corrupt(k CorruptKind, target string) (Fault, bool) {
 		f.Off, f.Len, f.Detail = cut, size-cut, fmt.Sprintf("truncated from %d to %d bytes", size, cut)
 	}
 	fs.dropCache(c.n)
+	fs.fault(f)
+	return f, true
+}
+
+// wipe removes path and everything under it, its removal durable at once.
+func (fs *FS) wipe(p string) (Fault, bool) {
+	d, base, err := fs.lookupParent(p)
+	if err != nil || d.dir.entries[base] == nil {
+		return Fault{}, false
+	}
+	fs.removeTree(d, base, d.dir.entries[base])
+	d.dir.sync()
+	f := Fault{Kind: "corrupt/" + Wipe.String(), Path: p, Detail: "removed, with everything under it"}
 	fs.fault(f)
 	return f, true
 }

@@ -114,7 +114,7 @@ func TestMisdirectNeedsTwoSectors(t *testing.T) {
 }
 
 func TestCorruptKindNamesRoundTrip(t *testing.T) {
-	for _, k := range []CorruptKind{BitFlip, ZeroSector, Truncate, Misdirect} {
+	for _, k := range []CorruptKind{BitFlip, ZeroSector, Truncate, Misdirect, Wipe} {
 		text, err := k.MarshalText()
 		require.NoError(t, err)
 		var got CorruptKind
@@ -135,4 +135,19 @@ func TestIOClassNamesRoundTrip(t *testing.T) {
 	}
 	var c IOClass
 	require.ErrorContains(t, c.UnmarshalText([]byte("fsync")), `unknown I/O class "fsync"`)
+}
+
+// Wipe removes a directory with everything in it, and the removal is
+// durable at once: a power loss does not bring it back.
+func TestWipeRemovesADirectoryDurably(t *testing.T) {
+	d, _ := corruptScenario(t, 1)
+	f, ok := d.Corrupt(Wipe, "db/")
+	require.True(t, ok)
+	require.Equal(t, Fault{Kind: "corrupt/wipe", Path: "db", Detail: "removed, with everything under it"}, f)
+	require.Equal(t, []Fault{f}, d.faultsOf("corrupt/wipe"))
+	require.False(t, exists(d, "db"))
+	d.PowerLoss(Honest)
+	require.False(t, exists(d, "db"), "the removal is durable")
+	_, ok = d.Corrupt(Wipe, "db")
+	require.False(t, ok, "nothing left to wipe")
 }

@@ -67,7 +67,8 @@
 //
 // Corruption (Corrupt). Synced data rots at rest: a bit flip, a zeroed
 // sector, a truncation, or a misdirected write (a durable sector copied over
-// another sector of the same or another file). It changes the durable bytes
+// another sector of the same or another file); or a whole file or
+// directory is gone, its removal durable (Wipe: an operator's mistake). It changes the durable bytes
 // and what reads return, as if the page cache had been dropped.
 //
 // Errors. Before each operation an errorfs.Injector (SetInjector) may fail

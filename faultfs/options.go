@@ -1,6 +1,7 @@
 package faultfs
 
 import (
+	"strings"
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
 
@@ -114,7 +115,7 @@ func (fs *FS) MutatingOps() int64 { return fs.mutating }
 type Fault struct {
 	// Kind names the fault: "crash", "power-loss", "torn-write",
 	// "lying-loss", "lying-torn", "corrupt/bit-flip", "corrupt/zero-sector",
-	// "corrupt/truncate", "corrupt/misdirect", "eio/read", "eio/write",
+	// "corrupt/truncate", "corrupt/misdirect", "corrupt/wipe", "eio/read", "eio/write",
 	// "eio/sync", "enospc", "enospc/full", or "error/<op>" for another
 	// injected error.
 	Kind string
@@ -124,6 +125,14 @@ type Fault struct {
 	Off, Len int64
 	// Detail is short human text.
 	Detail string
+}
+
+// Destroys says whether the fault destroyed data the disk had made durable:
+// a corruption, or a lying disk's loss of synced writes. A store may then
+// fail to open, or come back without what it synced; crashes, honest and
+// torn power losses and I/O errors never do that.
+func (f Fault) Destroys() bool {
+	return strings.HasPrefix(f.Kind, "corrupt/") || f.Kind == "lying-loss" || f.Kind == "lying-torn"
 }
 
 func (fs *FS) fault(f Fault) {

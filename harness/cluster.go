@@ -65,6 +65,11 @@ func newCluster(o Options) (*cluster, error) {
 		Net: clusterNet, Disk: diskCosts(), Trace: o.Trace,
 		MaxEvents: 20_000_000, MaxTime: ClusterEnd + sim.Second,
 		Vocabulary: Vocabulary(monitors), Resolve: c.resolve, ResolveTarget: c.targetPath,
+		OnDiskFault: func(n int, f faultfs.Fault) {
+			if f.Destroys() && n < monitors {
+				c.obs.suite.Damaged(n)
+			}
+		},
 	})
 	c.k = k
 	c.obs = newObserver(k, monitors, o.Plan)

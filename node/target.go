@@ -11,9 +11,11 @@ import (
 // needs to know the store's file layout.
 type Target string
 
-// The targets: the whole main store, or one zone of it (kvstore.Zone).
+// The targets: the whole main store, one zone of it (kvstore.Zone), or the
+// copy a repair is building.
 const (
 	TargetStore      Target = "store"
+	TargetRepairCopy Target = "store.repair"
 	TargetLog        Target = Target(kvstore.ZoneLog)
 	TargetCheckpoint Target = Target(kvstore.ZoneCheckpoint)
 	TargetL1         Target = Target(kvstore.ZoneL1)
@@ -22,7 +24,7 @@ const (
 
 // Targets lists every target: the whole store, then each zone of it.
 func Targets() []Target {
-	out := []Target{TargetStore}
+	out := []Target{TargetStore, TargetRepairCopy}
 	for _, z := range kvstore.Zones() {
 		out = append(out, Target(z))
 	}
@@ -32,9 +34,13 @@ func Targets() []Target {
 // TargetPath is the path prefix, on the monitor's disk, of every file t
 // names; false for an unknown target.
 func (c Config) TargetPath(t Target) (string, bool) {
-	dir := c.withDefaults().Dir
-	if t == TargetStore {
+	c = c.withDefaults()
+	dir := c.Dir
+	switch t {
+	case TargetStore:
 		return dir + "/", true
+	case TargetRepairCopy:
+		return c.repairDir() + "/", true
 	}
 	z := kvstore.Zone(t)
 	if p := z.PathPrefix(); p != "" {

@@ -49,6 +49,7 @@ var storeBreaks = []storeBreak{
 	{kind: faultfs.ZeroSector, target: node.TargetCheckpoint},
 	{kind: faultfs.ZeroSector, target: node.TargetManifest},
 	{kind: faultfs.Truncate, target: node.TargetCheckpoint},
+	{kind: faultfs.Wipe, target: node.TargetStore},
 	// The last two may miss: a small checkpoint can leave a misdirected
 	// sector nowhere to land, and a lying disk's losses may all fall where
 	// an intact level-1 checkpoint covers them.
@@ -57,7 +58,7 @@ var storeBreaks = []storeBreak{
 }
 
 // sureBreaks is how many of storeBreaks always break the store.
-const sureBreaks = 6
+const sureBreaks = 7
 
 // breakStore makes monitor m's store fail to open at time t.
 func breakStore(r *rng.Stream, t int64, m int) []sim.Fault {
@@ -140,6 +141,15 @@ func repairPowerlossFaults(r *rng.Stream, n int) []sim.Fault {
 			f.On.AfterOps = int(r.Range(1, 6)) // a few disk operations past the step
 		}
 		out = append(out, f)
+	}
+	if r.Chance(0.3) {
+		// The copy itself rots while the monitor is down mid-sync: at its
+		// restart it must throw the copy away and start over.
+		at := &sim.Trigger{Point: sim.Point(node.PointRepairSyncChunk), Node: m, Nth: 1}
+		out = append(out,
+			sim.Fault{On: at, Kind: sim.FaultPowerLoss, Node: m, Power: faultfs.Honest, For: 400 * sim.Millisecond},
+			sim.Fault{On: &sim.Trigger{Point: at.Point, Node: m, Nth: 1, Delay: 200 * sim.Millisecond},
+				Kind: sim.FaultCorrupt, Node: m, Corruption: faultfs.BitFlip, Target: sim.Target(node.TargetRepairCopy)})
 	}
 	return out
 }

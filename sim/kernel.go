@@ -39,6 +39,10 @@ type Config struct {
 	// ResolveTarget maps a fault's target on a node to a path prefix on its
 	// disk; nil takes the target itself as the prefix.
 	ResolveTarget func(node int, t Target) string
+	// OnDiskFault, if set, hears every fault a node's disk reports (after
+	// the trace does), so a harness can tell its checkers about damage done
+	// on purpose.
+	OnDiskFault func(node int, f faultfs.Fault)
 }
 
 // Kernel is the deterministic simulator: one virtual clock, one event queue,
@@ -125,6 +129,9 @@ func (k *Kernel) newDisk(i int) *faultfs.FS {
 	o.OnFault = func(f faultfs.Fault) {
 		k.Trace.Record(k.now, i, DiskKind(f.Kind),
 			Str("path", f.Path), Int("off", f.Off), Int("len", f.Len), Str("detail", f.Detail))
+		if k.cfg.OnDiskFault != nil {
+			k.cfg.OnDiskFault(i, f)
+		}
 	}
 	o.AfterOp = func(errorfs.Op) { k.afterDiskOp(i) }
 	return faultfs.New(o)
