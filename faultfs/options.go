@@ -1,9 +1,9 @@
 package faultfs
 
 import (
-	"strings"
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
+	"strings"
 
 	"github.com/monsim/monsim/internal/rng"
 )
