@@ -288,6 +288,35 @@ func syncInterruptedFaults(r *rng.Stream, n int) []sim.Fault {
 				Kind: sim.FaultBlock, Node: m, Peer: p, For: mute})
 		}
 	}
+	return append(out, syncMischief(r, n, m, t, down, at, off)...)
+}
+
+// syncMischief adds, each on a coin toss, what makes a sync meet the rest of
+// its failure modes: a second monitor, down since before the requester fell
+// behind, comes back with it (its replies are below the requester's floor);
+// duplicated messages while the sync runs (a chunk requested twice, a chunk
+// arriving twice); slow links out of the requester (a provider that trims,
+// or restarts, before the next request reaches it).
+func syncMischief(r *rng.Stream, n, m int, t, down int64, at *sim.Trigger, off int64) []sim.Fault {
+	var out []sim.Fault
+	if m2 := 1 + (m+r.Intn(n-2))%(n-1); m2 != m && r.Chance(0.5) {
+		out = append(out,
+			sim.Fault{At: t - r.Range(sim.Second, 2*sim.Second), Kind: sim.FaultCrash, Node: m2},
+			sim.Fault{On: &sim.Trigger{Point: at.Point, Node: m, Nth: at.Nth, Delay: off}, Kind: sim.FaultRestart, Node: m2})
+	}
+	syncing := t + down
+	if r.Chance(0.5) {
+		out = append(out, sim.Fault{At: syncing, Kind: sim.FaultNetDup, Prob: float64(r.Range(20, 50)) / 100,
+			For: r.Range(sim.Second, 3*sim.Second)})
+	}
+	if r.Chance(0.5) {
+		lag, dur := r.Range(100*sim.Millisecond, sim.Second), r.Range(sim.Second, 3*sim.Second)
+		for p := range n {
+			if p != m {
+				out = append(out, sim.Fault{At: syncing, Kind: sim.FaultSlow, Node: m, Peer: p, Lag: lag, For: dur})
+			}
+		}
+	}
 	return out
 }
 
