@@ -42,7 +42,7 @@ const (
 var repairPhaseNames = [...]string{"none", "started", "completed", "switched"}
 
 type repairRank struct {
-	damaged   bool // its disk lost durable data on purpose since the last repair start
+	damaged   bool // its disk lost durable data on purpose, and no repair has switched since
 	phase     repairPhase
 	vouchLC   uint64
 	vouchHash uint64
@@ -126,9 +126,6 @@ func (c *Repair) started(at int64, ev node.Event, r *repairRank) {
 	if bad != "" {
 		c.rec.addf(NameRepair, ev.Rank, at, "mark lifecycle: %s", bad)
 	}
-	if ev.Start.New() {
-		r.damaged = false // the repair answers the damage
-	}
 	r.startLCs = append(r.startLCs[:0], c.lc...)
 }
 
@@ -170,11 +167,11 @@ func (c *Repair) switched(at int64, ev node.Event, r *repairRank) {
 		c.rec.addf(NameRepair, ev.Rank, at, "the completed mark vouched for lc %d (state %016x) but the switched store holds lc %d (state %016x): completed was durable before the data",
 			r.vouchLC, r.vouchHash, ev.Version, ev.Hash)
 	}
-	r.phase = repairSwitched
+	r.phase, r.damaged = repairSwitched, false
 }
 
 // Damaged tells the checker that rank's disk lost durable data on purpose
-// (a corruption, a wipe, a lying disk): until its next repair starts, a
+// (a corruption, a wipe, a lying disk): until a repair switches stores, a
 // missing main store or a repair copy thrown away is the damage, not a
 // broken protocol.
 func (c *Repair) Damaged(rank int) {

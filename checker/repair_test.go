@@ -115,7 +115,8 @@ func TestRepairAcceptsWhatInjectedDamageExplains(t *testing.T) {
 	c.Observe(4, rstart(2, node.RepairFresh))
 	require.Empty(t, c.Violations())
 
-	c.Observe(5, rstart(1, node.RepairStartedOver))
-	c.Boot(6, 2, false)
-	require.Len(t, c.Violations(), 2, "the damage was answered by the repairs that started; no new damage explains these")
+	c.Observe(5, node.Event{Kind: node.EvRepairSwitched, Rank: 1})
+	c.Observe(6, rstart(1, node.RepairFresh))
+	c.Observe(7, rstart(1, node.RepairStartedOver))
+	require.Len(t, c.Violations(), 2, "once a repair switched (with no mark completed: one), nothing explains starting over (two)")
 }
