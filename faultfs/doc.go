@@ -73,7 +73,8 @@
 //
 // Errors. Before each operation an errorfs.Injector (SetInjector) may fail
 // it; the operation then changes nothing: a failed write writes nothing, a
-// failed fsync makes nothing newly durable. FS.EIO and FS.ENOSPC build
+// failed fsync makes nothing newly durable, a failed create, rename or
+// remove leaves the namespace as it was. FS.EIO and FS.ENOSPC build
 // injectors that draw from the disk's stream and compose with errorfs.Any.
 // Injected errors match ErrInjected and the injector's errno with errors.Is.
 // Options.Capacity adds real ENOSPC when a write would overfill the disk.

@@ -76,6 +76,9 @@ const (
 	OnWrite
 	// OnSync targets Sync, SyncData and SyncTo of files and directories.
 	OnSync
+	// OnMeta targets the namespace: Create, Link, Remove, RemoveAll,
+	// Rename, MkdirAll and opening a directory.
+	OnMeta
 	// OnAnyIO targets reads, writes and syncs.
 	OnAnyIO = OnRead | OnWrite | OnSync
 )
@@ -88,6 +91,9 @@ func ioClass(kind errorfs.OpKind) IOClass {
 		return OnWrite
 	case errorfs.OpFileSync, errorfs.OpFileSyncData, errorfs.OpFileSyncTo:
 		return OnSync
+	case errorfs.OpCreate, errorfs.OpLink, errorfs.OpRemove, errorfs.OpRemoveAll, errorfs.OpRename,
+		errorfs.OpMkdirAll, errorfs.OpOpenDir:
+		return OnMeta
 	}
 	return 0
 }
@@ -100,6 +106,8 @@ func ioClassName(kind errorfs.OpKind) string {
 		return "write"
 	case OnSync:
 		return "sync"
+	case OnMeta:
+		return "meta/" + opName(kind)
 	}
 	return opName(kind)
 }
@@ -157,7 +165,7 @@ func (c IOClass) String() string {
 	for _, x := range []struct {
 		bit  IOClass
 		name string
-	}{{OnRead, "read"}, {OnWrite, "write"}, {OnSync, "sync"}} {
+	}{{OnRead, "read"}, {OnWrite, "write"}, {OnSync, "sync"}, {OnMeta, "meta"}} {
 		if c&x.bit != 0 {
 			parts = append(parts, x.name)
 		}
@@ -188,10 +196,12 @@ func (c *IOClass) UnmarshalText(b []byte) error {
 			out |= OnWrite
 		case "sync":
 			out |= OnSync
+		case "meta":
+			out |= OnMeta
 		case "any":
 			out |= OnAnyIO
 		default:
-			return fmt.Errorf("unknown I/O class %q (read, write, sync or any)", b)
+			return fmt.Errorf("unknown I/O class %q (read, write, sync, meta or any)", b)
 		}
 	}
 	*c = out

@@ -305,6 +305,9 @@ func syncMischief(r *rng.Stream, n, m int, t, down int64, at *sim.Trigger, off i
 			sim.Fault{On: &sim.Trigger{Point: at.Point, Node: m, Nth: at.Nth, Delay: off}, Kind: sim.FaultRestart, Node: m2})
 	}
 	syncing := t + down
+	if r.Chance(0.3) {
+		out = append(out, diskErrorAt(r, m, node.PointSyncChunkApplied))
+	}
 	if r.Chance(0.5) {
 		out = append(out, sim.Fault{At: syncing, Kind: sim.FaultNetDup, Prob: float64(r.Range(20, 50)) / 100,
 			For: r.Range(sim.Second, 3*sim.Second)})
@@ -383,7 +386,7 @@ func diskFault(r *rng.Stream, n int, t int64) sim.Fault {
 	if r.Chance(0.2) {
 		f.Kind = sim.FaultDiskENOSPC
 	} else {
-		f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnRead, faultfs.OnWrite, faultfs.OnSync}[r.Intn(3)]
+		f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnRead, faultfs.OnWrite, faultfs.OnSync, faultfs.OnMeta}[r.Intn(4)]
 	}
 	return f
 }

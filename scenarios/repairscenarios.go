@@ -142,6 +142,11 @@ func repairPowerlossFaults(r *rng.Stream, n int) []sim.Fault {
 		}
 		out = append(out, f)
 	}
+	if r.Chance(0.4) {
+		// The disk fails for a moment at one of the repair's steps: the
+		// monitor stops there and its host restarts it, mid-repair.
+		out = append(out, diskErrorAt(r, m, points[r.Intn(len(points))]))
+	}
 	if r.Chance(0.3) {
 		// The copy itself rots while the monitor is down mid-sync: at its
 		// restart it must throw the copy away and start over.
@@ -152,6 +157,20 @@ func repairPowerlossFaults(r *rng.Stream, n int) []sim.Fault {
 				Kind: sim.FaultCorrupt, Node: m, Corruption: faultfs.BitFlip, Target: sim.Target(node.TargetRepairCopy)})
 	}
 	return out
+}
+
+// diskErrorAt fails monitor m's disk for a moment from the first time it
+// passes point: reads, writes, syncs or namespace operations (create,
+// rename, remove), or a full disk.
+func diskErrorAt(r *rng.Stream, m int, point node.Point) sim.Fault {
+	f := sim.Fault{On: &sim.Trigger{Point: sim.Point(point), Node: m, Nth: 1}, Node: m,
+		Prob: float64(r.Range(30, 100)) / 100, For: r.Range(20*sim.Millisecond, 200*sim.Millisecond)}
+	if r.Chance(0.2) {
+		f.Kind = sim.FaultDiskENOSPC
+	} else {
+		f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnRead, faultfs.OnWrite, faultfs.OnSync, faultfs.OnMeta}[r.Intn(4)]
+	}
+	return f
 }
 
 func repairProviderFaults(r *rng.Stream, n int) []sim.Fault {

@@ -4,7 +4,8 @@
 # checker can catch a bug in code no seed reaches).
 #
 # It builds simrun with coverage of ./node/..., runs every scenario over
-# the same seeds (COVER_SEEDS per scenario from COVER_BASE), and writes to
+# the same seeds (COVER_SEEDS per scenario from COVER_BASE), then three
+# seeds of each planted bug (their code is node/'s too), and writes to
 # COVER_DIR (default cover/):
 #   node.html     the annotated source (go tool cover -html)
 #   func.txt      coverage per function (go tool cover -func)
@@ -33,6 +34,13 @@ if [ "$status" -ne 0 ]; then
 	# The coverage is still good; the failure is worth more than it.
 	echo "cover: the campaign found violations (exit $status): see $OUT/fuzz.jsonl" >&2
 fi
+
+# The planted bugs are node/ code too, run only when switched on: a few
+# seeds of each in its own scenario (they fail, as they must).
+for bug in $(GOCOVERDIR="$OUT/data" "$OUT/simrun-cover" list | awk '/^planted bugs/ { on = 1; next } on { print $1 }'); do
+	GOCOVERDIR="$OUT/data" "$OUT/simrun-cover" fuzz -bug "$bug" -seeds 3 -base "$BASE" \
+		-workers "$WORKERS" -corpus "$OUT/corpus-bugs" -json >>"$OUT/fuzz-bugs.jsonl" || true
+done
 
 PKGS="$MOD/node,$MOD/node/kvstore"
 $GO tool covdata textfmt -i="$OUT/data" -pkg="$PKGS" -o "$OUT/node.out"
