@@ -42,7 +42,8 @@ const (
 var repairPhaseNames = [...]string{"none", "started", "completed", "switched"}
 
 type repairRank struct {
-	damaged   bool // its disk lost durable data on purpose, and no repair has switched since
+	mainGone  bool // its main store was wiped on purpose, and no repair has switched since
+	copyHit   bool // the repair's copy was damaged on purpose since the last repair start
 	phase     repairPhase
 	vouchLC   uint64
 	vouchHash uint64
@@ -97,7 +98,7 @@ func (c *Repair) started(at int64, ev node.Event, r *repairRank) {
 	bad := ""
 	switch {
 	case ev.Start.New():
-		if (r.phase == repairStarted || r.phase == repairCompleted) && !r.damaged {
+		if (r.phase == repairStarted || r.phase == repairCompleted) && !r.copyHit {
 			bad = "a repair whose mark said " + repairPhaseNames[r.phase] + " started over from nothing"
 		}
 		r.phase = repairStarted
@@ -125,6 +126,9 @@ func (c *Repair) started(at int64, ev node.Event, r *repairRank) {
 	}
 	if bad != "" {
 		c.rec.addf(NameRepair, ev.Rank, at, "mark lifecycle: %s", bad)
+	}
+	if ev.Start.New() {
+		r.copyHit = false // the new repair answers the damage
 	}
 	r.startLCs = append(r.startLCs[:0], c.lc...)
 }
@@ -167,17 +171,25 @@ func (c *Repair) switched(at int64, ev node.Event, r *repairRank) {
 		c.rec.addf(NameRepair, ev.Rank, at, "the completed mark vouched for lc %d (state %016x) but the switched store holds lc %d (state %016x): completed was durable before the data",
 			r.vouchLC, r.vouchHash, ev.Version, ev.Hash)
 	}
-	r.phase, r.damaged = repairSwitched, false
+	r.phase, r.mainGone = repairSwitched, false
 }
 
-// Damaged tells the checker that rank's disk lost durable data on purpose
-// (a corruption, a wipe, a lying disk): until a repair switches stores, a
-// missing main store or a repair copy thrown away is the damage, not a
-// broken protocol.
-func (c *Repair) Damaged(rank int) {
+// MainStoreGone tells the checker that rank's main store was wiped on
+// purpose: until a repair switches stores, its absence at a boot is the
+// damage, not a switch that came undone.
+func (c *Repair) MainStoreGone(rank int) {
 	if validRank(rank) {
 		c.ranks = grow(c.ranks, rank)
-		c.ranks[rank].damaged = true
+		c.ranks[rank].mainGone = true
+	}
+}
+
+// CopyDamaged tells the checker that the copy rank's repair is building
+// was damaged on purpose: the repair may throw it away and start over.
+func (c *Repair) CopyDamaged(rank int) {
+	if validRank(rank) {
+		c.ranks = grow(c.ranks, rank)
+		c.ranks[rank].copyHit = true
 	}
 }
 
@@ -188,7 +200,7 @@ func (c *Repair) Boot(at int64, rank int, mainStore bool) {
 		return
 	}
 	c.ranks = grow(c.ranks, rank)
-	if p := c.ranks[rank].phase; !mainStore && p != repairCompleted && !c.ranks[rank].damaged {
+	if p := c.ranks[rank].phase; !mainStore && p != repairCompleted && !c.ranks[rank].mainGone {
 		c.rec.addf(NameRepair, rank, at, "switch atomicity: after a crash no complete store existed (the main store is gone, the repair mark said %s)",
 			repairPhaseNames[p])
 	}

@@ -101,22 +101,22 @@ func TestRepairCatchesAMissingStoreAfterACrash(t *testing.T) {
 	require.Empty(t, c2.Violations())
 }
 
-// Damage done on purpose (a wiped store, a rotten repair copy) explains a
-// missing main store at boot and a repair that starts over; without it,
-// both are protocol failures.
+// Damage done on purpose explains what a repair then does: a wiped main
+// store is missing at every boot until a repair switches; a rotten copy is
+// thrown away once. Without it, both are protocol failures.
 func TestRepairAcceptsWhatInjectedDamageExplains(t *testing.T) {
 	c := NewRepair(3)
-	c.Observe(0, rstart(1, node.RepairFresh))
-	c.Damaged(1)
-	c.Boot(1, 1, true)
-	c.Observe(2, rstart(1, node.RepairStartedOver))
-	c.Damaged(2)
-	c.Boot(3, 2, false)
-	c.Observe(4, rstart(2, node.RepairFresh))
+	c.MainStoreGone(2)
+	c.Boot(1, 2, false)
+	c.Observe(2, rstart(2, node.RepairFresh))
+	c.Boot(3, 2, false) // cut mid-repair: still gone
+	c.Observe(4, rstart(1, node.RepairFresh))
+	c.CopyDamaged(1)
+	c.Observe(5, rstart(1, node.RepairStartedOver))
 	require.Empty(t, c.Violations())
 
-	c.Observe(5, node.Event{Kind: node.EvRepairSwitched, Rank: 1})
-	c.Observe(6, rstart(1, node.RepairFresh))
-	c.Observe(7, rstart(1, node.RepairStartedOver))
-	require.Len(t, c.Violations(), 2, "once a repair switched (with no mark completed: one), nothing explains starting over (two)")
+	c.Observe(6, rstart(1, node.RepairStartedOver))
+	c.Observe(7, node.Event{Kind: node.EvRepairSwitched, Rank: 2})
+	c.Boot(8, 2, false)
+	require.Len(t, c.Violations(), 3, "a second start-over, then a switch that came undone (with no mark completed, twice)")
 }

@@ -110,9 +110,10 @@ func (c *Suite) StoreLost(rank int) {
 	c.prom.Forget(rank)
 }
 
-// Damaged tells the checkers that rank's disk lost durable data on purpose
-// (see Repair.Damaged).
-func (c *Suite) Damaged(rank int) { c.repair.Damaged(rank) }
+// MainStoreGone and CopyDamaged tell the checkers about damage done on
+// purpose that explains what a repair then does (see Repair).
+func (c *Suite) MainStoreGone(rank int) { c.repair.MainStoreGone(rank) }
+func (c *Suite) CopyDamaged(rank int)   { c.repair.CopyDamaged(rank) }
 
 // Boot reports, at a monitor's restart, whether its disk holds a complete
 // main store (see Repair.Boot).

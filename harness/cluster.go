@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/monsim/monsim/checker"
@@ -65,11 +66,7 @@ func newCluster(o Options) (*cluster, error) {
 		Net: clusterNet, Disk: diskCosts(), Trace: o.Trace,
 		MaxEvents: 20_000_000, MaxTime: ClusterEnd + sim.Second,
 		Vocabulary: Vocabulary(monitors), Resolve: c.resolve, ResolveTarget: c.targetPath,
-		OnDiskFault: func(n int, f faultfs.Fault) {
-			if f.Destroys() && n < monitors {
-				c.obs.suite.Damaged(n)
-			}
-		},
+		OnDiskFault: c.diskFault,
 	})
 	c.k = k
 	c.obs = newObserver(k, monitors, o.Plan)
@@ -203,6 +200,22 @@ func (c *cluster) resolve(ref sim.NodeRef) (int, bool) {
 		return m.SyncProvider(), true
 	}
 	return 0, false
+}
+
+// diskFault tells the checkers about data a fault destroyed on purpose
+// where it explains what a repair then does: a wiped main store, a damaged
+// repair copy.
+func (c *cluster) diskFault(n int, f faultfs.Fault) {
+	if !f.Destroys() || n >= c.monitors {
+		return
+	}
+	cfg := c.hosts[n].cfg
+	if p, _ := cfg.TargetPath(node.TargetStore); f.Path+"/" == p {
+		c.obs.suite.MainStoreGone(n)
+	}
+	if p, _ := cfg.TargetPath(node.TargetRepairCopy); strings.HasPrefix(f.Path+"/", p) {
+		c.obs.suite.CopyDamaged(n)
+	}
 }
 
 // targetPath turns a plan's target on a monitor into a path prefix on its

@@ -194,6 +194,9 @@ func (s *Store) Close() error {
 // store that leaks them keeps every generation on disk.
 func (s *Store) Leftovers() ([]string, error) {
 	names, err := s.fs.List(s.dir)
+	if isNotExist(err) {
+		return nil, nil // a directory wiped under the store leaves nothing behind
+	}
 	if err != nil {
 		return nil, ioErr("list", s.dir, err)
 	}
