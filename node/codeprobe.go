@@ -56,6 +56,7 @@ const (
 
 	ProbeLeaseRoundUnacked CodeProbe = "lease/round-unacked-in-time"
 	ProbeLeaseRenewalLate  CodeProbe = "lease/renewal-late"
+	ProbeFirstLeaseLate    CodeProbe = "lease/first-lease-late"
 	ProbeLeaseStaleRound   CodeProbe = "lease/older-round-arrived-late"
 	ProbeLeaseAckCatchUp   CodeProbe = "lease/ack-shows-peon-behind"
 	ProbeReadWithoutLease  CodeProbe = "lease/read-refused-lease-expired"
@@ -112,6 +113,7 @@ var codeProbes = []CodeProbeInfo{
 
 	{ProbeLeaseRoundUnacked, "a leader stepped down: a lease round was not acked by every peon within the renewal window", "node/lease.go extendLease"},
 	{ProbeLeaseRenewalLate, "a leader stepped down: its renewal came after the renewal window (a pause)", "node/lease.go extendLease"},
+	{ProbeFirstLeaseLate, "a new leader stepped down: its first lease would have come more than the renewal window after the collect or begin its peons answered", "node/lease.go extendLease"},
 	{ProbeLeaseStaleRound, "a peon got an older lease round after a newer one, and kept the newer", "node/lease.go handleLease"},
 	{ProbeLeaseAckCatchUp, "a lease ack showed a peon missing commits, and the leader resent them", "node/lease.go handleLeaseAck"},
 	{ProbeReadWithoutLease, "a peon refused a read: its lease had run out", "node/lease.go readable"},
