@@ -73,7 +73,9 @@ func drawWorkload(t *rapid.T) *harness.Workload {
 func clusterSurvives(t *rapid.T) {
 	sc, _ := Lookup("swarm")
 	plan := drawPlan(t, 5)
-	res := sc.Run(Options{Seed: 1, Plan: &plan, Workload: drawWorkload(t)})
+	w := drawWorkload(t)
+	fuzzStat('r') // every draw is made: the cluster runs
+	res := sc.Run(Options{Seed: 1, Plan: &plan, Workload: w})
 	if res.Failed() {
 		t.Fatalf("%s", res.Verdict())
 	}
@@ -102,5 +104,9 @@ func FuzzCluster(f *testing.F) {
 		noise[i] = byte(r.Uint64())
 	}
 	f.Add(noise)
-	f.Fuzz(rapid.MakeFuzz(clusterSurvives))
+	prop := rapid.MakeFuzz(clusterSurvives)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzStat('c')
+		prop(t, data)
+	})
 }
