@@ -146,16 +146,17 @@ func fuzzClusterSeeds() [][]byte {
 }
 
 // FuzzCluster is the same property for go's fuzzer, over fuzzBytes: every
-// input, however short, runs a whole cluster (~50-100 ms on one core).
-// Run it with
+// input, however short, runs a whole cluster (a few tens of milliseconds on
+// one core). Run it with
 //
 //	go test -run '^$' -fuzz=FuzzCluster -fuzzminimizetime=10x -parallel 1 ./scenarios
 //
-// go's default minimisation budget (60 s per new input) would spend most of
-// the time minimising, at a run per try; ten tries is about a second. A
-// shorter input is a different schedule here, so minimising buys little.
-// go instruments every package of the test binary for coverage (node/ and
-// node/kvstore/ included), so new monitor code reached counts as progress.
+// Minimising costs a whole run per try, and go's default budget (up to 60 s
+// per new input) stalls the fuzzer for seconds at a time; it buys little
+// here, since a shorter input is another schedule, not a smaller one. Ten
+// tries is well under a second. go instruments every package of the test
+// binary for coverage, node/ and node/kvstore/ included, so monitor code
+// newly reached counts as progress (so do the harness's and pebble's).
 func FuzzCluster(f *testing.F) {
 	for _, s := range fuzzClusterSeeds() {
 		f.Add(s)
