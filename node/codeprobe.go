@@ -49,7 +49,6 @@ const (
 	ProbeCatchUpPeon             CodeProbe = "paxos/leader-catches-up-peon"
 	ProbePeonBehindTrim          CodeProbe = "paxos/peon-behind-leaders-trim"
 	ProbeLeaderBehindTrim        CodeProbe = "paxos/leader-behind-peons-trim"
-	ProbeBeginStalePN            CodeProbe = "paxos/begin-with-stale-pn"
 	ProbeBeginUnexpectedVersion  CodeProbe = "paxos/begin-for-unexpected-version"
 	ProbeCommitUnexpectedVersion CodeProbe = "paxos/commit-for-unexpected-version"
 	ProbeRoundResent             CodeProbe = "paxos/round-resent"
@@ -106,7 +105,6 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeCatchUpPeon, "a collect found a peon behind and sent it the versions it lacked", "node/paxos.go handleLast"},
 	{ProbePeonBehindTrim, "a peon found the leader had trimmed past it and went to sync", "node/paxos.go handleCollect"},
 	{ProbeLeaderBehindTrim, "a new leader found a peon had trimmed past it and went to sync", "node/paxos.go handleLast"},
-	{ProbeBeginStalePN, "a peon ignored a begin under a pn below its promise", "node/paxos.go handleBegin"},
 	{ProbeBeginUnexpectedVersion, "a peon got a begin for a version other than lc+1", "node/paxos.go handleBegin"},
 	{ProbeCommitUnexpectedVersion, "a commit carried a version other than lc+1 (a gap or a duplicate)", "node/paxos.go handleCommit"},
 	{ProbeRoundResent, "the leader resent a collect or begin some peon had not answered", "node/paxos.go resendRound"},

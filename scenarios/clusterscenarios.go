@@ -300,9 +300,21 @@ func syncInterruptedFaults(r *rng.Stream, n int) []sim.Fault {
 func syncMischief(r *rng.Stream, n, m int, t, down int64, at *sim.Trigger, off int64) []sim.Fault {
 	var out []sim.Fault
 	if m2 := 1 + (m+r.Intn(n-2))%(n-1); m2 != m && r.Chance(0.5) {
+		back := &sim.Trigger{Point: at.Point, Node: m, Nth: at.Nth, Delay: off}
 		out = append(out,
 			sim.Fault{At: t - r.Range(sim.Second, 2*sim.Second), Kind: sim.FaultCrash, Node: m2},
-			sim.Fault{On: &sim.Trigger{Point: at.Point, Node: m, Nth: at.Nth, Delay: off}, Kind: sim.FaultRestart, Node: m2})
+			sim.Fault{On: back, Kind: sim.FaultRestart, Node: m2})
+		if r.Chance(0.5) {
+			// It reaches no one but the requester for a while, so it cannot
+			// sync itself and keeps answering the requester's probes with
+			// an lc below the requester's floor.
+			cut := r.Range(sim.Second, 3*sim.Second)
+			for p := range n {
+				if p != m && p != m2 {
+					out = append(out, sim.Fault{On: back, Kind: sim.FaultBlock, Node: m2, Peer: p, For: cut})
+				}
+			}
+		}
 	}
 	syncing := t + down
 	if r.Chance(0.3) {
