@@ -102,10 +102,7 @@ func (m *Monitor) startRepair(how RepairStart, why string) {
 			return
 		}
 	}
-	rs, err := m.openDir(m.cfg.repairDir())
-	if err == nil {
-		err = syncDir(fs, fs.PathDir(m.cfg.repairDir())) // the new directory must survive a power cut
-	}
+	rs, err := m.openDir(m.cfg.repairDir()) // durably created: kvstore.Open syncs its parent
 	if err != nil {
 		m.fail(err)
 		return
