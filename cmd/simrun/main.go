@@ -47,7 +47,7 @@ func commands() []command {
 		{"replay", "re-run a saved seed file: replay FILE [-trace F.jsonl]", cmdReplay},
 		{"shrink", "delta-debug a saved failure to fewer faults and client operations: shrink FILE [-o OUT]", cmdShrink},
 		{"check", "check a recorded history for linearizability: check [-timeout D] HISTORY (monsim JSON, Jepsen log or EDN)", cmdCheck},
-		{"bench", "kernel event rate and each scenario's seeds/s on one core: bench [-time D]", cmdBench},
+		{"bench", "speed: bench [-time D] (seeds/s on one core) | bench -bugs [-bases K] [-workers W] (time to find each planted bug) | bench -compare OLD [-bugs] (ratios against another build)", cmdBench},
 		{"mutate", "mutation testing of node/ with the campaign as oracle: mutate [-n N -seed S] [-time D] [-workers W] [-o FILE] [-equivalent FILE] [-list]", cmdMutate},
 		{"crashpoints", "cut power after every filesystem operation of a repair: crashpoints -scenario S [-seed N]", cmdCrashpoints},
 		{"probes", "every code probe of the monitor and where it lives; probes -check FILE... fails if a fuzz -json run never reached one", cmdProbes},
