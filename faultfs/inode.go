@@ -15,11 +15,15 @@ func newFile(now int64) *inode { return &inode{modTime: now} }
 
 func (n *inode) isDir() bool { return n.dir != nil }
 
-// write is one write since the file's stable image. data is owned by the
-// log: it is a copy of the caller's buffer.
+// write is one write since the file's stable image. Its data is a view of
+// the page cache bytes it wrote while shared, so logging a write copies
+// nothing; before anything overwrites those cache bytes in place, the log
+// takes a copy of its own (unshare). Appends, all a log file ever does,
+// never overwrite.
 type write struct {
-	off  int64
-	data []byte
+	off    int64
+	data   []byte
+	shared bool
 }
 
 func (w write) end() int64 { return w.off + int64(len(w.data)) }
@@ -72,8 +76,23 @@ func (d *fileData) writeAt(p []byte, off int64) {
 	if !d.ownStable && off < d.stableLen {
 		d.mutableStable()
 	}
+	end := off + int64(len(p))
+	if size := d.size(); off < size {
+		d.unshare(off, min(end, size))
+	}
 	d.cur = applyAt(d.cur, off, p)
-	d.log = append(d.log, write{off: off, data: append([]byte(nil), p...)})
+	d.log = append(d.log, write{off: off, data: d.cur[off:end:end], shared: true})
+}
+
+// unshare gives every logged write that views cache bytes in [from, to) a
+// copy of its own: those bytes are about to be overwritten in place.
+func (d *fileData) unshare(from, to int64) {
+	for i := range d.log {
+		w := &d.log[i]
+		if w.shared && w.off < to && w.end() > from {
+			w.data, w.shared = append([]byte(nil), w.data...), false
+		}
+	}
 }
 
 // sync makes every logged write durable, keeping the newest window synced
@@ -130,7 +149,8 @@ func (d *fileData) durableSize() int64 {
 // dropCache rebuilds the page cache from an owned stable image plus the
 // writes not yet synced, as if clean pages had been evicted and re-read.
 func (d *fileData) dropCache() {
-	d.cur = append(d.cur[:0], d.mutableStable()...)
+	// A new cache: logged writes may still view the old one.
+	d.cur = append([]byte(nil), d.mutableStable()...)
 	for _, w := range d.log[d.synced:] {
 		d.cur = applyAt(d.cur, w.off, w.data)
 	}
@@ -145,15 +165,22 @@ func (d *fileData) reset(image []byte) {
 // applyAt writes p at off into b, growing b with zeros as needed.
 func applyAt(b []byte, off int64, p []byte) []byte {
 	end := off + int64(len(p))
-	if end <= int64(len(b)) {
-		copy(b[off:], p)
-		return b
+	if n := int64(len(b)); end > n {
+		if end > int64(cap(b)) {
+			b = zeroExtend(b, end)
+		} else {
+			b = b[:end]
+			clear(b[n:max(n, off)]) // p covers the rest
+		}
 	}
-	b = zeroExtend(b, off)
-	return append(b[:off], p...)
+	copy(b[off:], p)
+	return b
 }
 
-// zeroExtend grows b to at least size bytes, the new bytes zero.
+// zeroExtend grows b to at least size bytes, the new bytes zero. Capacity
+// doubles, so a file appended to in small writes is copied O(1) times per
+// byte (append's growth for large slices, 1.25x, copies it about five).
+// An empty file gets exactly size: most files are written once, whole.
 func zeroExtend(b []byte, size int64) []byte {
 	n := int64(len(b))
 	if size <= n {

@@ -315,3 +315,25 @@ func TestPowerModeNamesRoundTrip(t *testing.T) {
 	var m PowerMode
 	require.ErrorContains(t, m.UnmarshalText([]byte("flaky")), `unknown power-loss mode "flaky"`)
 }
+
+// A logged write views the page cache rather than copying the caller's
+// buffer. Overwriting those bytes later, or reusing the buffer, must not
+// change what a power loss restores.
+func TestOverwriteInPlaceKeepsEarlierWritesForPowerLoss(t *testing.T) {
+	d := newDisk(t, 1, Options{})
+	buf := []byte("first")
+	f, err := d.Create("f", vfs.WriteCategoryUnspecified)
+	require.NoError(t, err)
+	_, err = f.Write(buf)
+	require.NoError(t, err)
+	require.NoError(t, f.Sync())
+	copy(buf, "XXXXX") // the caller reuses its buffer
+	_, err = f.WriteAt([]byte("EC"), 1) // within the cache's bytes: in place
+	require.NoError(t, err)
+	require.Equal(t, "fECst", string(readFile(t, d, "f")))
+	syncDir(t, d, "/")
+
+	d.PowerLoss(Honest)
+
+	require.Equal(t, "first", string(readFile(t, d, "f")), "the synced write, as it was written")
+}
