@@ -327,7 +327,7 @@ func TestOverwriteInPlaceKeepsEarlierWritesForPowerLoss(t *testing.T) {
 	_, err = f.Write(buf)
 	require.NoError(t, err)
 	require.NoError(t, f.Sync())
-	copy(buf, "XXXXX") // the caller reuses its buffer
+	copy(buf, "XXXXX")                  // the caller reuses its buffer
 	_, err = f.WriteAt([]byte("EC"), 1) // within the cache's bytes: in place
 	require.NoError(t, err)
 	require.Equal(t, "fECst", string(readFile(t, d, "f")))
