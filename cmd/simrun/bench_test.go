@@ -61,8 +61,8 @@ func TestBenchCompareRunsBothBuildsOnTheSameWork(t *testing.T) {
 	bin := simrunBinary(t)
 	out, err := exec.Command(bin, "bench", "-compare", bin, "-scenario", "repair-all,kv-crash", "-seeds", "2", "-rounds", "2").CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	require.Regexp(t, regexp.MustCompile(`(?m)^repair-all\s+[\d.]+\s+[\d.]+\s+[\d.]+x\s+2/2 same$`), string(out))
-	require.Regexp(t, regexp.MustCompile(`(?m)^geometric mean\s+[\d.]+x\s+4/4 same$`), string(out))
+	require.Regexp(t, regexp.MustCompile(`(?m)^repair-all\s+[\d.]+\s+[\d.]+\s+[\d.]+x\s+[\d.]+x\s+2/2 same$`), string(out))
+	require.Regexp(t, regexp.MustCompile(`(?m)^geometric mean\s+[\d.]+x\s+[\d.]+x\s+4/4 same$`), string(out))
 
 	out, err = exec.Command(bin, "bench", "-compare", bin, "-bugs", "-bug", "recent-off-by-one", "-bases", "2", "-workers", "1").CombinedOutput()
 	require.NoError(t, err, "%s", out)

@@ -80,6 +80,7 @@ func benchCompare(stdout io.Writer, bf *benchFlags, scs []*scenarios.Scenario, b
 type fuzzOut struct {
 	hashes  map[uint64]string // seed -> trace hash
 	wall    float64           // seconds spent running seeds (the summary's), or the child's wall time
+	cpu     float64           // the child's CPU seconds (user and system), 0 if killed
 	failed  bool              // the run stopped at a failure (hunts)
 	seeds   int
 	check   string
@@ -136,6 +137,9 @@ func runFuzz(bin string, args []string, stopAtFail bool) fuzzOut {
 	if !out.failed && errors.As(err, &exit) && exit.ExitCode() == exitUsage {
 		out.skipped = strings.TrimSpace(stderr.String())
 	}
+	if !out.failed && cmd.ProcessState != nil {
+		out.cpu = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	}
 	switch {
 	case out.failed:
 	case summaryWall >= 0:
@@ -147,15 +151,18 @@ func runFuzz(bin string, args []string, stopAtFail bool) fuzzOut {
 }
 
 // compareScenarios runs each scenario's first -seeds seeds with both builds,
-// on one worker, -rounds times, the order swapped each round.
+// on one worker, -rounds times, the order swapped each round. It compares
+// wall time and CPU time: on a machine shared with other work, a child
+// waits for a core for a varying share of its wall time, while its CPU time
+// moves much less.
 func compareScenarios(stdout io.Writer, bf *benchFlags, scs []*scenarios.Scenario, old, cur build, corpus string) {
 	fmt.Fprintf(stdout, "scenarios: %d rounds of %d seeds each (base 1), one worker, builds alternating\n", bf.rounds, bf.seeds)
-	fmt.Fprintf(stdout, "%-22s %12s %12s %9s  %s\n", "scenario", "old ms/seed", "new ms/seed", "old/new", "trace hashes")
-	var logSum float64
+	fmt.Fprintf(stdout, "%-22s %12s %12s %9s %9s  %s\n", "scenario", "old ms/seed", "new ms/seed", "old/new", "cpu o/n", "trace hashes")
+	var logSum, logCPU float64
 	var n, same, seeds int
 	for _, sc := range scs {
 		args := []string{"-scenario", sc.Name, "-seeds", fmt.Sprint(bf.seeds), "-base", "1", "-workers", "1", "-corpus", corpus}
-		var ratios, oldMs, newMs []float64
+		var ratios, cpuRatios, oldMs, newMs []float64
 		var first [2]fuzzOut
 		skipped := ""
 		for r := range bf.rounds {
@@ -183,6 +190,7 @@ func compareScenarios(stdout io.Writer, bf *benchFlags, scs []*scenarios.Scenari
 			oldMs = append(oldMs, 1000*got[0].wall/float64(bf.seeds))
 			newMs = append(newMs, 1000*got[1].wall/float64(bf.seeds))
 			ratios = append(ratios, got[0].wall/got[1].wall)
+			cpuRatios = append(cpuRatios, got[0].cpu/got[1].cpu)
 		}
 		if skipped != "" {
 			fmt.Fprintf(stdout, "%-22s skipped: %s\n", sc.Name, skipped)
@@ -191,14 +199,16 @@ func compareScenarios(stdout io.Writer, bf *benchFlags, scs []*scenarios.Scenari
 		match := sameHashes(first[0].hashes, first[1].hashes)
 		same += match
 		seeds += len(first[1].hashes)
-		ratio := medianOf(ratios)
+		ratio, cpu := medianOf(ratios), medianOf(cpuRatios)
 		logSum += math.Log(ratio)
+		logCPU += math.Log(cpu)
 		n++
-		fmt.Fprintf(stdout, "%-22s %12.1f %12.1f %8.2fx  %d/%d same\n", sc.Name, medianOf(oldMs), medianOf(newMs),
-			ratio, match, len(first[1].hashes))
+		fmt.Fprintf(stdout, "%-22s %12.1f %12.1f %8.2fx %8.2fx  %d/%d same\n", sc.Name, medianOf(oldMs), medianOf(newMs),
+			ratio, cpu, match, len(first[1].hashes))
 	}
 	if n > 0 {
-		fmt.Fprintf(stdout, "%-22s %12s %12s %8.2fx  %d/%d same\n", "geometric mean", "", "", math.Exp(logSum/float64(n)), same, seeds)
+		fmt.Fprintf(stdout, "%-22s %12s %12s %8.2fx %8.2fx  %d/%d same\n", "geometric mean", "", "",
+			math.Exp(logSum/float64(n)), math.Exp(logCPU/float64(n)), same, seeds)
 	}
 }
 
