@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/monsim/monsim/internal/campaign"
 )
 
 // Exit codes, as docs/design.md ("The command line") fixes them.
@@ -55,6 +57,7 @@ func commands() []command {
 }
 
 func main() {
+	campaign.TuneGC()
 	os.Exit(mainCode(os.Args[1:], os.Stdout, os.Stderr))
 }
 
