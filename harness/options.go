@@ -34,10 +34,15 @@ type Options struct {
 	Plan sim.Plan
 	// Workload is what the clients do; nil means the default.
 	Workload *Workload
-	// Unavailable says the plan breaks every store on purpose: instead of
-	// converging after the heal, the cluster must stay unavailable and
-	// never start a new history.
-	Unavailable bool
+	// Unavailable says the plan breaks stores on purpose beyond what the
+	// cluster can repair: instead of converging after the heal, it must
+	// stay unavailable and never start a new history once BrokenStores
+	// stores broke (0: all of them).
+	Unavailable  bool
+	BrokenStores int
+	// NoPageRepair turns the monitors' page repair off: a damaged page is
+	// repaired by rebuilding the whole store (node.Config.NoPageRepair).
+	NoPageRepair bool
 	// Trace receives every trace record as a JSON line; nil hashes only.
 	Trace io.Writer
 }

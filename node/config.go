@@ -41,6 +41,10 @@ type Config struct {
 	// OpenRetries is how many times a failing store open is retried before
 	// the monitor gives up on the store. 0: 3.
 	OpenRetries int
+	// NoPageRepair turns page repair off: damage inside a replicated page
+	// of the store is repaired like any other, by rebuilding the whole
+	// store. False: such a page is fetched from the others (pagerepair.go).
+	NoPageRepair bool
 
 	Store kvstore.Options
 	Bugs  Bugs

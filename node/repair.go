@@ -103,7 +103,7 @@ func (m *Monitor) startRepair(how RepairStart, why string) {
 			return
 		}
 	}
-	rs, err := m.openDir(m.cfg.repairDir())
+	rs, err := m.openDir(m.cfg.repairDir(), false)
 	if err == nil {
 		err = syncDir(fs, parentDir(m.cfg.repairDir())) // the new directory must survive a power cut
 	}
@@ -124,7 +124,7 @@ func (m *Monitor) startRepair(how RepairStart, why string) {
 
 // resumeRepair continues the repair a restart interrupted.
 func (m *Monitor) resumeRepair() {
-	rs, err := m.openDir(m.cfg.repairDir())
+	rs, err := m.openDir(m.cfg.repairDir(), false)
 	if err != nil && !broken(err) {
 		m.fail(err) // the disk, not the copy, failed: try again later
 		return

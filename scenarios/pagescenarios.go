@@ -1,0 +1,141 @@
+package scenarios
+
+import (
+	"github.com/monsim/monsim/faultfs"
+	"github.com/monsim/monsim/internal/rng"
+	"github.com/monsim/monsim/node"
+	"github.com/monsim/monsim/sim"
+)
+
+// The page scenarios damage single pages of stores' checkpoints, where a
+// page repair can mend them (node/pagerepair.go), and attack it.
+func init() {
+	for _, s := range []clusterSpec{
+		{name: "repair-page", desc: "one store loses one to three pages (sometimes its own metadata's); stale peers may answer first",
+			faults: repairPageFaults},
+		{name: "repair-scattered", desc: "a majority of the stores each lose a different page at once: only page repair can recover; with -page-repair=false the cluster must stay unavailable",
+			faults: repairScatteredFaults, scattered: true},
+		{name: "repair-page-powerloss", desc: "one store loses pages, and power is cut again and again at the page repair's own steps",
+			faults: repairPagePowerlossFaults},
+	} {
+		register(clusterScenario(s))
+	}
+}
+
+// Pages of a monitor's store that hold data soon after the start (the
+// layout is in node/pages.go): the client result table, the config keys a
+// client writes (k0..k4), and the monitor's own metadata and version head.
+const (
+	pageClients  = 1
+	pageKeysK0   = 2 // k0, k1
+	pageKeysK2   = 3 // k2, k3
+	pageKeysK4   = 4
+	pageMetadata = 10
+	pageHead     = 12
+	pageVersions = 13 // the first 500 versions; then one page per 500
+)
+
+// dataPages are the replicated pages that hold data at time t: the ones of
+// keys and results, and the page of the versions committed around then
+// (about 40 a second).
+func dataPages(t int64) []int {
+	return []int{pageClients, pageKeysK0, pageKeysK2, pageKeysK4, pageVersions + int(t/(12*sim.Second))}
+}
+
+// breakPages damages the given pages of monitor m's checkpoint while it is
+// down: a crash or an honest power loss at t, a bit flip in each page
+// halfway through, a restart.
+func breakPages(r *rng.Stream, t int64, m int, pages []int) []sim.Fault {
+	down := r.Range(100*sim.Millisecond, 800*sim.Millisecond)
+	out := []sim.Fault{{At: t, Kind: sim.FaultCrash, Node: m, For: down}}
+	if r.Chance(0.5) {
+		out[0].Kind, out[0].Power = sim.FaultPowerLoss, faultfs.Honest
+	}
+	for i, p := range pages {
+		out = append(out, sim.Fault{At: t + down/2 + int64(i), Kind: sim.FaultCorrupt, Node: m,
+			Corruption: faultfs.BitFlip, Target: sim.Target(node.PageTargets()[p])})
+	}
+	return out
+}
+
+// somePages draws one to three distinct data pages, and now and then one of
+// the monitor's own local pages.
+func somePages(r *rng.Stream, t int64) []int {
+	pool := dataPages(t)
+	r.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+	pages := pool[:r.Range(1, 3)]
+	if r.Chance(0.25) {
+		pages = append(pages, []int{pageMetadata, pageHead}[r.Intn(2)])
+	}
+	return pages
+}
+
+// onePageBreak breaks pages of one store at a random moment; half the time
+// it plays the stale interleaving around it: a minority lags, and the
+// up-to-date others are cut off just as the store breaks, so the first
+// page reports come from stale monitors.
+func onePageBreak(r *rng.Stream, n int, from, to int64) ([]sim.Fault, int) {
+	if !r.Chance(0.5) {
+		m, t := r.Intn(n), r.Range(from, to)
+		return breakPages(r, t, m, somePages(r, t)), m
+	}
+	order := perm(r, n)
+	m := order[0]
+	stale := order[1 : 1+(n-1)/2]
+	fresh := order[1+(n-1)/2:]
+	lag := r.Range(4*sim.Second, 7*sim.Second)
+	cut := r.Range(2*sim.Second, 4*sim.Second)
+	t := max(r.Range(from, to), lag+2*sim.Second)
+	out := []sim.Fault{
+		{At: t - lag, Kind: sim.FaultPartition, Group: stale, Peers: others(n, stale), For: lag},
+		{At: t, Kind: sim.FaultPartition, Group: fresh, Peers: others(n, fresh), For: cut},
+	}
+	return append(out, breakPages(r, t, m, somePages(r, t))...), m
+}
+
+func repairPageFaults(r *rng.Stream, n int) []sim.Fault {
+	f, _ := onePageBreak(r, n, 1500*sim.Millisecond, 14*sim.Second)
+	return f
+}
+
+// repairScatteredFaults break a majority of the stores at once, each in a
+// page of its own: every page keeps an intact copy on the others.
+func repairScatteredFaults(r *rng.Stream, n int) []sim.Fault {
+	t := r.Range(2*sim.Second, 12*sim.Second)
+	pool := dataPages(t)
+	r.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+	var out []sim.Fault
+	for i, m := range perm(r, n)[:n/2+1] {
+		out = append(out, breakPages(r, t+r.Range(0, 50*sim.Millisecond), m, []int{pool[i%len(pool)]})...)
+	}
+	return out
+}
+
+// repairPagePowerlossFaults break pages of one store and cut its power at
+// the page repair's steps, a few disk operations past them now and then,
+// or fail its disk there for a moment.
+func repairPagePowerlossFaults(r *rng.Stream, n int) []sim.Fault {
+	m, t := r.Intn(n), r.Range(1500*sim.Millisecond, 12*sim.Second)
+	pool := dataPages(t)[:4] // pages whose keys are written again and again
+	r.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+	out := breakPages(r, t, m, pool[:r.Range(1, 2)])
+	points := node.PageRepairPoints()
+	for range r.Range(2, 4) {
+		p := points[r.Intn(len(points))]
+		nth := int(r.Range(1, 2))
+		if p == node.PointPageCatchUp {
+			nth = int(r.Range(1, 4))
+		}
+		f := sim.Fault{On: &sim.Trigger{Point: sim.Point(p), Node: m, Nth: nth},
+			Kind: sim.FaultPowerLoss, Node: m, Power: []faultfs.PowerMode{faultfs.Honest, faultfs.Torn}[r.Intn(2)],
+			For: r.Range(100*sim.Millisecond, 600*sim.Millisecond)}
+		if r.Chance(0.3) {
+			f.On.AfterOps = int(r.Range(1, 6))
+		}
+		out = append(out, f)
+	}
+	if r.Chance(0.3) {
+		out = append(out, diskErrorAt(r, m, points[r.Intn(len(points))]))
+	}
+	return out
+}
