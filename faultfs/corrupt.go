@@ -74,10 +74,12 @@ func (fs *FS) Corrupt(k CorruptKind, target string) (Fault, bool) {
 }
 
 // CorruptWithin is Corrupt aimed inside one file: locate finds, in a
-// candidate file's durable bytes, the extent to damage (a page of a
-// checkpoint, say). A bit flip or a cut lands inside it; a zeroed sector is
-// a whole sector that overlaps it. Files locate finds nothing in are not
-// candidates. Wipe and Misdirect are not aimed: it reports false for them.
+// file's durable bytes, the extent to damage (a page of a checkpoint, say).
+// The file is the last in path order under target in which locate finds
+// one (of files named by a sequence number, such as checkpoints, the
+// newest). A bit flip or a cut lands inside the extent; a zeroed sector is
+// a whole sector that overlaps it. Wipe and Misdirect are not aimed: it
+// reports false for them.
 func (fs *FS) CorruptWithin(k CorruptKind, target string, locate func(data []byte) (off, n int64, ok bool)) (Fault, bool) {
 	if k != BitFlip && k != ZeroSector && k != Truncate {
 		return Fault{}, false
@@ -96,7 +98,7 @@ func (fs *FS) CorruptWithin(k CorruptKind, target string, locate func(data []byt
 	if len(cands) == 0 {
 		return Fault{}, false
 	}
-	a := cands[fs.rand.Intn(len(cands))]
+	a := cands[len(cands)-1]
 	a.c.n.data.settle()
 	return fs.damage(a.c, k, a.off, a.off+a.n)
 }

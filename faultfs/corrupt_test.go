@@ -185,7 +185,11 @@ func TestCorruptWithinLandsInsideTheLocatedExtent(t *testing.T) {
 		})
 	}
 	d, want := corruptScenario(t, 1)
-	_, ok := d.CorruptWithin(Misdirect, "db/", locateIn(want["db/b"]))
+	f, ok := d.CorruptWithin(BitFlip, "db/", func([]byte) (int64, int64, bool) { return 10, 5, true })
+	require.True(t, ok)
+	require.Equal(t, "db/b", f.Path, "of the files it finds the extent in, the last")
+	d, want = corruptScenario(t, 1)
+	_, ok = d.CorruptWithin(Misdirect, "db/", locateIn(want["db/b"]))
 	require.False(t, ok, "misdirected writes are not aimed")
 	_, ok = d.CorruptWithin(BitFlip, "db/", func([]byte) (int64, int64, bool) { return 0, 0, false })
 	require.False(t, ok)

@@ -17,6 +17,7 @@ type observer struct {
 	maxFC     uint64
 	repairing []bool
 	paging    []bool // a page repair is under way
+	fetching  []bool // the sync running is a repair's (its copy, or a page repair's catch-up)
 	// repairPath measures the first repair's filesystem operations, from
 	// repair/start to the end of the switch, for crash-point enumeration.
 	repairPath RepairPath
@@ -30,7 +31,7 @@ func newObserver(k *sim.Kernel, monitors int, plan sim.Plan) *observer {
 		counters[name] = 0 // reported even when nothing happened
 	}
 	return &observer{k: k, suite: checker.NewSuite(monitors, diskFaulted(plan, monitors)), counters: counters, repairPath: RepairPath{Node: -1},
-		repairing: make([]bool, monitors), paging: make([]bool, monitors), probes: Counters{}}
+		repairing: make([]bool, monitors), paging: make([]bool, monitors), fetching: make([]bool, monitors), probes: Counters{}}
 }
 
 // eventTraceKinds caches each event's trace kind, so tracing an event
@@ -91,11 +92,16 @@ func (o *observer) count(rank int, ev node.Event) {
 		if ev.Peer == rank {
 			o.counters["elections"]++
 		}
+	case node.EvSyncStart:
+		o.fetching[rank] = o.repairing[rank] || o.paging[rank]
 	case node.EvSyncChunk:
-		if o.repairing[rank] || o.paging[rank] {
+		if o.fetching[rank] {
 			o.counters["repair_bytes"] += ev.Bytes
 		}
+	case node.EvSyncAbort:
+		o.fetching[rank] = false
 	case node.EvSyncFinish:
+		o.fetching[rank] = false
 		if ev.Full {
 			o.counters["full_syncs"]++
 		} else {

@@ -81,13 +81,14 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 		m.pendingV, m.pendingPN, m.pendingVal = 0, 0, nil
 	}
 	m.lc, m.fc, m.stateHash = v, fc, hash
-	mixed := m.pr.active && m.pagesAhead() // pages installed at later versions: no state claim yet
-	m.emit(Event{Kind: EvApply, Version: v, Hash: hash, FC: fc, Mixed: mixed})
+	// Pages installed at later versions: the hash, kept up one version at a
+	// time, claims nothing until the page repair checks in.
+	m.emit(Event{Kind: EvApply, Version: v, Hash: hash, FC: fc, Mixed: m.pr.active})
 	if trimmedTo != 0 {
 		m.emit(Event{Kind: EvTrim, FC: fc, Version: v})
 	}
 	if m.pr.active {
-		m.caughtUp(mixed)
+		m.caughtUp(m.pagesAhead())
 	}
 	return true
 }

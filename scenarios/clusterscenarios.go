@@ -404,6 +404,9 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 // swarmPageBreak damages pages of one monitor's checkpoint while it is
 // down, within the budget.
 func swarmPageBreak(r *rng.Stream, d *downBudget, t int64) []sim.Fault {
+	if t < firstCheckpoint {
+		return nil
+	}
 	m, ok := d.pick(r, t, sim.Second)
 	if !ok {
 		return nil

@@ -22,9 +22,11 @@ func init() {
 	}
 }
 
-// Pages of a monitor's store that hold data soon after the start (the
-// layout is in node/pages.go): the client result table, the config keys a
-// client writes (k0..k4), and the monitor's own metadata and version head.
+// Pages of a monitor's store that hold data in its checkpoints (the layout
+// is in node/pages.go): the client result table, the config keys the
+// clients write (k0..k4), the first 500 versions (a 40 s run commits about
+// 1,700, and keeps the last 50 to 125), and the monitor's own metadata and
+// version head.
 const (
 	pageClients  = 1
 	pageKeysK0   = 2 // k0, k1
@@ -32,14 +34,22 @@ const (
 	pageKeysK4   = 4
 	pageMetadata = 10
 	pageHead     = 12
-	pageVersions = 13 // the first 500 versions; then one page per 500
+	pageVersions = 13
 )
 
-// dataPages are the replicated pages that hold data at time t: the ones of
-// keys and results, and the page of the versions committed around then
-// (about 40 a second).
+// firstCheckpoint is when every monitor has written its first checkpoint
+// that holds data (every 256 batches): before it, the state is all in the
+// log, and no page of a checkpoint holds anything to damage.
+const firstCheckpoint = 7 * sim.Second
+
+// dataPages are the replicated pages that hold data in a checkpoint taken
+// before t: the ones of keys and results, and of the versions then.
 func dataPages(t int64) []int {
-	return []int{pageClients, pageKeysK0, pageKeysK2, pageKeysK4, pageVersions + int(t/(12*sim.Second))}
+	versions := pageVersions
+	if t > 19*sim.Second {
+		versions++
+	}
+	return []int{pageClients, pageKeysK0, pageKeysK2, pageKeysK4, versions}
 }
 
 // breakPages damages the given pages of monitor m's checkpoint while it is
@@ -94,14 +104,14 @@ func onePageBreak(r *rng.Stream, n int, from, to int64) ([]sim.Fault, int) {
 }
 
 func repairPageFaults(r *rng.Stream, n int) []sim.Fault {
-	f, _ := onePageBreak(r, n, 1500*sim.Millisecond, 14*sim.Second)
+	f, _ := onePageBreak(r, n, firstCheckpoint, 15*sim.Second)
 	return f
 }
 
 // repairScatteredFaults break a majority of the stores at once, each in a
 // page of its own: every page keeps an intact copy on the others.
 func repairScatteredFaults(r *rng.Stream, n int) []sim.Fault {
-	t := r.Range(2*sim.Second, 12*sim.Second)
+	t := r.Range(firstCheckpoint, 14*sim.Second)
 	pool := dataPages(t)
 	r.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
 	var out []sim.Fault
@@ -115,7 +125,7 @@ func repairScatteredFaults(r *rng.Stream, n int) []sim.Fault {
 // the page repair's steps, a few disk operations past them now and then,
 // or fail its disk there for a moment.
 func repairPagePowerlossFaults(r *rng.Stream, n int) []sim.Fault {
-	m, t := r.Intn(n), r.Range(1500*sim.Millisecond, 12*sim.Second)
+	m, t := r.Intn(n), r.Range(firstCheckpoint, 14*sim.Second)
 	pool := dataPages(t)[:4] // pages whose keys are written again and again
 	r.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
 	out := breakPages(r, t, m, pool[:r.Range(1, 2)])

@@ -31,7 +31,7 @@ func loadSeedFile(fs *flag.FlagSet, args []string) (string, *seedfile.File, *sce
 
 // optionsOf turns a seed file back into the run it describes.
 func optionsOf(f *seedfile.File) (*scenarios.Scenario, scenarios.Options, error) {
-	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: f.Monitors}).resolve()
+	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: f.Monitors, noPageRepair: f.NoPageRepair}).resolve()
 	if err != nil {
 		return nil, opts, err
 	}
