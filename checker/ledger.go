@@ -102,7 +102,7 @@ func (l *Ledger) Observe(at int64, ev node.Event) {
 		l.maxApplied = max(l.maxApplied, ev.Version)
 	case node.EvPageRepairDone:
 		e, ok := l.versions.get(ev.Version)
-		r.last, r.agreed, r.known = ev.Version, !ok || !e.hasState || e.state == ev.Hash, true
+		r.last, r.agreed, r.known = ev.Version, !ev.Mixed && (!ok || !e.hasState || e.state == ev.Hash), true
 	case node.EvStoreOpen:
 		if ev.Version < r.floor {
 			l.rec.addf(NameLedger, ev.Rank, at, "durable lc went back from %d to %d: the store reopened without a marked clear", r.floor, ev.Version)

@@ -66,7 +66,7 @@ func (s *StateHash) Observe(at int64, ev node.Event) {
 	s.ranks = grow(s.ranks, ev.Rank)
 	r := &s.ranks[ev.Rank]
 	switch {
-	case ev.Mixed && (ev.Kind == node.EvApply || ev.Kind == node.EvStoreOpen):
+	case ev.Mixed && (ev.Kind == node.EvApply || ev.Kind == node.EvStoreOpen || ev.Kind == node.EvPageRepairDone):
 		r.known, r.last, r.agreed = true, ev.Version, false
 		return
 	case ev.Kind == node.EvPageRepairDone:

@@ -164,8 +164,6 @@ func (o *observer) countPages(rank int, ev node.Event) {
 		}
 	case node.EvPageFallback:
 		o.counters["whole_store_fallbacks"]++
-	case node.EvMarkedClear:
-		o.paging[rank] = false
 	}
 }
 

@@ -39,7 +39,7 @@ const (
 	EvPageDamaged                          // the store opened with Page damaged, at lc Version: a page repair begins
 	EvPageSource                           // Page will be fetched from Peer, at lc Version; Quorum: whose reports the choice saw
 	EvPageInstalled                        // Page from Peer is durable, taken at Version; Bytes fetched; Local: it holds the monitor's own metadata
-	EvPageRepairDone                       // every page is back and caught up: the state at Version hashes to Hash
+	EvPageRepairDone                       // every page is back and caught up: the state at Version hashes to Hash (no claim if Mixed: a full sync took over)
 	EvPageServed                           // served Page to Peer at my lc Version
 	EvPageFallback                         // damaged pages cannot be repaired page by page: a whole-store repair follows; Detail says why
 	numEventKinds

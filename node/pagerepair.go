@@ -49,11 +49,12 @@ import (
 
 // pageRepair is the page repair in progress.
 type pageRepair struct {
-	active   bool          // damaged pages, or installed pages ahead of lc: out of the cluster
-	damaged  []int         // pages still to fetch; none once installed
-	reports  []pageReport  // this round's page reports, by rank
-	plan     []pageFetch   // one per damaged page once sources are chosen
-	fetching bool          // fetches are out; reports wait for the next round
+	active   bool         // damaged pages, or installed pages ahead of lc: out of the cluster
+	damaged  []int        // pages still to fetch; none once installed
+	reports  []pageReport // this round's page reports, by rank
+	first    int          // this round's first report from a monitor not repairing itself, or -1
+	plan     []pageFetch  // one per damaged page once sources are chosen
+	fetching bool         // fetches are out; reports wait for the next round
 }
 
 // pageReport is one monitor's answer to a page probe.
@@ -80,6 +81,10 @@ func (m *Monitor) PageRepairing() bool { return m.pr.active }
 // vectorSourced says the planted bugs that take a page's source from one
 // peer's LSN vector are on.
 func (m *Monitor) vectorSourced() bool { return m.cfg.Bugs.PageLiteral || m.cfg.Bugs.PageStaleVector }
+
+// healthy says a report comes from a monitor that repairs nothing and holds
+// a whole store: what the patent calls a healthy node.
+func healthy(flags uint8) bool { return flags&(FlagPageRepair|FlagSyncing) == 0 }
 
 // pageRepairRefused says why the damaged pages of a store that just opened
 // cannot be repaired page by page, or "" if they can.
@@ -159,7 +164,7 @@ func (m *Monitor) whole() bool { return m.phase != PhaseSyncing && !m.partial() 
 // pageProbe asks the others for the LSNs of the damaged pages, starting a
 // new round of reports.
 func (m *Monitor) pageProbe() {
-	m.pr.reports = make([]pageReport, m.cfg.Monitors)
+	m.pr.reports, m.pr.first = make([]pageReport, m.cfg.Monitors), -1
 	msg := Msg{Type: MPageProbe, LC: m.lc}
 	for _, p := range m.pr.damaged {
 		msg.Pages = append(msg.Pages, PageLSN{Page: p, Rank: m.cfg.Rank})
@@ -204,8 +209,13 @@ func (m *Monitor) handlePageReport(msg *Msg) {
 		return
 	}
 	m.pr.reports[msg.From] = pageReport{ok: true, lc: msg.LC, fc: msg.FC, flags: msg.Flags, pages: msg.Pages}
-	if m.vectorSourced() {
-		m.vectorSources(msg)
+	if m.pr.first < 0 && healthy(msg.Flags) {
+		m.pr.first = msg.From
+	}
+	if m.cfg.Bugs.PageLiteral {
+		if m.pr.first >= 0 {
+			m.vectorSources(m.pr.first, 1<<m.pr.first) // one healthy peer is enough
+		}
 		return
 	}
 	m.chooseSources()
@@ -223,6 +233,12 @@ func (m *Monitor) chooseSources() {
 		}
 	}
 	if popcount(reporters) < m.cfg.majority() {
+		return
+	}
+	if m.cfg.Bugs.PageStaleVector {
+		if m.pr.first >= 0 {
+			m.vectorSources(m.pr.first, reporters)
+		}
 		return
 	}
 	plan := make([]pageFetch, 0, len(m.pr.damaged))
@@ -253,18 +269,15 @@ func (m *Monitor) chooseSources() {
 	m.fetchPages(plan, reporters, fmt.Sprintf("the highest page LSN at lc %d or above, among reports from a majority of the others", m.lc))
 }
 
-// vectorSources is the planted bugs' choice: the first report from a peer
-// that is not repairing, and for each page the monitor its LSN vector says
-// holds the highest LSN, however old the vector and whatever that monitor
-// holds now.
-func (m *Monitor) vectorSources(msg *Msg) {
-	if msg.Flags&(FlagPageRepair|FlagSyncing) != 0 {
-		return
-	}
+// vectorSources is the planted bugs' choice: for each page, the monitor
+// that one healthy peer's LSN vector says holds the highest LSN, however
+// old the vector and whatever that monitor holds now.
+func (m *Monitor) vectorSources(peer int, reporters uint64) {
+	rep := m.pr.reports[peer]
 	var plan []pageFetch
 	for _, p := range m.pr.damaged {
 		best, bestLSN := -1, uint64(0)
-		for _, e := range msg.Pages {
+		for _, e := range rep.pages {
 			if e.Page == p && e.Rank != m.cfg.Rank && e.Rank >= 0 && e.Rank < m.cfg.Monitors &&
 				(best < 0 || e.LSN > bestLSN || e.LSN == bestLSN && e.Rank < best) {
 				best, bestLSN = e.Rank, e.LSN
@@ -273,9 +286,9 @@ func (m *Monitor) vectorSources(msg *Msg) {
 		if best < 0 {
 			return
 		}
-		plan = append(plan, pageFetch{page: p, source: best, fc: msg.FC})
+		plan = append(plan, pageFetch{page: p, source: best, fc: rep.fc})
 	}
-	m.fetchPages(plan, 1<<msg.From, fmt.Sprintf("the highest LSN in rank %d's vector", msg.From))
+	m.fetchPages(plan, reporters, fmt.Sprintf("the highest LSN in rank %d's vector", peer))
 }
 
 // fetchPages reports the sources and asks each for its pages.
@@ -460,7 +473,10 @@ func (m *Monitor) pageRepairStep() {
 	switch {
 	case !m.pr.active || len(m.pr.damaged) > 0:
 	case m.partial():
-		m.pr = pageRepair{} // cleared on purpose: the full sync owns the store now
+		// Cleared on purpose for a full sync, which owns the store now and
+		// will vouch for its state itself.
+		m.pr = pageRepair{}
+		m.emit(Event{Kind: EvPageRepairDone, Version: m.lc, Mixed: true, Detail: "the store was cleared for a full sync"})
 	case !m.pagesAhead():
 		m.finishPageRepair()
 	}

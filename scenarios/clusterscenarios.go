@@ -407,11 +407,12 @@ func swarmPageBreak(r *rng.Stream, d *downBudget, t int64) []sim.Fault {
 	if t < firstCheckpoint {
 		return nil
 	}
-	m, ok := d.pick(r, t, sim.Second)
+	down := downFor(r, r.Chance(0.3))
+	m, ok := d.pick(r, t, down+sim.Second)
 	if !ok {
 		return nil
 	}
-	return breakPages(r, t, m, somePages(r, t))
+	return breakPages(r, t, down, m, somePages(r, t))
 }
 
 // diskFault draws a window of disk errors on one monitor: EIO on reads,

@@ -55,8 +55,7 @@ func dataPages(t int64) []int {
 // breakPages damages the given pages of monitor m's checkpoint while it is
 // down: a crash or an honest power loss at t, a bit flip in each page
 // halfway through, a restart.
-func breakPages(r *rng.Stream, t int64, m int, pages []int) []sim.Fault {
-	down := r.Range(100*sim.Millisecond, 800*sim.Millisecond)
+func breakPages(r *rng.Stream, t, down int64, m int, pages []int) []sim.Fault {
 	out := []sim.Fault{{At: t, Kind: sim.FaultCrash, Node: m, For: down}}
 	if r.Chance(0.5) {
 		out[0].Kind, out[0].Power = sim.FaultPowerLoss, faultfs.Honest
@@ -66,6 +65,18 @@ func breakPages(r *rng.Stream, t int64, m int, pages []int) []sim.Fault {
 			Corruption: faultfs.BitFlip, Target: sim.Target(node.PageTargets()[p])})
 	}
 	return out
+}
+
+// downFor is how long a monitor whose pages break stays down: a moment
+// (the others wait for it, so its pages come back at its own lc), or long
+// enough for the others to elect without it and go on (an accept timeout
+// and an election: about 3 s), but not past a trim, so its pages come back
+// ahead of it and it catches up past them by a recent sync.
+func downFor(r *rng.Stream, long bool) int64 {
+	if long {
+		return r.Range(2300*sim.Millisecond, 2700*sim.Millisecond)
+	}
+	return r.Range(100*sim.Millisecond, 800*sim.Millisecond)
 }
 
 // somePages draws one to three distinct data pages, and now and then one of
@@ -87,7 +98,7 @@ func somePages(r *rng.Stream, t int64) []int {
 func onePageBreak(r *rng.Stream, n int, from, to int64) ([]sim.Fault, int) {
 	if !r.Chance(0.5) {
 		m, t := r.Intn(n), r.Range(from, to)
-		return breakPages(r, t, m, somePages(r, t)), m
+		return breakPages(r, t, downFor(r, r.Chance(0.5)), m, somePages(r, t)), m
 	}
 	order := perm(r, n)
 	m := order[0]
@@ -100,7 +111,7 @@ func onePageBreak(r *rng.Stream, n int, from, to int64) ([]sim.Fault, int) {
 		{At: t - lag, Kind: sim.FaultPartition, Group: stale, Peers: others(n, stale), For: lag},
 		{At: t, Kind: sim.FaultPartition, Group: fresh, Peers: others(n, fresh), For: cut},
 	}
-	return append(out, breakPages(r, t, m, somePages(r, t))...), m
+	return append(out, breakPages(r, t, downFor(r, false), m, somePages(r, t))...), m
 }
 
 func repairPageFaults(r *rng.Stream, n int) []sim.Fault {
@@ -116,29 +127,38 @@ func repairScatteredFaults(r *rng.Stream, n int) []sim.Fault {
 	r.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
 	var out []sim.Fault
 	for i, m := range perm(r, n)[:n/2+1] {
-		out = append(out, breakPages(r, t+r.Range(0, 50*sim.Millisecond), m, []int{pool[i%len(pool)]})...)
+		out = append(out, breakPages(r, t+r.Range(0, 50*sim.Millisecond), downFor(r, false), m, []int{pool[i%len(pool)]})...)
 	}
 	return out
 }
 
 // repairPagePowerlossFaults break pages of one store and cut its power at
 // the page repair's steps, a few disk operations past them now and then,
-// or fail its disk there for a moment.
+// or fail its disk there for a moment. One cut always falls in the
+// catch-up, after a version or a few applied past an installed page: the
+// restart's redo must leave that page alone.
 func repairPagePowerlossFaults(r *rng.Stream, n int) []sim.Fault {
 	m, t := r.Intn(n), r.Range(firstCheckpoint, 14*sim.Second)
 	pool := dataPages(t)[:4] // pages whose keys are written again and again
 	r.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
-	out := breakPages(r, t, m, pool[:r.Range(1, 2)])
+	out := breakPages(r, t, downFor(r, r.Chance(0.8)), m, pool[:r.Range(1, 2)])
 	points := node.PageRepairPoints()
-	for range r.Range(2, 4) {
+	for i := range r.Range(2, 4) {
 		p := points[r.Intn(len(points))]
 		nth := int(r.Range(1, 2))
+		down := r.Range(100*sim.Millisecond, 600*sim.Millisecond)
+		if i == 0 {
+			p = node.PointPageCatchUp
+		}
 		if p == node.PointPageCatchUp {
-			nth = int(r.Range(1, 4))
+			// Back soon: the others trim about two seconds behind their
+			// lc, and the catch-up must still find them holding its next
+			// version.
+			nth, down = int(r.Range(1, 4)), r.Range(50*sim.Millisecond, 250*sim.Millisecond)
 		}
 		f := sim.Fault{On: &sim.Trigger{Point: sim.Point(p), Node: m, Nth: nth},
 			Kind: sim.FaultPowerLoss, Node: m, Power: []faultfs.PowerMode{faultfs.Honest, faultfs.Torn}[r.Intn(2)],
-			For: r.Range(100*sim.Millisecond, 600*sim.Millisecond)}
+			For: down}
 		if r.Chance(0.3) {
 			f.On.AfterOps = int(r.Range(1, 6))
 		}
