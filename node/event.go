@@ -138,8 +138,8 @@ type Event struct {
 	// installed at a later version than Version, so its state is no
 	// version's: Hash claims nothing.
 	Mixed  bool
-	Page   int   // the page events': which page
-	Bytes  int64 // EvPageInstalled, EvSyncChunk: bytes of state received
-	Local  bool  // EvPageInstalled: the page holds the monitor's own Paxos metadata
+	Page   int    // the page events': which page
+	Bytes  int64  // EvPageInstalled, EvSyncChunk: bytes of state received
+	Local  bool   // EvPageInstalled: the page holds the monitor's own Paxos metadata
 	Detail string // for people: why, in words; no program parses it
 }

@@ -13,15 +13,15 @@ import (
 type Phase uint8
 
 const (
-	PhaseBooting   Phase = iota // the store is not open yet
-	PhaseProbing                // asking the others where the cluster is
-	PhaseElecting               // an election is running
-	PhaseSyncing                // copying state from a provider
-	PhaseLeader                 // leads the quorum
-	PhasePeon                   // a quorum member following the leader
-	PhaseBroken                 // the store cannot be used: the monitor does nothing
-	PhaseRepairing              // rebuilding a broken store: probing for a safe source
-	PhasePageRepair             // replacing damaged pages, or catching up past installed ones: out of the cluster
+	PhaseBooting    Phase = iota // the store is not open yet
+	PhaseProbing                 // asking the others where the cluster is
+	PhaseElecting                // an election is running
+	PhaseSyncing                 // copying state from a provider
+	PhaseLeader                  // leads the quorum
+	PhasePeon                    // a quorum member following the leader
+	PhaseBroken                  // the store cannot be used: the monitor does nothing
+	PhaseRepairing               // rebuilding a broken store: probing for a safe source
+	PhasePageRepair              // replacing damaged pages, or catching up past installed ones: out of the cluster
 )
 
 var phaseNames = [...]string{"booting", "probing", "electing", "syncing", "leader", "peon", "broken", "repairing", "page-repair"}

@@ -53,13 +53,13 @@ func (t MsgType) String() string {
 
 // Message flags.
 const (
-	FlagSyncing   uint8 = 1 << iota // probe reply: the sender is syncing
-	FlagRepairing                   // probe reply: the sender is repairing its store
-	FlagFull                        // sync: a full (not recent) sync
-	FlagLast                        // sync chunk: the last one
-	FlagInQuorum                    // probe reply: the sender is in a quorum
-	FlagPageRepair                  // page report: the sender is repairing pages of its own
-	FlagRefused                     // page data: the sender cannot serve the page now
+	FlagSyncing    uint8 = 1 << iota // probe reply: the sender is syncing
+	FlagRepairing                    // probe reply: the sender is repairing its store
+	FlagFull                         // sync: a full (not recent) sync
+	FlagLast                         // sync chunk: the last one
+	FlagInQuorum                     // probe reply: the sender is in a quorum
+	FlagPageRepair                   // page report: the sender is repairing pages of its own
+	FlagRefused                      // page data: the sender cannot serve the page now
 )
 
 // Version is one paxos version and its transaction.

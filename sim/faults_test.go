@@ -99,7 +99,7 @@ func TestEveryFaultKindHappensAndShowsInTheTrace(t *testing.T) {
 // inside the extent the locator finds.
 func TestAimedCorruptionLandsWhereTheLocatorSays(t *testing.T) {
 	k, ps, buf := newWorld(t, Config{Seed: 3, Endpoints: 1, Disks: 1,
-		Vocabulary: Vocabulary{Targets: []Target{"f", "f:middle"}},
+		Vocabulary:    Vocabulary{Targets: []Target{"f", "f:middle"}},
 		ResolveTarget: func(_ int, t Target) string { return "f" },
 		LocateTarget: func(t Target) func([]byte) (int64, int64, bool) {
 			if t != "f:middle" {
