@@ -92,7 +92,6 @@ const (
 	ProbePageNoSource         CodeProbe = "page/no-eligible-source-yet"
 	ProbePageSourceRepairing  CodeProbe = "page/source-repairing-its-own-pages"
 	ProbePageServedRepairing  CodeProbe = "page/served-while-repairing"
-	ProbePageFetchRefused     CodeProbe = "page/fetch-refused"
 	ProbePageFetchTimedOut    CodeProbe = "page/fetch-timed-out"
 	ProbePageCatchUpResumed   CodeProbe = "page/catch-up-resumed-at-boot"
 	ProbePageCatchUpFull      CodeProbe = "page/catch-up-by-full-sync"
@@ -160,7 +159,6 @@ var codeProbes = []CodeProbeInfo{
 	{ProbePageNoSource, "a majority of the others reported, but some damaged page had no source at the monitor's own lc or above", "node/pagerepair.go chooseSources"},
 	{ProbePageSourceRepairing, "a page was taken from a monitor repairing pages of its own", "node/pagerepair.go chooseSources"},
 	{ProbePageServedRepairing, "a monitor repairing its own pages served an intact one", "node/pagerepair.go handlePageFetch"},
-	{ProbePageFetchRefused, "a page source refused, or served a page older than the monitor's own lc: a new round", "node/pagerepair.go handlePageData"},
 	{ProbePageFetchTimedOut, "a page source did not answer in time: a new round", "node/pagerepair.go pageFetchTimedOut"},
 	{ProbePageCatchUpResumed, "a boot found installed pages ahead of lc: the catch-up resumed", "node/pagerepair.go loadPageRepair"},
 	{ProbePageCatchUpFull, "a page repair's catch-up had to use a full sync: the source had trimmed past the monitor", "node/pagerepair.go catchUpFrom"},

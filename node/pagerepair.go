@@ -359,8 +359,7 @@ func (m *Monitor) handlePageData(msg *Msg) {
 		return // a duplicate, or from a round given up
 	}
 	if msg.Has(FlagRefused) || msg.LC < m.lc && !m.vectorSourced() {
-		m.reached(ProbePageFetchRefused)
-		m.restartPageRound()
+		m.restartPageRound() // the source changed since it reported
 		return
 	}
 	img := &kvstore.PageImage{Page: msg.Pages[0].Page, LSN: msg.LC}

@@ -167,5 +167,27 @@ func repairPagePowerlossFaults(r *rng.Stream, n int) []sim.Fault {
 	if r.Chance(0.3) {
 		out = append(out, diskErrorAt(r, m, points[r.Intn(len(points))]))
 	}
+	return append(out, pageMischief(r, n, m, pool[0])...)
+}
+
+// pageMischief adds, each on a coin toss, what makes a page repair meet the
+// rest of its failure modes: its sources cut off just as it chose them (a
+// fetch that times out); and the page breaks again while the monitor is
+// down in its catch-up's first sync chunk (a full sync's partial store
+// must fall back to a whole-store repair).
+func pageMischief(r *rng.Stream, n, m, page int) []sim.Fault {
+	var out []sim.Fault
+	if r.Chance(0.3) {
+		out = append(out, sim.Fault{On: &sim.Trigger{Point: sim.Point(node.PointPageSources), Node: m, Nth: 1},
+			Kind: sim.FaultPartition, Node: m, Group: []int{m}, Peers: others(n, []int{m}),
+			For: r.Range(2200*sim.Millisecond, 3*sim.Second)})
+	}
+	if r.Chance(0.3) {
+		at := &sim.Trigger{Point: sim.Point(node.PointSyncChunkApplied), Node: m, Nth: 1}
+		out = append(out,
+			sim.Fault{On: at, Kind: sim.FaultPowerLoss, Node: m, Power: faultfs.Honest, For: 300 * sim.Millisecond},
+			sim.Fault{On: &sim.Trigger{Point: at.Point, Node: m, Nth: 1, Delay: 150 * sim.Millisecond},
+				Kind: sim.FaultCorrupt, Node: m, Corruption: faultfs.BitFlip, Target: sim.Target(node.PageTargets()[page])})
+	}
 	return out
 }
