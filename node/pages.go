@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -47,6 +48,13 @@ const (
 func localPage(p kvstore.PageInfo) bool {
 	overlaps := func(lo, hi string) bool { return p.Lo < hi && (p.Hi == "" || lo < p.Hi) }
 	return overlaps(prefixLocal, localEnd) || overlaps(prefixPaxos, prefixVersion)
+}
+
+// PageOf is the page of a monitor's store that holds a raw store key
+// (such as "kv/k0" or "mon/epoch"), in the layout a new store gets.
+func PageOf(key string) int {
+	bounds := pageBounds()
+	return sort.Search(len(bounds), func(i int) bool { return bounds[i] > key })
 }
 
 // pageTargetPrefix starts every page target's name: "page-5" is page 5.
