@@ -77,9 +77,10 @@ func newCluster(o Options) (*cluster, error) {
 		c.obs.suite.WatchStability(stableFrom)
 	}
 	drift := k.Stream("drift")
+	preload := PreloadKeys(o.Preload)
 	for r := range monitors {
 		cfg := MonitorConfig(r, monitors)
-		cfg.Bugs, cfg.NoPageRepair = bugs, o.NoPageRepair
+		cfg.Bugs, cfg.NoPageRepair, cfg.Preload = bugs, o.NoPageRepair, preload
 		h := &monitorHost{k: k, rank: r, cfg: cfg, obs: c.obs}
 		c.hosts = append(c.hosts, h)
 		k.Attach(r, h)

@@ -117,7 +117,19 @@ func (m *Monitor) run(isCopy bool) {
 	for _, p := range m.pr.damaged {
 		m.emit(Event{Kind: EvPageDamaged, Page: p, Version: m.lc})
 	}
+	if m.cfg.Mkfs && m.store.Info().New && len(m.cfg.Preload) > 0 && !m.preload() {
+		return
+	}
 	m.bootstrap()
+}
+
+// preload commits Config.Preload as version 1 of a new store.
+func (m *Monitor) preload() bool {
+	var t txn
+	for _, p := range m.cfg.Preload {
+		t.ops = append(t.ops, txnOp{kind: txPut, key: p.Key, value: p.Value})
+	}
+	return m.applyCommitted(1, t.encode())
 }
 
 // load reads the persisted state. A store left mid full-sync is cleared: its

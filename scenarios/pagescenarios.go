@@ -54,10 +54,10 @@ func dataPages(t int64) []int {
 
 // breakPages damages the given pages of monitor m's checkpoint while it is
 // down: a crash or an honest power loss at t, a bit flip in each page
-// halfway through, a restart.
+// halfway through, a restart. With no stream, a crash.
 func breakPages(r *rng.Stream, t, down int64, m int, pages []int) []sim.Fault {
 	out := []sim.Fault{{At: t, Kind: sim.FaultCrash, Node: m, For: down}}
-	if r.Chance(0.5) {
+	if r != nil && r.Chance(0.5) {
 		out[0].Kind, out[0].Power = sim.FaultPowerLoss, faultfs.Honest
 	}
 	for i, p := range pages {
