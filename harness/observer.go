@@ -182,7 +182,7 @@ func (o *observer) point(rank int, p node.Point, ops int64) {
 	case (p == node.PointRepairStart || p == node.PointPageRepairStart) && rp.Node < 0:
 		rp.Node, rp.Start, rp.startOps, rp.StartAt = rank, p, ops, o.k.Now()
 	case (p == node.PointRepairMarkDeleted || p == node.PointPageRepairDone) && rp.Node == rank && rp.Ops == 0:
-		rp.Ops = ops - rp.startOps
+		rp.Ops, rp.DoneAt = ops-rp.startOps, o.k.Now()
 	}
 }
 

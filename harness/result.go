@@ -40,14 +40,15 @@ type Result struct {
 // it started at (node.PointRepairStart for a whole-store repair,
 // node.PointPageRepairStart for a page repair), and how many mutating
 // filesystem operations it made until it was done (the end of the switch,
-// or page/done; 0 if it never finished). StartAt and RejoinAt are when it
-// started and when the monitor was next in a quorum (0: never).
+// or page/done; 0 if it never finished). StartAt, DoneAt and RejoinAt are
+// when it started, finished, and the monitor was next in a quorum (0:
+// never).
 type RepairPath struct {
-	Node              int
-	Start             node.Point
-	startOps          int64
-	Ops               int64
-	StartAt, RejoinAt int64
+	Node                      int
+	Start                     node.Point
+	startOps                  int64
+	Ops                       int64
+	StartAt, DoneAt, RejoinAt int64
 }
 
 // Failed reports whether any check was violated.
