@@ -51,12 +51,12 @@ func BenchmarkLargestHistory(b *testing.B) {
 // fetched, and the simulated time from the damage found at boot to the
 // repair done, and to the monitor back in a quorum (rejoined: 1 if it was
 // by the end of the run). The damage is one bit in the page of keys k6..k7
-// (an eighth of them) of monitor 2's checkpoint, while it is down at t=5 s
-// for 3 s, long enough for the others to go on without it. Each op runs
+// (an eighth of them) of monitor 2's checkpoint, while it is down at t=9 s
+// for 300 ms. Each op runs
 // seeds 1 to 3 of that plan and reports their means (rejoined: the share
 // that did). Run with -benchtime 1x (make bench-repair).
 func BenchmarkRepairCost(b *testing.B) {
-	plan := sim.Plan{Faults: breakPages(nil, 5*sim.Second, 3*sim.Second, 2, []int{node.PageOf("kv/k6")})}
+	plan := sim.Plan{Faults: breakPages(nil, 9*sim.Second, 300*sim.Millisecond, 2, []int{node.PageOf("kv/k6")})}
 	for _, keys := range []int{1_000, 10_000, 100_000} {
 		for _, pages := range []bool{true, false} {
 			how := "page"
