@@ -101,6 +101,7 @@ func (m *Monitor) storeOptions(pages bool) kvstore.Options {
 	o.PageBounds = pageBounds()
 	o.AllowDamagedPages = pages
 	o.IgnorePageLSNOnRedo = m.cfg.Bugs.PageRedoIgnoresLSN
+	o.TrustDirEntry = m.cfg.Bugs.SkipDirSync
 	return o
 }
 

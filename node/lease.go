@@ -50,9 +50,6 @@ func (m *Monitor) extendLease() {
 	m.px.knownLease = max(m.px.knownLease, until)
 	m.sendQuorum(m.leaseMsg())
 	m.emit(Event{Kind: EvLease, Until: until, Epoch: m.epoch})
-	if !m.armed[tLeaseAck] {
-		m.arm(tLeaseAck, m.cfg.leaseAckTimeout())
-	}
 	m.arm(tLeaseRenew, m.cfg.leaseRenew())
 	m.arm(tLeaseResend, m.cfg.leaseResend())
 	m.maybeLeaseAcked()
@@ -110,7 +107,6 @@ func (m *Monitor) handleLeaseAck(msg *Msg) {
 func (m *Monitor) maybeLeaseAcked() {
 	if m.px.leaseAcks&m.quorum == m.quorum {
 		m.px.readUntil = m.px.leaseRound
-		m.disarm(tLeaseAck)
 		m.disarm(tLeaseResend)
 	}
 }

@@ -20,7 +20,7 @@ func init() {
 		{"partition", "symmetric and one-way partitions, clogs, slow links, process pauses, loss, duplication and wire corruption", partitionFaults},
 		{"lagging", "a monitor down long enough to need a recent sync", laggingFaults},
 		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
-		{"swarm", "each seed draws its own mix of crash, power, disk-error, page-damage and network faults", swarmFaults},
+		{"swarm", "each seed draws its own mix of crash, power, disk-error, rot-at-rest, page-damage and network faults", swarmFaults},
 		{"handover", "a monitor back from a crash calls an election just as the leader is cut off with one peon: old leases must run out before the new leader commits", handoverFaults},
 		{"sync-interrupted", "full and recent syncs broken off at a chunk (requester crash or power cut, provider crash or power cut, requester cut off), while the leader dies and elections run: a half-copied store must stay out", syncInterruptedFaults},
 	} {
@@ -361,6 +361,8 @@ func trimmedFaults(r *rng.Stream, n int) []sim.Fault {
 // budget, so a majority stays up.
 func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 	crash, power, long, net, disk := r.Chance(0.5), r.Chance(0.5), r.Chance(0.3), r.Chance(0.6), r.Chance(0.3)
+	rot := r.Chance(0.25)
+	rotted := make([]bool, n)
 	pages := r.Chance(0.3)
 	gap := r.Range(300*sim.Millisecond, 3*sim.Second)
 	var out []sim.Fault
@@ -385,7 +387,9 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 			}
 			out = append(out, f)
 		case 2:
-			if pages && (!disk || r.Chance(0.5)) {
+			if rot && (!disk || r.Chance(0.5)) {
+				out = append(out, rotAtRest(r, &d, rotted, t)...)
+			} else if pages && (!disk || r.Chance(0.5)) {
 				out = append(out, swarmPageBreak(r, &d, t)...)
 			} else if disk && r.Chance(0.3) {
 				out = append(out, failedSyncCut(r, &d, t)...)
@@ -413,6 +417,43 @@ func swarmPageBreak(r *rng.Stream, d *downBudget, t int64) []sim.Fault {
 		return nil
 	}
 	return breakPages(r, t, down, m, somePages(r, t))
+}
+
+// rotAtRest flips a bit in, or zeroes a sector of, a running monitor's
+// checkpoint: data at rest, written a while ago and read only at the next
+// open, which a crash soon after forces. The store's checksums must catch
+// it there. Damage to a level-1 checkpoint is recovered from the level-2
+// one and the log; damage it cannot recover from breaks the store, and a
+// repair rebuilds it (the budget leaves it time to). Either way no rotten
+// value may be served or copied to a peer: the state hash and linearizability
+// checkers would see it.
+//
+// Only a minority of the monitors ever rot in one run: a repaired monitor
+// lost its promises with its store and stays fenced until a quorum forms
+// without it, so a majority of repaired monitors is repair-all's case
+// (unavailable, by design), not swarm's.
+func rotAtRest(r *rng.Stream, d *downBudget, rotted []bool, t int64) []sim.Fault {
+	gap, down := r.Range(100*sim.Millisecond, 2*sim.Second), r.Range(100*sim.Millisecond, 800*sim.Millisecond)
+	m, ok := d.pick(r, t, gap+down+6*sim.Second)
+	if !ok || (!rotted[m] && popcountBools(rotted) >= (len(rotted)-1)/2) {
+		return nil
+	}
+	rotted[m] = true
+	kind := []faultfs.CorruptKind{faultfs.BitFlip, faultfs.ZeroSector}[r.Intn(2)]
+	return []sim.Fault{
+		{At: t, Kind: sim.FaultCorrupt, Node: m, Corruption: kind, Target: sim.Target(node.TargetCheckpoint)},
+		{At: t + gap, Kind: sim.FaultCrash, Node: m, For: down},
+	}
+}
+
+func popcountBools(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // diskFault draws a window of disk errors on one monitor: EIO on reads,

@@ -81,6 +81,10 @@ func Lookup(name string) (*Scenario, error) {
 	return nil, fmt.Errorf("%w %q (simrun list shows them)", ErrUnknownScenario, name)
 }
 
+// Store reports whether the scenario runs one store rather than a cluster
+// (its seed files say 1 monitor, and no -monitors applies).
+func (s *Scenario) Store() bool { return s.monitors(Options{}) == 0 }
+
 // CheckPlan validates a plan for this scenario before it runs: unknown
 // probe points, targets, modes and nodes are errors.
 func (s *Scenario) CheckPlan(o Options, p sim.Plan) error {

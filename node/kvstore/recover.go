@@ -22,7 +22,7 @@ func Open(fs vfs.FS, dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := ensureDir(fs, dir)
+	names, err := ensureDir(fs, dir, s.opts.TrustDirEntry)
 	if err != nil {
 		return nil, err
 	}

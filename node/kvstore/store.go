@@ -43,6 +43,10 @@ type Options struct {
 	// recovery redoes a log record onto a page whose LSN shows it already
 	// holds it.
 	IgnorePageLSNOnRedo bool
+	// TrustDirEntry is a planted bug (node.Bugs.SkipDirSync): Open builds
+	// on an existing directory without syncing its parent, as if its entry
+	// (a rename into place) were surely durable.
+	TrustDirEntry bool
 }
 
 func (o Options) withDefaults() Options {
