@@ -38,6 +38,19 @@ type Bugs struct {
 	// IgnoreFsyncError makes the store ignore a failed log fsync and report
 	// the batch durable: the most common storage bug there is.
 	IgnoreFsyncError bool
+	// PageStaleVector makes a page repair take each page from the monitor
+	// that one peer's LSN vector says holds its highest LSN, unchecked.
+	PageStaleVector bool
+	// PageRedoIgnoresLSN makes recovery redo log records onto a page whose
+	// LSN shows it already holds them.
+	PageRedoIgnoresLSN bool
+	// PageRepairsMetadata makes a page repair fetch a damaged page of the
+	// monitor's own Paxos metadata from a peer.
+	PageRepairsMetadata bool
+	// PageLiteral repairs pages as patent CN108228678B says, taken
+	// literally: ask one healthy peer for the page's LSN vector, fetch the
+	// page from the monitor with the highest LSN, rejoin at once.
+	PageLiteral bool
 }
 
 // Bug names a planted defect. In a plan or seed file it is its name; an
@@ -79,6 +92,14 @@ var bugCatalog = []BugInfo{
 		func(b *Bugs) *bool { return &b.DeleteBeforeComplete }},
 	{"ignore-fsync-error", "kv-crash", "the store ignores a failed fsync and reports the batch durable: a power cut before the next good fsync loses it",
 		func(b *Bugs) *bool { return &b.IgnoreFsyncError }},
+	{"page-stale-vector", "repair-page", "a page repair takes each page from the holder of the highest LSN in one peer's vector, unchecked: a stale vector installs a page older than the monitor's own state",
+		func(b *Bugs) *bool { return &b.PageStaleVector }},
+	{"page-redo-ignores-lsn", "repair-page-powerloss", "recovery redoes log records onto a page installed at a newer version: after a power cut mid catch-up the page goes back",
+		func(b *Bugs) *bool { return &b.PageRedoIgnoresLSN }},
+	{"page-repairs-metadata", "repair-page", "a damaged page of the monitor's own Paxos metadata is fetched from a peer: it takes on the peer's promises",
+		func(b *Bugs) *bool { return &b.PageRepairsMetadata }},
+	{"page-literal", "repair-page", "the patent's page repair as written: one healthy peer's vector, the highest LSN, rejoin at once with pages of another version",
+		func(b *Bugs) *bool { return &b.PageLiteral }},
 }
 
 // ErrUnknownBug is returned for a name not in the catalog.

@@ -29,6 +29,8 @@ const (
 	keySyncFloor   = "mon/sync_floor"
 	keyRepairMark  = "mon/repair"
 	keyRejoinAbove = "mon/rejoin_above"
+	keyLSNVectors  = "mon/lsn_vectors"
+	prefixLocal    = "mon/"
 )
 
 // replicatedPrefixes are cleared at the start of a full sync and copied by

@@ -57,7 +57,7 @@ func TestRegressionSeeds(t *testing.T) {
 			require.NoError(t, err)
 			sc, err := Lookup(f.Scenario)
 			require.NoError(t, err)
-			res := sc.Run(Options{Seed: f.Seed, Bug: f.Bug, Monitors: f.Monitors, Plan: &f.Plan})
+			res := sc.Run(Options{Seed: f.Seed, Bug: f.Bug, Monitors: f.Monitors, Plan: &f.Plan, NoPageRepair: f.NoPageRepair})
 			if f.Bug == "" {
 				require.False(t, res.Failed(), "fixed bug is back: %s (was: %s)", res.Verdict(), f.Failure.Reason)
 				return
