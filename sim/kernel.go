@@ -114,7 +114,7 @@ func New(cfg Config) *Kernel {
 	for i := range k.nodes {
 		s := &k.nodes[i]
 		s.rand = rng.New(cfg.Seed, fmt.Sprintf("node/%d", i))
-		s.pointCounts = map[Point]int{}
+		s.pointCounts = map[Point]*int{}
 		if i < cfg.Disks {
 			s.disk = k.newDisk(i)
 		}

@@ -33,9 +33,9 @@ type slot struct {
 	busyUntil   int64
 	driftPPM    int64
 	timers      timerTable
-	pointCounts map[Point]int
-	armedOps    int // > 0: power loss after this many more mutating disk ops
-	armedFault  int // plan index of the armed fault
+	pointCounts map[Point]*int // a pointer: one map lookup per point passed
+	armedOps    int            // > 0: power loss after this many more mutating disk ops
+	armedFault  int            // plan index of the armed fault
 	powerLosses int
 }
 
@@ -234,8 +234,13 @@ func (k *Kernel) Record(i int, kind Kind, attrs ...Attr) {
 // does not return: the handler unwinds as a real power cut would stop it.
 func (k *Kernel) Point(i int, name Point) {
 	s := &k.nodes[i]
-	s.pointCounts[name]++
-	nth := s.pointCounts[name]
+	count := s.pointCounts[name]
+	if count == nil {
+		count = new(int)
+		s.pointCounts[name] = count
+	}
+	*count++
+	nth := *count
 	k.Trace.Record(k.handlerTime(i), i, KindPoint, Str("name", string(name)), Int("nth", int64(nth)))
 	for _, fi := range k.triggers {
 		f := &k.plan.Faults[fi]

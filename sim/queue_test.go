@@ -21,6 +21,32 @@ func TestQueuePopsInTimeThenSequenceOrder(t *testing.T) {
 	}
 }
 
+// Pushes and pops interleaved, as the kernel does them, pop what a sorted
+// list of the pending events would give.
+func TestQueueInterleavedMatchesSortedOrder(t *testing.T) {
+	var q queue
+	var pending []event
+	r := rng.New(2, "queue")
+	for i := range 5000 {
+		if q.len() > 0 && r.Chance(0.45) {
+			got := q.pop()
+			j := 0
+			for k := range pending {
+				if pending[k].before(&pending[j]) {
+					j = k
+				}
+			}
+			require.Equal(t, pending[j], got, "pop %d", i)
+			pending = append(pending[:j], pending[j+1:]...)
+			continue
+		}
+		e := event{at: r.Range(0, 200), seq: uint64(i)}
+		q.push(e)
+		pending = append(pending, e)
+	}
+	require.Equal(t, len(pending), q.len())
+}
+
 func TestTimerIDsAreNotReusedAcrossGenerations(t *testing.T) {
 	var tt timerTable
 	a := tt.add(1)
