@@ -1,7 +1,7 @@
 package harness
 
 import (
-	"fmt"
+	"strconv"
 
 	"github.com/monsim/monsim/checker"
 	"github.com/monsim/monsim/internal/rng"
@@ -37,6 +37,7 @@ type client struct {
 	obs      *observer
 
 	reqID   uint64
+	keys    []string // key names, made once each
 	cur     *inflight
 	target  int
 	history []checker.KVOp
@@ -82,7 +83,7 @@ func (c *client) issue() {
 		return
 	}
 	c.reqID++
-	key := fmt.Sprintf("k%d", c.rand.Intn(c.opts.Keys))
+	key := c.key(c.rand.Intn(c.opts.Keys))
 	op := node.ClientOp{Client: uint64(c.id), ReqID: c.reqID, Key: key, Leader: -1}
 	rec := checker.KVOp{Client: c.id, Key: key, Call: now}
 	switch x := c.rand.Intn(100); {
@@ -90,17 +91,35 @@ func (c *client) issue() {
 		op.Kind = node.OpGet
 	case x < 75:
 		op.Kind = node.OpPut
-		op.Value = []byte(fmt.Sprintf("c%d-%d", c.id, c.reqID))
+		op.Value = c.value()
 	case x < 92:
 		op.Kind = node.OpCas
 		op.Expect = []byte(c.guess())
-		op.Value = []byte(fmt.Sprintf("c%d-%d", c.id, c.reqID))
+		op.Value = c.value()
 	default:
 		op.Kind = node.OpDelete
 	}
 	rec.Kind, rec.Value, rec.Expect = op.Kind, string(op.Value), string(op.Expect)
 	c.cur = &inflight{op: op, rec: rec}
 	c.attempt()
+}
+
+// key is the name of key i: k0, k1, ...
+func (c *client) key(i int) string {
+	if c.keys == nil {
+		c.keys = make([]string, c.opts.Keys)
+	}
+	if c.keys[i] == "" {
+		c.keys[i] = "k" + strconv.Itoa(i)
+	}
+	return c.keys[i]
+}
+
+// value is what a put or cas of the current request writes: c<client>-<request>,
+// unique in the run.
+func (c *client) value() []byte {
+	b := strconv.AppendInt([]byte{'c'}, int64(c.id), 10)
+	return strconv.AppendUint(append(b, '-'), c.reqID, 10)
 }
 
 // guess picks a cas expectation: a value this client last saw or wrote, so
