@@ -38,7 +38,6 @@ import (
 type Ledger struct {
 	versions   versionTable[ledgerEntry]
 	acks       []ackedWrite
-	ackIndex   map[uint64][]int // version -> indices into acks
 	ranks      []ledgerRank
 	maxApplied uint64
 	rec        record
@@ -79,7 +78,7 @@ type ledgerRank struct {
 // NewLedger returns a ledger for a cluster of the given size (more ranks
 // are added as events name them).
 func NewLedger(monitors int) *Ledger {
-	return &Ledger{ranks: make([]ledgerRank, max(monitors, 0)), ackIndex: map[uint64][]int{}}
+	return &Ledger{ranks: make([]ledgerRank, max(monitors, 0))}
 }
 
 // Observe feeds one monitor event, at simulated time at.
@@ -170,8 +169,14 @@ func (l *Ledger) apply(at int64, ev node.Event, r *ledgerRank) {
 }
 
 // lostAcks names the acknowledged writes a conflict at version v may lose.
+// Conflicts are rare, so it scans the acks rather than keeping an index.
 func (l *Ledger) lostAcks(v uint64) string {
-	idx := l.ackIndex[v]
+	var idx []int
+	for k := range l.acks {
+		if l.acks[k].version == v {
+			idx = append(idx, k)
+		}
+	}
 	if len(idx) == 0 {
 		return ""
 	}
@@ -193,7 +198,6 @@ func (l *Ledger) lostAcks(v uint64) string {
 // client receives the reply), so the events before it are already in.
 func (l *Ledger) AckedWrite(at int64, client int, reqID, version uint64) {
 	l.acks = append(l.acks, ackedWrite{at: at, client: client, reqID: reqID, version: version})
-	l.ackIndex[version] = append(l.ackIndex[version], len(l.acks)-1)
 	if version > l.maxApplied {
 		l.rec.addf(NameLedger, -1, at, "client %d request %d was acknowledged at version %d, which no monitor had applied (highest applied %d)",
 			client, reqID, version, l.maxApplied)

@@ -24,13 +24,13 @@ import (
 type Partial struct {
 	partial []bool
 	since   []int64
-	applied map[uint64]uint64 // version -> the state hash a monitor applied it with
+	applied versionTable[uint64] // version -> the state hash a monitor applied it with
 	rec     record
 }
 
 // NewPartial returns the checker for a cluster of the given size.
 func NewPartial(monitors int) *Partial {
-	return &Partial{partial: make([]bool, monitors), since: make([]int64, monitors), applied: map[uint64]uint64{}}
+	return &Partial{partial: make([]bool, monitors), since: make([]int64, monitors)}
 }
 
 // Observe feeds one event.
@@ -49,9 +49,9 @@ func (p *Partial) Observe(at int64, ev node.Event) {
 			p.partial[ev.Rank] = false
 		}
 	case node.EvApply:
-		p.applied[ev.Version] = ev.Hash
+		p.applied.put(ev.Version, ev.Hash)
 	case node.EvStoreOpen:
-		if h, ok := p.applied[ev.Version]; ok && !ev.Copy && h == ev.Hash {
+		if h, ok := p.applied.get(ev.Version); ok && !ev.Copy && h == ev.Hash {
 			p.partial[ev.Rank] = false
 		}
 	case node.EvRepairStart:
