@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"slices"
+
 	"github.com/monsim/monsim/checker"
 	"github.com/monsim/monsim/faultfs"
 	"github.com/monsim/monsim/node"
@@ -34,14 +36,15 @@ func newObserver(k *sim.Kernel, monitors int, plan sim.Plan) *observer {
 		repairing: make([]bool, monitors), paging: make([]bool, monitors), fetching: make([]bool, monitors), probes: Counters{}}
 }
 
-// eventTraceKinds caches each event's trace kind, so tracing an event
-// allocates nothing.
-var eventTraceKinds = func() map[node.EventKind]sim.Kind {
-	m := map[node.EventKind]sim.Kind{}
-	for _, k := range node.EventKinds() {
-		m[k] = sim.EventKind(k.String())
+// eventTraceKinds caches each event's trace kind, indexed by the kind, so
+// tracing an event allocates nothing and looks nothing up.
+var eventTraceKinds = func() []sim.Kind {
+	kinds := node.EventKinds()
+	out := make([]sim.Kind, slices.Max(kinds)+1)
+	for _, k := range kinds {
+		out[k] = sim.EventKind(k.String())
 	}
-	return m
+	return out
 }()
 
 func (o *observer) event(rank int, ev node.Event) {
