@@ -1,0 +1,7 @@
+//go:build !unix
+
+package scenarios
+
+// processCPU is not measured here: BenchmarkScenario leaves out its CPU
+// figures.
+func processCPU() float64 { return 0 }
