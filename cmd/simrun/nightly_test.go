@@ -119,3 +119,18 @@ func countLines(t *testing.T, path, typ string) int {
 	}
 	return n
 }
+
+// Both nightly jobs take the shard count as a parameter: the workflow as an
+// input that builds its matrix, the Kubernetes job as ${SHARDS}, filled in
+// for the completions, the parallelism and the shards' own SHARDS.
+func TestNightlyJobsTakeTheShardCount(t *testing.T) {
+	wf, err := os.ReadFile("../../.github/workflows/nightly.yml")
+	require.NoError(t, err)
+	require.Contains(t, string(wf), "SHARDS: ${{ inputs.shards || '8' }}")
+	require.Contains(t, string(wf), "shard: ${{ fromJSON(needs.plan.outputs.shards) }}")
+	k8s, err := os.ReadFile("../../deploy/k8s/nightly-fuzz.yaml")
+	require.NoError(t, err)
+	for _, line := range []string{"completions: ${SHARDS}", "parallelism: ${SHARDS}", `value: "${SHARDS}"`} {
+		require.Contains(t, string(k8s), line)
+	}
+}
