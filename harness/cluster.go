@@ -12,9 +12,10 @@ import (
 	"github.com/monsim/monsim/sim"
 )
 
-// stableFrom is when a healed cluster must have settled for good: from
-// here to the end of the run nothing may unsettle it (checker.Stability).
-const stableFrom = ClusterEnd - 10*sim.Second
+// settled is how long before the end of a run a healed cluster must have
+// settled for good: from there on nothing may unsettle it
+// (checker.Stability).
+const settled = 10 * sim.Second
 
 // linTimeout bounds the porcupine check; past it the verdict is unknown.
 const linTimeout = 10 * time.Second
@@ -38,6 +39,7 @@ type cluster struct {
 	work        Workload
 	obs         *observer
 	unavailable bool
+	end         int64 // when the run ends
 }
 
 // RunCluster builds the world o describes, runs the fault and heal phases
@@ -60,11 +62,12 @@ func newCluster(o Options) (*cluster, error) {
 	if err := bugs.Enable(o.Bug); err != nil {
 		return nil, err
 	}
-	c := &cluster{monitors: monitors, work: work, unavailable: o.Unavailable}
+	faultEnd, end := o.timeline()
+	c := &cluster{monitors: monitors, work: work, unavailable: o.Unavailable, end: end}
 	k := sim.New(sim.Config{
 		Seed: o.Seed, Endpoints: monitors + work.Clients, Disks: monitors,
 		Net: clusterNet, Disk: diskCosts(), Trace: o.Trace,
-		MaxEvents: 20_000_000, MaxTime: ClusterEnd + sim.Second,
+		MaxEvents: 20_000_000 * max(1, end/ClusterEnd), MaxTime: end + sim.Second,
 		Vocabulary: Vocabulary(monitors), Resolve: c.resolve, ResolveTarget: c.targetPath,
 		LocateTarget: func(t sim.Target) func([]byte) (int64, int64, bool) { return node.PageLocator(node.Target(t)) },
 		OnDiskFault:  c.diskFault,
@@ -74,7 +77,7 @@ func newCluster(o Options) (*cluster, error) {
 	if o.Unavailable {
 		c.obs.suite.UnavailableOnce(o.BrokenStores)
 	} else {
-		c.obs.suite.WatchStability(stableFrom)
+		c.obs.suite.WatchStability(end - settled)
 	}
 	drift := k.Stream("drift")
 	preload := PreloadKeys(o.Preload)
@@ -91,7 +94,7 @@ func newCluster(o Options) (*cluster, error) {
 		id := monitors + i
 		cl := &client{k: k, id: id, monitors: monitors, rand: k.Stream(fmt.Sprintf("client/%d", i)), obs: c.obs,
 			opts: ClientOptions{Keys: 5, ThinkMin: 5 * sim.Millisecond, ThinkMax: 60 * sim.Millisecond,
-				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: ClusterEnd - 5*sim.Second, HealAt: FaultPhase}}
+				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: end - 5*sim.Second, HealAt: faultEnd}}
 		if i < len(work.MaxOps) {
 			cl.opts.MaxOps = work.MaxOps[i]
 		}
@@ -99,7 +102,7 @@ func newCluster(o Options) (*cluster, error) {
 		k.Attach(id, cl)
 		k.Start(id, sim.Second)
 	}
-	if err := k.Load(withHeal(o.Plan, monitors)); err != nil {
+	if err := k.Load(withHeal(o.Plan, monitors, faultEnd)); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -107,11 +110,11 @@ func newCluster(o Options) (*cluster, error) {
 
 // withHeal appends the heal phase to a fault plan: at the end of the fault
 // phase every fault stops and every monitor boots if it is down.
-func withHeal(p sim.Plan, monitors int) sim.Plan {
+func withHeal(p sim.Plan, monitors int, faultEnd int64) sim.Plan {
 	faults := append([]sim.Fault(nil), p.Faults...)
-	faults = append(faults, sim.Fault{At: FaultPhase, Kind: sim.FaultHeal})
+	faults = append(faults, sim.Fault{At: faultEnd, Kind: sim.FaultHeal})
 	for r := range monitors {
-		faults = append(faults, sim.Fault{At: FaultPhase, Kind: sim.FaultRestart, Node: r})
+		faults = append(faults, sim.Fault{At: faultEnd, Kind: sim.FaultRestart, Node: r})
 	}
 	return sim.Plan{Faults: faults}
 }
@@ -119,7 +122,7 @@ func withHeal(p sim.Plan, monitors int) sim.Plan {
 // run executes the world and checks everything.
 func (c *cluster) run() *Result {
 	res := &Result{Monitors: c.monitors}
-	if err := c.k.Run(ClusterEnd); err != nil {
+	if err := c.k.Run(c.end); err != nil {
 		res.Violations = append(res.Violations, checker.Violation{Checker: checker.NameBudget, Node: -1, At: c.k.Now(), Reason: err.Error()})
 	}
 	now := c.k.Now()

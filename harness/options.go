@@ -48,6 +48,9 @@ type Options struct {
 	// Preload is how many config keys every store starts with, besides the
 	// clients' (PreloadKeys): a benchmark's store of a given size. 0: none.
 	Preload int
+	// FaultPhase is how long the fault phase lasts; the heal phase follows
+	// it. 0 means FaultPhase (20 s): a benchmark's run of a given length.
+	FaultPhase int64
 	// Trace receives every trace record as a JSON line; nil hashes only.
 	Trace io.Writer
 }
@@ -80,6 +83,15 @@ func PreloadKeys(n int) []node.Pair {
 		out[i] = node.Pair{Key: fmt.Sprintf("k%08x", h.Sum32()), Value: fmt.Appendf(nil, "preloaded-%06d", i)}
 	}
 	return out
+}
+
+// timeline is when o's fault phase ends and when its run ends.
+func (o *Options) timeline() (faultEnd, end int64) {
+	faultEnd = FaultPhase
+	if o.FaultPhase > 0 {
+		faultEnd = o.FaultPhase
+	}
+	return faultEnd, faultEnd + HealPhase
 }
 
 func (o *Options) monitors() int {

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -98,5 +99,58 @@ func BenchmarkRepairCost(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkScale is the cost of a simulated second as the work grows: the
+// cluster size (monitors=N, no faults, as steady), the store's size
+// (keys=N: every store preloaded with N config keys, 5 monitors, no
+// faults) and the run's length (length=D: a fault phase, without faults,
+// of D minus the 20 s heal phase; 5 monitors). It reports CPU ms per simulated second and the allocation per
+// simulated second; peak-rss-MB is the process's peak, a run's own only
+// when one sub-benchmark runs alone in its process:
+//
+//	go test -run '^$' -bench 'Scale/keys=100000$' -benchtime 2x ./scenarios/
+func BenchmarkScale(b *testing.B) {
+	type config struct {
+		name       string
+		monitors   int
+		preload    int
+		faultPhase int64
+	}
+	var configs []config
+	for _, n := range []int{3, 5, 7, 9} {
+		configs = append(configs, config{fmt.Sprintf("monitors=%d", n), n, 0, 0})
+	}
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		configs = append(configs, config{fmt.Sprintf("keys=%d", n), 5, n, 0})
+	}
+	for _, d := range []time.Duration{40 * time.Second, 400 * time.Second, time.Hour} {
+		configs = append(configs, config{"length=" + d.String(), 5, 0, int64(d) - harness.HealPhase})
+	}
+	for _, c := range configs {
+		b.Run(c.name, func(b *testing.B) {
+			var simNs int64
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			cpu, alloc := processCPU(), ms.TotalAlloc
+			seed := uint64(0)
+			for b.Loop() {
+				seed++
+				res := harness.RunCluster(harness.Options{Seed: seed, Monitors: c.monitors, Preload: c.preload,
+					FaultPhase: c.faultPhase})
+				if res.Failed() {
+					b.Fatal(res.Verdict())
+				}
+				simNs += res.SimTime
+			}
+			runtime.ReadMemStats(&ms)
+			simS := float64(simNs) / 1e9
+			if cpu := processCPU() - cpu; cpu > 0 {
+				b.ReportMetric(1000*cpu/simS, "cpu-ms/sim-s")
+			}
+			b.ReportMetric(float64(ms.TotalAlloc-alloc)/1e6/simS, "alloc-MB/sim-s")
+			b.ReportMetric(peakRSS(), "peak-rss-MB")
+		})
 	}
 }
