@@ -49,6 +49,7 @@ type fileData struct {
 	stable    []byte // the stable image when ownStable
 	stableLen int64  // the stable image is cur[:stableLen] when !ownStable
 	log       []write
+	logArr    []write // the array log lives in, whole: fold moves log back to its front
 	synced    int
 }
 
@@ -81,7 +82,11 @@ func (d *fileData) writeAt(p []byte, off int64) {
 		d.unshare(off, min(end, size))
 	}
 	d.cur = applyAt(d.cur, off, p)
+	before := cap(d.log)
 	d.log = append(d.log, write{off: off, data: d.cur[off:end:end], shared: true})
+	if cap(d.log) != before { // a new array
+		d.logArr = d.log[:cap(d.log)]
+	}
 }
 
 // unshare gives every logged write that views cache bytes in [from, to) a
@@ -115,10 +120,18 @@ func (d *fileData) fold(n int) {
 		}
 		d.stable = applyAt(d.mutableStable(), w.off, w.data)
 	}
-	// Dropping from the front lets append reallocate, and so compact, the
-	// log only now and then.
-	clear(d.log[:n])
-	d.log = d.log[n:]
+	// Dropping from the front leaves the log ever nearer its array's end.
+	// Once more of the array lies before it than after, it moves back to
+	// the front, so appends keep reusing one array.
+	rest := d.log[n:]
+	if head := cap(d.logArr) - cap(rest); cap(rest)-len(rest) < head {
+		m := copy(d.logArr, rest)
+		clear(d.logArr[m:])
+		d.log = d.logArr[:m]
+	} else {
+		clear(d.log[:n])
+		d.log = rest
+	}
 	d.synced -= n
 }
 
