@@ -101,6 +101,10 @@ func (l *Ledger) Observe(at int64, ev node.Event) {
 			l.rec.addf(NameLedger, ev.Rank, at, "durable lc went back from %d to %d: the store reopened without a marked clear", r.floor, ev.Version)
 		}
 		r.floor, r.held = ev.Version, ev.Version
+		if ev.Partial { // a copy kept to resume its sync: taken on trust, as its chunks were
+			r.last, r.agreed, r.known = ev.Version, true, true
+			return
+		}
 		// A version the store recovered at open is durable, as an apply is:
 		// Open makes what it recovered durable before it returns. A version
 		// whose apply failed at its fsync may come back this way, and

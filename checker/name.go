@@ -27,6 +27,7 @@ const (
 	NameTrim            Name = "trim"
 	NameLeftovers       Name = "leftovers"
 	NameStability       Name = "stability"
+	NameResume          Name = "resume"
 	// NameBudget is a run that exhausted its event or time budget.
 	NameBudget Name = "budget"
 	// NamePlan is a fault plan that could not be loaded.
@@ -37,7 +38,7 @@ const (
 func Names() []Name {
 	return []Name{NameLinearizability, NameLedger, NameStateHash, NameSync, NamePromises, NameLease, NameRepair,
 		NameLiveness, NameUnavailability, NameKVDurability, NamePartial, NameStopped, NameTrim, NameLeftovers,
-		NameStability, NameBudget, NamePlan}
+		NameStability, NameResume, NameBudget, NamePlan}
 }
 
 // UnmarshalText reads a checker's name; an unknown name is an error.

@@ -9,8 +9,9 @@ import (
 // Partial proves that a monitor whose store is a partial copy takes no
 // part in the cluster. A store is partial from the moment it is cleared on
 // purpose (EvMarkedClear: a full sync starting, or a boot that found a
-// full sync unfinished and threw its copy away) until a full sync
-// finishes (EvSyncFinish, Full). Meanwhile the monitor must not vote,
+// full sync unfinished and threw its copy away), or opens holding a copy
+// kept to resume (EvStoreOpen, Partial), until a full sync finishes
+// (EvSyncFinish, Full), however many times it is resumed meanwhile. Meanwhile the monitor must not vote,
 // promise, accept, join a quorum, commit, serve a read, answer a client,
 // provide a sync, or answer a probe as if its store were whole.
 //
@@ -39,6 +40,10 @@ func (p *Partial) Observe(at int64, ev node.Event) {
 		if !p.partial[ev.Rank] {
 			p.partial[ev.Rank], p.since[ev.Rank] = true, at
 		}
+	case node.EvStoreOpen:
+		if ev.Partial && !ev.Copy && !p.partial[ev.Rank] {
+			p.partial[ev.Rank], p.since[ev.Rank] = true, at
+		}
 	case node.EvSyncFinish:
 		if ev.Full {
 			p.partial[ev.Rank] = false
@@ -50,7 +55,7 @@ func (p *Partial) Observe(at int64, ev node.Event) {
 			p.report(at, ev, fmt.Sprintf("answered rank %d's probe as a whole store at lc %d", ev.Peer, ev.Version))
 		}
 	case node.EvVote, node.EvPromise, node.EvAccept, node.EvQuorum, node.EvCommit, node.EvRead,
-		node.EvClientReply, node.EvProvide:
+		node.EvClientReply, node.EvProvide, node.EvResumeProvide:
 		if p.partial[ev.Rank] {
 			p.report(at, ev, doing(ev))
 		}

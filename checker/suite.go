@@ -7,7 +7,7 @@ import (
 )
 
 // Suite runs every checker that reads the monitors' event stream (the
-// ledger, state hash, sync invariants, promises, lease, repair and
+// ledger, state hash, sync invariants, resume, promises, lease, repair and
 // unavailability checkers) and keeps their violations in the order they
 // were detected. The harness
 // feeds it every event, in order, as the run goes; linearizability and
@@ -47,6 +47,7 @@ func (p *Partial) recorded() *record        { return &p.rec }
 func (t *Trim) recorded() *record           { return &t.rec }
 func (s *Stopped) recorded() *record        { return &s.rec }
 func (s *Stability) recorded() *record      { return &s.rec }
+func (c *Resume) recorded() *record         { return &c.rec }
 
 // NewSuite returns the event checkers for a cluster of the given size.
 // diskFaulted[r] says the run injects faults into rank r's disk that may
@@ -54,8 +55,9 @@ func (s *Stability) recorded() *record      { return &s.rec }
 func NewSuite(monitors int, diskFaulted []bool) *Suite {
 	c := &Suite{ledger: NewLedger(monitors), prom: NewPromises(monitors), repair: NewRepair(monitors),
 		unavail: NewUnavailability(monitors), stopped: NewStopped(diskFaulted)}
-	c.events = []eventChecker{c.ledger, NewStateHash(monitors), NewSyncInvariants(monitors), c.repair, c.prom, NewLease(monitors),
-		NewPartial(monitors), NewTrim(monitors), c.stopped}
+	hashes := NewStateHash(monitors)
+	c.events = []eventChecker{c.ledger, hashes, NewSyncInvariants(monitors), NewResume(hashes.Reference), c.repair, c.prom,
+		NewLease(monitors), NewPartial(monitors), NewTrim(monitors), c.stopped}
 	for _, ch := range c.events {
 		c.recs = append(c.recs, ch.recorded())
 	}

@@ -73,6 +73,10 @@ func newCluster(o Options) (*cluster, error) {
 	if !o.Unavailable {
 		c.obs.suite.WatchStability(stableFrom)
 	}
+	keys := o.Keys
+	if keys == 0 {
+		keys = 5
+	}
 	drift := k.Stream("drift")
 	for r := range monitors {
 		cfg := MonitorConfig(r, monitors)
@@ -86,7 +90,7 @@ func newCluster(o Options) (*cluster, error) {
 	for i := range work.Clients {
 		id := monitors + i
 		cl := &client{k: k, id: id, monitors: monitors, rand: k.Stream(fmt.Sprintf("client/%d", i)), obs: c.obs,
-			opts: ClientOptions{Keys: 5, ThinkMin: 5 * sim.Millisecond, ThinkMax: 60 * sim.Millisecond,
+			opts: ClientOptions{Keys: keys, PrefixDeletes: o.PrefixDeletes, ThinkMin: 5 * sim.Millisecond, ThinkMax: 60 * sim.Millisecond,
 				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: ClusterEnd - 5*sim.Second, HealAt: FaultPhase}}
 		if i < len(work.MaxOps) {
 			cl.opts.MaxOps = work.MaxOps[i]
@@ -148,7 +152,7 @@ func (c *cluster) run() *Result {
 	}
 	damageFirst(res.Violations)
 	res.TraceHash, res.SimTime, res.Events = c.k.Trace.Hash(), now, c.k.Events()
-	res.Counters, res.RepairPath, res.Probes = c.obs.counters, c.obs.repairPath, c.obs.probes
+	res.Counters, res.RepairPath, res.ResumePath, res.Probes = c.obs.counters, c.obs.repairPath, c.obs.resumePath, c.obs.probes
 	res.Counters["client_ops"] = int64(len(ops))
 	for _, f := range []struct {
 		name string

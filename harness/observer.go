@@ -17,18 +17,21 @@ type observer struct {
 	maxFC     uint64
 	repairing []bool
 	// repairPath measures the first repair's filesystem operations, from
-	// repair/start to the end of the switch, for crash-point enumeration.
-	repairPath RepairPath
+	// repair/start to the end of the switch, and resumePath the first
+	// resumed sync's, from sync/resume-accepted to sync/finished, for
+	// crash-point enumeration.
+	repairPath, resumePath RepairPath
 }
 
 func newObserver(k *sim.Kernel, monitors int, plan sim.Plan) *observer {
 	counters := Counters{}
 	for _, name := range []string{"elections", "full_syncs", "recent_syncs", "trims", "commits",
-		"repairs_started", "repairs_completed", "repairs_full", "repairs_recent", "mid_repair_power_losses"} {
+		"repairs_started", "repairs_completed", "repairs_full", "repairs_recent", "mid_repair_power_losses",
+		"syncs_resumed", "sync_bytes", "resent_bytes", "resume_refusals"} {
 		counters[name] = 0 // reported even when nothing happened
 	}
 	return &observer{k: k, suite: checker.NewSuite(monitors, diskFaulted(plan, monitors)), counters: counters, repairPath: RepairPath{Node: -1},
-		repairing: make([]bool, monitors), probes: Counters{}}
+		resumePath: RepairPath{Node: -1}, repairing: make([]bool, monitors), probes: Counters{}}
 }
 
 // eventTraceKinds caches each event's trace kind, so tracing an event
@@ -57,7 +60,19 @@ func (o *observer) event(rank int, ev node.Event) {
 	case node.EvStoreOpen:
 		attrs[n], n = sim.Int(AttrCopy, boolInt(ev.Copy)), n+1
 	}
-	o.k.Record(rank, eventTraceKinds[ev.Kind], attrs[:n]...)
+	all := attrs[:n]
+	switch {
+	case ev.Kind == node.EvStoreOpen && ev.Partial:
+		all = append(all, sim.Int(AttrPartial, 1))
+	case ev.Kind == node.EvProvide || ev.Kind == node.EvSyncChunk:
+		all = append(all, sim.Int("bytes", ev.Bytes), sim.Int("resent", ev.Resent))
+	case ev.Resume != nil:
+		f := ev.Resume
+		all = append(all, sim.Uint("base", f.Base), sim.Uint("top", f.Top), sim.Uint("at", f.At), sim.Str("boundary", f.Boundary),
+			sim.Int("copied_keys", f.Copied.Keys), sim.Uint("copied_hash", f.Copied.Hash),
+			sim.Int("interval_keys", f.Interval.Keys), sim.Uint("interval_hash", f.Interval.Hash))
+	}
+	o.k.Record(rank, eventTraceKinds[ev.Kind], all...)
 	o.suite.Observe(o.k.Now(), ev)
 	o.count(rank, ev)
 }
@@ -70,6 +85,9 @@ const (
 	AttrCopy   = "copy"   // ev/store-open: 1 if the store opened is the repair copy
 	AttrDetail = "detail" // why, in words
 	AttrFull   = "full"   // 1 for a full sync
+	// AttrPartial is on ev/store-open: 1 if the store holds a partial copy
+	// kept to resume a full sync.
+	AttrPartial = "partial"
 )
 
 func (o *observer) count(rank int, ev node.Event) {
@@ -112,6 +130,14 @@ func (o *observer) count(rank int, ev node.Event) {
 	case node.EvRepairSwitched:
 		o.repairing[rank] = false
 		o.counters["repairs_completed"]++
+	case node.EvSyncResumed:
+		o.counters["syncs_resumed"]++
+	case node.EvResumeRefused:
+		o.counters["resume_refusals"]++
+	case node.EvProvide:
+		o.counters["sync_bytes"] += ev.Bytes
+	case node.EvSyncChunk:
+		o.counters["resent_bytes"] += ev.Resent
 	}
 }
 
@@ -121,7 +147,8 @@ func (o *observer) boot(rank int, mainStore bool) {
 	o.suite.Boot(o.k.Now(), rank, mainStore)
 }
 
-// point watches probe points for the first repair's path.
+// point watches probe points for the first repair's and the first resumed
+// sync's paths.
 func (o *observer) point(rank int, p node.Point, ops int64) {
 	rp := &o.repairPath
 	switch {
@@ -129,6 +156,13 @@ func (o *observer) point(rank int, p node.Point, ops int64) {
 		rp.Node, rp.startOps = rank, ops
 	case p == node.PointRepairMarkDeleted && rp.Node == rank && rp.Ops == 0:
 		rp.Ops = ops - rp.startOps
+	}
+	sp := &o.resumePath
+	switch {
+	case p == node.PointSyncResumeAccepted && sp.Node < 0:
+		sp.Node, sp.startOps = rank, ops
+	case p == node.PointSyncFinished && sp.Node == rank && sp.Ops == 0:
+		sp.Ops = ops - sp.startOps
 	}
 }
 

@@ -34,6 +34,10 @@ type Options struct {
 	Plan sim.Plan
 	// Workload is what the clients do; nil means the default.
 	Workload *Workload
+	// Keys is the clients' key space size; 0 means 5.
+	Keys int
+	// PrefixDeletes lets the clients delete by prefix too (ClientOptions).
+	PrefixDeletes bool
 	// Unavailable says the plan breaks every store on purpose: instead of
 	// converging after the heal, the cluster must stay unavailable and
 	// never start a new history.

@@ -22,9 +22,9 @@ type Result struct {
 	// Note is what a passing run wants said, e.g. that a cluster whose
 	// stores all broke correctly stayed unavailable.
 	Note string
-	// RepairPath is the first repair's filesystem path (crash-point
-	// enumeration uses it).
-	RepairPath RepairPath
+	// RepairPath is the first repair's filesystem path, and ResumePath
+	// the first resumed full sync's (crash-point enumeration uses them).
+	RepairPath, ResumePath RepairPath
 	// History is every client operation of a cluster run, as checked for
 	// linearizability, and Lin that check's result (nil for a store run).
 	History []checker.KVOp
@@ -37,7 +37,8 @@ type Result struct {
 
 // RepairPath is the first repair of a run: which monitor, and how many
 // mutating filesystem operations it made from repair/start to the end of
-// its switch (0 if it never finished).
+// its switch (0 if it never finished). It also measures the first resumed
+// sync: from sync/resume-accepted to sync/finished.
 type RepairPath struct {
 	Node     int
 	startOps int64

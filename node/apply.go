@@ -50,6 +50,10 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 			set(prefixKV+op.key, op.value)
 		case txDelete:
 			set(prefixKV+op.key, nil)
+		case txDeletePrefix:
+			for _, k := range m.keysWithPrefix("", prefixKV+op.key, overlay) {
+				set(k, nil)
+			}
 		case txResult:
 			r := op.result
 			r.version = v

@@ -37,6 +37,17 @@ type Bugs struct {
 	// IgnoreFsyncError makes the store ignore a failed log fsync and report
 	// the batch durable: the most common storage bug there is.
 	IgnoreFsyncError bool
+	// ResumeDropsDeletes leaves deletions (of keys, by prefix, by trim) out
+	// of a resumed sync's change set.
+	ResumeDropsDeletes bool
+	// ResumeSkipsBoundary starts a resumed sync's failed interval one key
+	// late.
+	ResumeSkipsBoundary bool
+	// ResumeOlderProvider lets a provider older than the copy resume it.
+	ResumeOlderProvider bool
+	// ResumeNoQuiesce streams a resumed sync's failed interval from the
+	// live store instead of the pinned fault-recovery snapshot.
+	ResumeNoQuiesce bool
 }
 
 // Bug names a planted defect. In a plan or seed file it is its name; an
@@ -78,6 +89,14 @@ var bugCatalog = []BugInfo{
 		func(b *Bugs) *bool { return &b.DeleteBeforeComplete }},
 	{"ignore-fsync-error", "kv-crash", "the store ignores a failed fsync and reports the batch durable: a power cut before the next good fsync loses it",
 		func(b *Bugs) *bool { return &b.IgnoreFsyncError }},
+	{"resume-drops-deletes", "sync-interrupted", "a resumed full sync's change set omits deletions: keys deleted between s1 and s2 survive in the part already copied",
+		func(b *Bugs) *bool { return &b.ResumeDropsDeletes }},
+	{"resume-skips-boundary", "sync-interrupted", "a resumed full sync's failed interval starts one key late: the first key not yet copied never arrives",
+		func(b *Bugs) *bool { return &b.ResumeSkipsBoundary }},
+	{"resume-older-provider", "sync-interrupted", "a provider whose state is older than the copy's s1 resumes it: the copy mixes newer keys into an older state",
+		func(b *Bugs) *bool { return &b.ResumeOlderProvider }},
+	{"resume-no-quiesce", "sync-interrupted", "the fault-recovery snapshot is not quiesced: the failed interval is read from the live store, so batches after s2 land in it half-applied",
+		func(b *Bugs) *bool { return &b.ResumeNoQuiesce }},
 }
 
 // ErrUnknownBug is returned for a name not in the catalog.

@@ -68,15 +68,26 @@ const (
 	ProbeFullSyncAborted     CodeProbe = "sync/full-aborted-after-a-chunk"
 	ProbeSyncChunkUnexpected CodeProbe = "sync/chunk-for-another-cookie-or-seq"
 	ProbeFullSyncRestarted   CodeProbe = "sync/full-restarted-over-partial-copy"
+	ProbeResumeSameProvider  CodeProbe = "sync/resumed-with-the-same-provider"
+	ProbeResumeOtherProvider CodeProbe = "sync/resumed-with-another-provider"
+	ProbeResumeMixedCopy     CodeProbe = "sync/resume-of-a-copy-from-two-snapshots"
+	ProbeResumeRefused       CodeProbe = "sync/resume-refused-copy-discarded"
 
 	ProbeProvideRefusedBusy    CodeProbe = "provide/refused-while-syncing-or-repairing"
 	ProbeProvideRefusedTrimmed CodeProbe = "provide/refused-requester-behind-trim"
 	ProbeProvideDuplicate      CodeProbe = "provide/duplicate-chunk-request"
 	ProbeProvideTrimmedMidSync CodeProbe = "provide/trimmed-during-session"
 	ProbeProvideExpired        CodeProbe = "provide/session-expired"
+	ProbeResumeFromLog         CodeProbe = "provide/resume-changes-from-log"
+	ProbeResumeFromSnapshots   CodeProbe = "provide/resume-changes-by-comparing-snapshots"
+	ProbeResumeRangeDelete     CodeProbe = "provide/resume-sends-a-range-delete"
+	ProbeResumeNothingLeft     CodeProbe = "provide/resume-of-a-copy-holding-every-key"
+	ProbeResumeRefusedOlder    CodeProbe = "provide/resume-refused-older-than-copy"
+	ProbeResumeRefusedNoLog    CodeProbe = "provide/resume-refused-changes-unavailable"
 
 	ProbeOpenIOError     CodeProbe = "boot/open-io-error"
 	ProbeInSyncCleared   CodeProbe = "boot/partial-copy-cleared"
+	ProbePartialCopyKept CodeProbe = "boot/partial-copy-kept-to-resume"
 	ProbeSwitchAtBoot    CodeProbe = "boot/switch-finished-after-rename"
 	ProbeMainStoreAbsent CodeProbe = "boot/main-store-missing"
 
@@ -123,16 +134,27 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeSyncNoCookie, "a sync requester was told NO_COOKIE and went back to probing", "node/sync.go stepSync"},
 	{ProbeFullSyncAborted, "a full sync was abandoned after at least one chunk", "node/sync.go abortSync"},
 	{ProbeSyncChunkUnexpected, "a requester dropped a chunk of another cookie or sequence number", "node/sync.go stepSync"},
-	{ProbeFullSyncRestarted, "a full sync started over a partial copy, keeping the sync floor", "node/sync.go handleCookie"},
+	{ProbeFullSyncRestarted, "a full sync started over a partial copy, keeping the sync floor", "node/sync.go startCopy"},
+	{ProbeResumeSameProvider, "a provider agreed to resume a full sync whose copy it had been giving", "node/resume.go resumeAccepted"},
+	{ProbeResumeOtherProvider, "a provider agreed to resume a full sync whose copy came from another monitor", "node/resume.go resumeAccepted"},
+	{ProbeResumeMixedCopy, "a resume was asked for a copy whose keys came from two snapshots: an earlier resume was cut off", "node/resume.go resumeRequest"},
+	{ProbeResumeRefused, "a provider refused to resume: the copy was discarded and the sync starts over", "node/resume.go resumeRefused"},
 
 	{ProbeProvideRefusedBusy, "a provider refused a cookie: it was syncing, partial or repairing", "node/provide.go handleGetCookie"},
 	{ProbeProvideRefusedTrimmed, "a provider refused a recent sync: it had trimmed past the requester", "node/provide.go handleGetCookie"},
 	{ProbeProvideDuplicate, "a provider ignored a duplicated chunk request", "node/provide.go handleGetChunk"},
 	{ProbeProvideTrimmedMidSync, "a provider trimmed past a session's next version and ended it", "node/provide.go handleGetChunk"},
 	{ProbeProvideExpired, "a provider session expired unfinished", "node/provide.go expireProvision"},
+	{ProbeResumeFromLog, "a provider found a resume's changes in its log of versions s1+1..s2", "node/provideresume.go resumeChanges"},
+	{ProbeResumeFromSnapshots, "a provider found a resume's changes by comparing its snapshots at s1 and s2 (its log was trimmed past s1)", "node/provideresume.go resumeChanges"},
+	{ProbeResumeRangeDelete, "a resume's change set deleted a range of the copy: a prefix delete or a trim", "node/provideresume.go logChanges"},
+	{ProbeResumeNothingLeft, "a resumed copy held every key already: only the changes since s1 were left", "node/provideresume.go handleResume"},
+	{ProbeResumeRefusedOlder, "a provider refused to resume a copy newer than its own state", "node/provideresume.go handleResume"},
+	{ProbeResumeRefusedNoLog, "a provider refused to resume: it could produce the changes since s1 neither from its log nor from a snapshot", "node/provideresume.go handleResume"},
 
 	{ProbeOpenIOError, "the store failed to open with an I/O error: the monitor stopped, no repair", "node/boot.go Start"},
-	{ProbeInSyncCleared, "a store left mid full sync was cleared at boot", "node/boot.go load"},
+	{ProbeInSyncCleared, "a store left mid full sync with nothing to resume from was cleared at boot", "node/boot.go clearPartial"},
+	{ProbePartialCopyKept, "a store left mid full sync was kept at boot, to resume the sync", "node/boot.go load"},
 	{ProbeSwitchAtBoot, "a boot found the main store holding a completed mark: the switch's rename had happened", "node/boot.go Start"},
 	{ProbeMainStoreAbsent, "the main store was missing at boot and was not recreated", "node/boot.go openMain"},
 

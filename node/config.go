@@ -42,6 +42,10 @@ type Config struct {
 	// the monitor gives up on the store. 0: 3.
 	OpenRetries int
 
+	// NoResume makes an interrupted full sync start over from nothing, as
+	// before syncs resumed: the baseline BENCHMARKS.md compares against.
+	NoResume bool
+
 	Store kvstore.Options
 	Bugs  Bugs
 }

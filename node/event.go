@@ -36,6 +36,18 @@ const (
 	EvRepairRejoined                       // the rejoin fence lifted: a quorum formed without me in Epoch
 	EvBootstrap                            // the monitor left its role to probe again: Detail says why
 	EvCorruptMsg                           // a message from Peer failed its checksum and was dropped
+	// EvResumeProvide: agreed to resume Peer's full sync from Resume.Base
+	// (FC) with the fault-recovery snapshot at Resume.At (Version); Hash is
+	// that snapshot's state hash, Resume its digests; Detail says how the
+	// changes were found.
+	EvResumeProvide
+	EvResumeRefused // refused to resume Peer's full sync from Version: Detail says why (a ResumeRefusal)
+	// EvSyncResume: Peer agreed to resume this monitor's full sync: Version
+	// is its snapshot s2, FC the copy's base s1, Resume the copy before it.
+	EvSyncResume
+	// EvSyncResumed: the copy equals the provider's snapshot at Version (s2),
+	// durably: Hash is the store's state hash, Resume its digests.
+	EvSyncResumed
 	numEventKinds
 )
 
@@ -47,7 +59,8 @@ var eventNames = map[EventKind]string{
 	EvMarkedClear: "marked-clear", EvPromise: "promise", EvAccept: "accept", EvRead: "read",
 	EvRepairStart: "repair-start", EvRepairSource: "repair-source", EvRepairCompleted: "repair-completed",
 	EvRepairSwitched: "repair-switched", EvRepairRejoined: "repair-rejoined", EvBootstrap: "bootstrap",
-	EvCorruptMsg: "corrupt-msg",
+	EvCorruptMsg: "corrupt-msg", EvResumeProvide: "resume-provide", EvResumeRefused: "resume-refused",
+	EvSyncResume: "sync-resume", EvSyncResumed: "sync-resumed",
 }
 
 func (k EventKind) String() string {
@@ -127,5 +140,30 @@ type Event struct {
 	Start     RepairStart // EvRepairStart: how the repair began
 	Copy      bool        // EvStoreOpen: the store opened is the repair copy
 	Syncing   bool        // EvProbeReply: it answered as a syncing, partial store
-	Detail    string      // for people: why, in words; no program parses it
+	// Partial (EvStoreOpen): the store holds a full sync's partial copy,
+	// kept to resume it: Version and Hash are no state of the history.
+	Partial bool
+	// Bytes is the payload a sync chunk carried (EvProvide) or wrote to the
+	// copy (EvSyncChunk); Resent, of the latter, the bytes of keys an
+	// earlier attempt of the same full sync had already made durable.
+	Bytes, Resent int64
+	Resume        *ResumeFacts // the resume kinds: the copy and its digests
+	Detail        string       // for people: why, in words; no program parses it
+}
+
+// ResumeFacts describe a resumed full sync's copy (EvSyncResume,
+// EvResumeProvide, EvSyncResumed).
+type ResumeFacts struct {
+	// Base and Top bound the versions the copy's keys were taken at (s1:
+	// Base = Top unless an earlier resume was itself cut off).
+	Base, Top uint64
+	// At is s2, the version of the provider's fault-recovery snapshot.
+	At uint64
+	// Boundary is the copy's last key before the resume ("start" if none,
+	// "end" if it had every key): the failed interval is what follows it.
+	Boundary string
+	// Copied and Interval digest the keys up to Boundary and after it: in
+	// the provider's snapshot (EvResumeProvide), or in the copy once the
+	// resume brought it to s2 (EvSyncResumed).
+	Copied, Interval PartDigest
 }

@@ -71,8 +71,8 @@ const (
 
 // Monitor is one ceph-mon-like monitor: a pure state machine driven by
 // Start, Deliver and Fire. Its role-specific behaviour lives in one file per
-// protocol: probe.go, election.go, paxos.go, lease.go, sync.go, provide.go,
-// service.go.
+// protocol: probe.go, election.go, paxos.go, lease.go, sync.go, resume.go,
+// provide.go, provideresume.go, service.go.
 type Monitor struct {
 	cfg       Config
 	env       Env
@@ -91,7 +91,8 @@ type Monitor struct {
 	pendingV, pendingPN uint64
 	pendingVal          []byte
 	floor               uint64
-	inSync              bool // a full sync cleared the store and has not finished
+	inSync              bool     // a full sync cleared the store and has not finished
+	prog                progress // how far that full sync's copy got (progress.go)
 	stateHash           uint64
 	highestEpochSeen    uint64
 	leader              int    // -1 when unknown
@@ -109,7 +110,7 @@ type Monitor struct {
 // New returns a monitor that will boot on Start.
 func New(cfg Config, env Env) *Monitor {
 	cfg = cfg.withDefaults()
-	return &Monitor{cfg: cfg, env: env, leader: -1}
+	return &Monitor{cfg: cfg, env: env, leader: -1, prog: emptyProgress()}
 }
 
 // Phase is the monitor's current phase.

@@ -53,6 +53,8 @@ const (
 	FlagFull                        // sync: a full (not recent) sync
 	FlagLast                        // sync chunk: the last one
 	FlagInQuorum                    // probe reply: the sender is in a quorum
+	FlagResume                      // full sync: resume a partial copy (request, cookie, refusal)
+	FlagSnapDone                    // full-sync chunk: with it the copy is the provider's snapshot, whole
 )
 
 // Version is one paxos version and its transaction.
@@ -66,6 +68,26 @@ type Pair struct {
 	Key   string
 	Value []byte
 }
+
+// ChangeKind says what a Change does.
+type ChangeKind uint8
+
+const (
+	ChangePut         ChangeKind = iota + 1 // set Key to Value
+	ChangeDelete                            // remove Key
+	ChangeDeleteRange                       // remove every key from Key up to End, End excluded
+)
+
+// Change is one edit a resumed full sync makes to the part of the copy it
+// already had, bringing it from the copy's version to the provider's.
+type Change struct {
+	Kind  ChangeKind
+	Key   string
+	End   string // ChangeDeleteRange only
+	Value []byte // ChangePut only
+}
+
+func (c *Change) size() int { return len(c.Key) + len(c.End) + len(c.Value) }
 
 // Msg is every message, raft-style: one flat struct, with each type using
 // the fields its handler reads. All fields are always encoded, so the
@@ -89,6 +111,9 @@ type Msg struct {
 	Versions  []Version
 	Pairs     []Pair
 	Op        ClientOp
+	// Changes (a resumed full sync's chunk) is encoded after everything
+	// else, and only when there are some: no other message changes bytes.
+	Changes []Change
 }
 
 // Has reports whether every bit of flag is set.
@@ -128,6 +153,15 @@ func (m *Msg) Encode() []byte {
 		e.bytes(p.Value)
 	}
 	m.Op.encode(&e)
+	if len(m.Changes) > 0 {
+		e.uvarint(uint64(len(m.Changes)))
+		for _, c := range m.Changes {
+			e.u8(uint8(c.Kind))
+			e.str(c.Key)
+			e.str(c.End)
+			e.bytes(c.Value)
+		}
+	}
 	binary.LittleEndian.PutUint32(e.b, crc32.Checksum(e.b[4:], castagnoli))
 	return e.b
 }
@@ -168,6 +202,13 @@ func DecodeMsg(b []byte) (Msg, error) {
 		}
 	}
 	m.Op.decode(&d)
+	if d.err == nil && len(d.b) > 0 {
+		n := d.count()
+		m.Changes = make([]Change, n)
+		for i := range m.Changes {
+			m.Changes[i] = Change{Kind: ChangeKind(d.u8()), Key: d.str(), End: d.str(), Value: d.bytes()}
+		}
+	}
 	if d.err != nil || len(d.b) != 0 || m.Type == 0 || m.Type >= msgTypeEnd {
 		return Msg{}, ErrCorruptMsg
 	}

@@ -22,7 +22,20 @@ const (
 	PointRepairAfterRemove  Point = "repair/after-remove"      // the damaged store is gone; the copy is not renamed yet
 	PointRepairAfterRename  Point = "repair/after-rename"      // store.repair is now store; the parent is not synced yet
 	PointRepairMarkDeleted  Point = "repair/after-mark-delete" // the switch is done and durable
+
+	PointSyncResumeAccepted    Point = "sync/resume-accepted"    // a provider agreed to resume; nothing of it written yet
+	PointSyncResumeAtSnapshot  Point = "sync/resume-at-snapshot" // the copy is the provider's fault-recovery snapshot, durably
+	PointSyncResumeRefused     Point = "sync/resume-refused"     // a refused resume's copy is discarded, durably
+	PointSyncFinished          Point = "sync/finished"           // a full sync's end is durable: the in-sync mark is gone
+	PointProvideResumeSnapshot Point = "provide/resume-snapshot" // a provider took a fault-recovery snapshot, not answered yet
 )
+
+// ResumePoints are the steps of a resumed full sync, requester's and
+// provider's, in order.
+func ResumePoints() []Point {
+	return []Point{PointProvideResumeSnapshot, PointSyncResumeAccepted, PointSyncResumeAtSnapshot,
+		PointSyncResumeRefused, PointSyncFinished}
+}
 
 // RepairPoints are the steps of a whole-store repair, in order.
 func RepairPoints() []Point {
@@ -35,6 +48,7 @@ func RepairPoints() []Point {
 func Points() []Point {
 	out := []Point{PointPaxosAccepted, PointSyncChunkApplied}
 	out = append(out, RepairPoints()...)
+	out = append(out, ResumePoints()...)
 	for _, p := range kvstore.Points() {
 		out = append(out, Point(p))
 	}

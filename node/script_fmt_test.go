@@ -90,6 +90,9 @@ func fmtEvent(ev *Event) string {
 			which = "store.repair"
 		}
 		f("%s lc=%d fc=%d e=%d h=%s", which, ev.Version, ev.FC, ev.Epoch, fmtHash(ev.Hash))
+		if ev.Partial {
+			f("partial")
+		}
 		if ev.PN != 0 {
 			f("pn=%d", ev.PN)
 		}
@@ -114,6 +117,9 @@ func fmtEvent(ev *Event) string {
 		f("from=n%d lc=%d", ev.Peer, ev.Version)
 		if ev.Detail != "" {
 			f("%s", ev.Detail)
+		}
+		if ev.Resent != 0 {
+			f("resent=%dB", ev.Resent)
 		}
 	case EvSyncFinish:
 		f("from=n%d full=%t lc=%d h=%s provider-lc=%d", ev.Peer, ev.Full, ev.Version, fmtHash(ev.Hash), ev.FC)
@@ -157,8 +163,26 @@ func fmtEvent(ev *Event) string {
 		f("lc=%d h=%s fence=%d", ev.Version, fmtHash(ev.Hash), ev.Epoch)
 	case EvRepairRejoined:
 		f("e=%d seen-from=n%d", ev.Epoch, ev.Peer)
+	case EvResumeProvide:
+		r := ev.Resume
+		f("to=n%d s1=%s s2=%d after=%s h=%s: %s", ev.Peer, fmtVersionRange(r.Base, r.Top), r.At, r.Boundary, fmtHash(ev.Hash), ev.Detail)
+	case EvResumeRefused:
+		f("to=n%d s1=%d: %s", ev.Peer, ev.Version, ev.Detail)
+	case EvSyncResume:
+		r := ev.Resume
+		f("from=n%d s1=%s s2=%d after=%s", ev.Peer, fmtVersionRange(r.Base, r.Top), r.At, r.Boundary)
+	case EvSyncResumed:
+		r := ev.Resume
+		f("from=n%d s2=%d h=%s keys=%d+%d", ev.Peer, ev.Version, fmtHash(ev.Hash), r.Copied.Keys, r.Interval.Keys)
 	}
 	return b.String()
+}
+
+func fmtVersionRange(a, b uint64) string {
+	if a == b {
+		return fmt.Sprint(a)
+	}
+	return fmt.Sprintf("%d..%d", a, b)
 }
 
 func fmtMsg(m *Msg) string {
@@ -202,15 +226,29 @@ func fmtMsg(m *Msg) string {
 	case MLeaseAck:
 		f("until=%s fc=%d lc=%d", fmtTime(m.Until), m.FC, m.LC)
 	case MSyncGetCookie:
+		if m.Has(FlagResume) {
+			d := decoder{b: m.Value}
+			f("resume s1=%s after=%s", fmtVersionRange(m.LC, m.V), decodePosition(&d))
+			break
+		}
 		f("full=%t lc=%d", m.Has(FlagFull), m.LC)
 	case MSyncCookie:
 		f("cookie=%s fc=%d lc=%d", fmtCookie(m.Cookie), m.FC, m.LC)
+		if m.Has(FlagResume) {
+			f("resume s2=%d", m.V)
+		}
 	case MSyncGetChunk:
 		f("cookie=%s seq=%d", fmtCookie(m.Cookie), m.Seq)
 	case MSyncChunk:
 		f("cookie=%s seq=%d", fmtCookie(m.Cookie), m.Seq)
 		if len(m.Pairs) > 0 {
 			f("pairs=%d", len(m.Pairs))
+		}
+		if len(m.Changes) > 0 {
+			f("changes=%s", fmtChanges(m.Changes))
+		}
+		if m.Has(FlagSnapDone) {
+			f("snapshot-done")
 		}
 		b.WriteString(fmtVersions(m.Versions))
 		if m.Has(FlagLast) {
@@ -219,6 +257,9 @@ func fmtMsg(m *Msg) string {
 	case MSyncNoCookie:
 		if m.Cookie != 0 {
 			f("cookie=%s", fmtCookie(m.Cookie))
+		}
+		if m.Has(FlagResume) {
+			f("refused: %s", ResumeRefusal(m.V))
 		}
 	case MClientRequest, MForward:
 		f("%s", fmtOp(&m.Op))
@@ -254,6 +295,28 @@ func fmtReply(o *ClientOp) string {
 	return s
 }
 
+// fmtChanges counts a resumed sync's changes by kind: puts, deletes and
+// range deletes, the last ones spelled out.
+func fmtChanges(cs []Change) string {
+	var puts, dels int
+	var ranges []string
+	for _, c := range cs {
+		switch c.Kind {
+		case ChangePut:
+			puts++
+		case ChangeDelete:
+			dels++
+		case ChangeDeleteRange:
+			ranges = append(ranges, fmt.Sprintf("[%s,%s)", c.Key, c.End))
+		}
+	}
+	s := fmt.Sprintf("%dput/%ddel", puts, dels)
+	if len(ranges) > 0 {
+		s += "/range" + strings.Join(ranges, "")
+	}
+	return s
+}
+
 // fmtTxn renders a proposed value: its writes, client results and trim.
 func fmtTxn(value []byte) string {
 	t, err := decodeTxn(value)
@@ -267,6 +330,8 @@ func fmtTxn(value []byte) string {
 			ops = append(ops, fmt.Sprintf("put %s=%s", op.key, op.value))
 		case txDelete:
 			ops = append(ops, "delete "+op.key)
+		case txDeletePrefix:
+			ops = append(ops, "delete-prefix "+op.key)
 		case txResult:
 			ops = append(ops, fmt.Sprintf("c%d#%d %s", op.result.client, op.result.reqID, op.result.status))
 		case txTrim:

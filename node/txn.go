@@ -6,8 +6,9 @@ import (
 )
 
 // A paxos version's value is a transaction on the replicated state: puts
-// and deletes of config keys, the outcome of each client request it serves
-// (so a retried request is answered, not applied twice), and trims.
+// and deletes of config keys (one at a time or by prefix), the outcome of
+// each client request it serves (so a retried request is answered, not
+// applied twice), and trims.
 
 type txnOpKind uint8
 
@@ -16,6 +17,9 @@ const (
 	txDelete
 	txResult // client Client's request ReqID finished with Status
 	txTrim   // versions below Trim are dropped
+	// txDeletePrefix removes every config key starting with key. Appended
+	// last, so the kinds above keep their encoding.
+	txDeletePrefix
 )
 
 type txnOp struct {
@@ -47,7 +51,7 @@ func (t *txn) encode() []byte {
 		case txPut:
 			e.str(op.key)
 			e.bytes(op.value)
-		case txDelete:
+		case txDelete, txDeletePrefix:
 			e.str(op.key)
 		case txResult:
 			op.result.encode(&e)
@@ -69,7 +73,7 @@ func decodeTxn(b []byte) (txn, error) {
 		switch op.kind {
 		case txPut:
 			op.key, op.value = d.str(), d.bytes()
-		case txDelete:
+		case txDelete, txDeletePrefix:
 			op.key = d.str()
 		case txResult:
 			op.result.decode(&d)
