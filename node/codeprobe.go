@@ -68,8 +68,10 @@ const (
 	ProbeFullSyncAborted     CodeProbe = "sync/full-aborted-after-a-chunk"
 	ProbeSyncChunkUnexpected CodeProbe = "sync/chunk-for-another-cookie-or-seq"
 	ProbeFullSyncRestarted   CodeProbe = "sync/full-restarted-over-partial-copy"
+	ProbeSyncStaleCookie     CodeProbe = "sync/stale-cookie-ignored"
 	ProbeResumeSameProvider  CodeProbe = "sync/resumed-with-the-same-provider"
 	ProbeResumeOtherProvider CodeProbe = "sync/resumed-with-another-provider"
+	ProbeResumeRepairCopy    CodeProbe = "sync/resumed-a-repair-copy"
 	ProbeResumeMixedCopy     CodeProbe = "sync/resume-of-a-copy-from-two-snapshots"
 	ProbeResumeRefused       CodeProbe = "sync/resume-refused-copy-discarded"
 
@@ -135,8 +137,10 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeFullSyncAborted, "a full sync was abandoned after at least one chunk", "node/sync.go abortSync"},
 	{ProbeSyncChunkUnexpected, "a requester dropped a chunk of another cookie or sequence number", "node/sync.go stepSync"},
 	{ProbeFullSyncRestarted, "a full sync started over a partial copy, keeping the sync floor", "node/sync.go startCopy"},
+	{ProbeSyncStaleCookie, "a requester ignored a cookie that answered an earlier attempt, delayed", "node/sync.go stepSync"},
 	{ProbeResumeSameProvider, "a provider agreed to resume a full sync whose copy it had been giving", "node/resume.go resumeAccepted"},
 	{ProbeResumeOtherProvider, "a provider agreed to resume a full sync whose copy came from another monitor", "node/resume.go resumeAccepted"},
+	{ProbeResumeRepairCopy, "a repair's full sync was resumed into store.repair, as a plain one is", "node/resume.go resumeAccepted"},
 	{ProbeResumeMixedCopy, "a resume was asked for a copy whose keys came from two snapshots: an earlier resume was cut off", "node/resume.go resumeRequest"},
 	{ProbeResumeRefused, "a provider refused to resume: the copy was discarded and the sync starts over", "node/resume.go resumeRefused"},
 
@@ -150,7 +154,7 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeResumeRangeDelete, "a resume's change set deleted a range of the copy: a prefix delete or a trim", "node/provideresume.go logChanges"},
 	{ProbeResumeNothingLeft, "a resumed copy held every key already: only the changes since s1 were left", "node/provideresume.go handleResume"},
 	{ProbeResumeRefusedOlder, "a provider refused to resume a copy newer than its own state", "node/provideresume.go handleResume"},
-	{ProbeResumeRefusedNoLog, "a provider refused to resume: it could produce the changes since s1 neither from its log nor from a snapshot", "node/provideresume.go handleResume"},
+	{ProbeResumeRefusedNoLog, "a provider refused to resume: it could produce the changes since s1 neither from its log nor from a snapshot", "node/provideresume.go resumeChanges"},
 
 	{ProbeOpenIOError, "the store failed to open with an I/O error: the monitor stopped, no repair", "node/boot.go Start"},
 	{ProbeInSyncCleared, "a store left mid full sync with nothing to resume from was cleared at boot", "node/boot.go clearPartial"},

@@ -59,7 +59,7 @@ func (m *Monitor) handleGetCookie(msg *Msg) {
 		return
 	}
 	s := &provision{requester: msg.From, full: full, nextV: msg.LC + 1}
-	var cookie Msg
+	cookie := Msg{Seq: msg.Seq}
 	if full {
 		s.snap = m.store.Snapshot()
 		s.snapV = getU64(s.snap, keyLC)

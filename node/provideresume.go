@@ -68,14 +68,14 @@ func (m *Monitor) handleResume(msg *Msg) {
 	c, i := digest(snap, copied)
 	m.emit(Event{Kind: EvResumeProvide, Peer: msg.From, Version: s2, FC: base, Hash: computeStateHash(snap), Full: true, Detail: how,
 		Resume: &ResumeFacts{Base: base, Top: top, At: s2, Boundary: copied.String(), Copied: c, Interval: i}})
-	cookie := Msg{Flags: FlagFull | FlagResume, V: s2}
+	cookie := Msg{Flags: FlagFull | FlagResume, V: s2, Seq: msg.Seq}
 	cookie.Hash, _ = versionIdent(snap, s2)
 	m.openSession(s, &cookie)
 }
 
 func (m *Monitor) refuseResume(msg *Msg, why ResumeRefusal, detail string) {
 	m.emit(Event{Kind: EvResumeRefused, Peer: msg.From, Version: msg.LC, FC: m.fc, Full: true, Detail: why.String() + ": " + detail})
-	m.send(msg.From, &Msg{Type: MSyncNoCookie, Flags: FlagResume, V: uint64(why)})
+	m.send(msg.From, &Msg{Type: MSyncNoCookie, Flags: FlagResume, V: uint64(why), Seq: msg.Seq})
 }
 
 // resumeChanges finds the changes between base and the snapshot of the

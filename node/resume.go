@@ -76,6 +76,9 @@ func (m *Monitor) resumeAccepted(msg *Msg) {
 	} else {
 		m.reached(ProbeResumeOtherProvider)
 	}
+	if m.rep.active {
+		m.reached(ProbeResumeRepairCopy)
+	}
 	m.sync.resumed, m.sync.at, m.sync.ident = true, msg.V, msg.Hash
 	m.emit(Event{Kind: EvSyncResume, Peer: msg.From, Version: msg.V, FC: m.sync.base, Full: true,
 		Resume: &ResumeFacts{Base: m.sync.base, Top: m.sync.top, At: msg.V, Boundary: m.sync.boundary.String()}})

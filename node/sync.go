@@ -24,6 +24,9 @@ type syncing struct {
 	next     uint64 // the chunk sequence number expected next
 	skipped  bool   // RecentOffByOne has struck
 
+	// nonce tells this attempt's cookie (or refusal) from an earlier
+	// attempt's, delayed: the local time the attempt began.
+	nonce uint64
 	// A full sync: the provider's snapshot (S, or s2 for a resume) and the
 	// identity of its version, TxnHash of version at.
 	at, ident uint64
@@ -36,10 +39,10 @@ type syncing struct {
 func (m *Monitor) startSync(provider int, full bool) {
 	m.leaveRoles()
 	m.prov.dropAll()
-	m.sync = syncing{active: true, provider: provider, full: full}
+	m.sync = syncing{active: true, provider: provider, full: full, nonce: uint64(m.env.Now())}
 	m.setPhase(PhaseSyncing)
 	m.emit(Event{Kind: EvSyncStart, Peer: provider, Full: full, Version: m.lc})
-	req := &Msg{Type: MSyncGetCookie, LC: m.lc}
+	req := &Msg{Type: MSyncGetCookie, LC: m.lc, Seq: m.sync.nonce}
 	if full {
 		req.Flags = FlagFull
 		m.resumeRequest(req)
@@ -54,13 +57,21 @@ func (m *Monitor) stepSync(msg *Msg) {
 	}
 	switch msg.Type {
 	case MSyncNoCookie:
-		if msg.Has(FlagResume) && m.sync.asked && m.sync.cookie == 0 {
-			m.resumeRefused(ResumeRefusal(msg.V))
+		if msg.Has(FlagResume) {
+			if m.sync.asked && m.sync.cookie == 0 && msg.Seq == m.sync.nonce {
+				m.resumeRefused(ResumeRefusal(msg.V))
+			}
 			return
 		}
 		m.reached(ProbeSyncNoCookie)
 		m.abortSync("provider said no cookie")
 	case MSyncCookie:
+		if msg.Seq != m.sync.nonce {
+			// An earlier attempt's answer, late: its session may be of
+			// another kind (a resume from another point, or none).
+			m.reached(ProbeSyncStaleCookie)
+			return
+		}
 		if m.sync.cookie == 0 {
 			m.handleCookie(msg)
 		}
