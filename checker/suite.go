@@ -57,7 +57,7 @@ func NewSuite(monitors int, diskFaulted []bool) *Suite {
 		unavail: NewUnavailability(monitors), stopped: NewStopped(diskFaulted)}
 	hashes := NewStateHash(monitors)
 	c.events = []eventChecker{c.ledger, hashes, NewSyncInvariants(monitors), NewResume(hashes.Reference), c.repair, c.prom,
-		NewLease(monitors), NewPartial(monitors), NewTrim(monitors), c.stopped}
+		NewLease(monitors), NewPartial(monitors, hashes.Reference), NewTrim(monitors), c.stopped}
 	for _, ch := range c.events {
 		c.recs = append(c.recs, ch.recorded())
 	}
