@@ -87,7 +87,11 @@ func (m *Monitor) resumeChanges(snap *kvstore.Snapshot, base, top, ident uint64,
 		}
 		m.reached(ProbeResumeFromLog)
 		changes, err := m.logChanges(snap, base, copied)
-		return changes, fmt.Sprintf("changes from the log of versions %d..%d", base+1, getU64(snap, keyLC)), 0, err
+		how := fmt.Sprintf("changes from the log of versions %d..%d", base+1, getU64(snap, keyLC))
+		if s2 := getU64(snap, keyLC); s2 <= base {
+			how = "no version since s1"
+		}
+		return changes, how, 0, err
 	}
 	if old := m.heldSnapshot(base); old != nil && base == top {
 		if id, _ := versionIdent(old, base); id != ident {
