@@ -80,7 +80,7 @@ func newCluster(o Options) (*cluster, error) {
 	drift := k.Stream("drift")
 	for r := range monitors {
 		cfg := MonitorConfig(r, monitors)
-		cfg.Bugs = bugs
+		cfg.Bugs, cfg.SyncChunkKeys = bugs, o.SyncChunkKeys
 		h := &monitorHost{k: k, rank: r, cfg: cfg, obs: c.obs}
 		c.hosts = append(c.hosts, h)
 		k.Attach(r, h)

@@ -38,6 +38,9 @@ type Options struct {
 	Keys int
 	// PrefixDeletes lets the clients delete by prefix too (ClientOptions).
 	PrefixDeletes bool
+	// SyncChunkKeys bounds the keys of a sync chunk; 0 means the monitors'
+	// default. Fewer make more chunks for a sync to break off at.
+	SyncChunkKeys int
 	// Unavailable says the plan breaks every store on purpose: instead of
 	// converging after the heal, the cluster must stay unavailable and
 	// never start a new history.

@@ -27,7 +27,7 @@ func init() {
 	}
 	register(clusterScenario(clusterSpec{name: "sync-interrupted",
 		desc:   "plain and repair full syncs, and recent ones, broken off at any chunk (requester crash, power cut or full disk, provider crash or power cut, a partition, a lost request, an older provider), then resumed while clients write, delete and delete by prefix: each resumed copy must equal the provider's state at s2, and a half-copied store must stay out",
-		faults: syncInterruptedFaults, keys: 40, prefixDeletes: true}))
+		faults: syncInterruptedFaults, keys: 40, prefixDeletes: true, chunkKeys: 8}))
 }
 
 // clusterSpec describes a cluster scenario.
@@ -38,9 +38,11 @@ type clusterSpec struct {
 	// heal the cluster must stay unavailable and never start a new history.
 	unavailable bool
 	monitors    int // default cluster size; 0 means 5
-	// keys and prefixDeletes shape the clients' work (harness.Options).
+	// keys and prefixDeletes shape the clients' work, chunkKeys the sync
+	// chunks (harness.Options).
 	keys          int
 	prefixDeletes bool
+	chunkKeys     int
 }
 
 // clusterScenario wraps a fault generator into a scenario over a cluster.
@@ -61,7 +63,7 @@ func clusterScenario(spec clusterSpec) *Scenario {
 		},
 		execute: func(o Options, plan sim.Plan) *harness.Result {
 			return harness.RunCluster(harness.Options{Seed: o.Seed, Monitors: monitorsOf(o), Bug: o.Bug, Plan: plan,
-				Workload: o.Workload, Unavailable: spec.unavailable, Trace: o.Trace, Keys: spec.keys, PrefixDeletes: spec.prefixDeletes})
+				Workload: o.Workload, Unavailable: spec.unavailable, Trace: o.Trace, Keys: spec.keys, PrefixDeletes: spec.prefixDeletes, SyncChunkKeys: spec.chunkKeys})
 		},
 		monitors: monitorsOf,
 	}
@@ -281,7 +283,9 @@ func syncInterruptedFaults(r *rng.Stream, n int) []sim.Fault {
 		out = breakStoreWith(storeBreaks[r.Intn(sureBreaks)], r, t, m)
 		down = out[0].For
 	}
-	at := &sim.Trigger{Point: sim.Point(node.PointSyncChunkApplied), Node: m, Nth: int(r.Range(1, 6))}
+	// A full sync here is about ten chunks of eight keys, a recent one
+	// a few: any of them may be the last.
+	at := &sim.Trigger{Point: sim.Point(node.PointSyncChunkApplied), Node: m, Nth: int(r.Range(1, 12))}
 	off := r.Range(300*sim.Millisecond, 900*sim.Millisecond)
 	mute := true
 	switch r.Intn(8) {
