@@ -21,6 +21,9 @@ type observer struct {
 	// resumed sync's, from sync/resume-accepted to sync/finished, for
 	// crash-point enumeration.
 	repairPath, resumePath RepairPath
+	// tap, if set, sees every event after the checkers (a sync bench's
+	// measurements).
+	tap func(rank int, ev node.Event)
 }
 
 func newObserver(k *sim.Kernel, monitors int, plan sim.Plan) *observer {
@@ -75,6 +78,9 @@ func (o *observer) event(rank int, ev node.Event) {
 	o.k.Record(rank, eventTraceKinds[ev.Kind], all...)
 	o.suite.Observe(o.k.Now(), ev)
 	o.count(rank, ev)
+	if o.tap != nil {
+		o.tap(rank, ev)
+	}
 }
 
 // The attributes of a monitor event's trace record that a reader of the
