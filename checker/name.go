@@ -28,6 +28,7 @@ const (
 	NameLeftovers       Name = "leftovers"
 	NameStability       Name = "stability"
 	NameResume          Name = "resume"
+	NamePageRepair      Name = "page-repair"
 	// NameBudget is a run that exhausted its event or time budget.
 	NameBudget Name = "budget"
 	// NamePlan is a fault plan that could not be loaded.
@@ -38,7 +39,7 @@ const (
 func Names() []Name {
 	return []Name{NameLinearizability, NameLedger, NameStateHash, NameSync, NamePromises, NameLease, NameRepair,
 		NameLiveness, NameUnavailability, NameKVDurability, NamePartial, NameStopped, NameTrim, NameLeftovers,
-		NameStability, NameResume, NameBudget, NamePlan}
+		NameStability, NameResume, NamePageRepair, NameBudget, NamePlan}
 }
 
 // UnmarshalText reads a checker's name; an unknown name is an error.

@@ -11,10 +11,12 @@ import (
 // purpose (EvMarkedClear: a full sync starting, or a boot that found a
 // full sync unfinished and threw its copy away), or opens holding a copy
 // kept to resume (EvStoreOpen, Partial), until a full sync finishes
-// (EvSyncFinish, Full), however many times it is resumed meanwhile. A
-// store that opens whole, at a version past 0 and with that version's
-// state, ends it too: power failed after the sync's end was durable and
-// before it was reported. Meanwhile the monitor must not vote,
+// (EvSyncFinish, Full), however many times it is resumed meanwhile, or
+// until its main store opens holding exactly the committed state of its
+// lc. (Power can fail after the sync's end was durable and before it was
+// reported, or its last batch can land with its fsync failed; the restart
+// reads the batch back and Open makes it durable. A partial copy cannot
+// pass for the committed state.) Meanwhile the monitor must not vote,
 // promise, accept, join a quorum, commit, serve a read, answer a client,
 // provide a sync, or answer a probe as if its store were whole.
 //
@@ -22,17 +24,15 @@ import (
 // and sync checkers do), and it leaves a repairing monitor to the repair
 // checker: a repair's copy is watched from EvRepairStart on.
 type Partial struct {
-	ref     func(v uint64) (uint64, bool)
 	partial []bool
 	since   []int64
+	applied map[uint64]uint64 // version -> the state hash a monitor applied it with
 	rec     record
 }
 
-// NewPartial returns the checker for a cluster of the given size. ref, if
-// not nil, gives the reference state hash of a version
-// (StateHash.Reference).
-func NewPartial(monitors int, ref func(v uint64) (uint64, bool)) *Partial {
-	return &Partial{ref: ref, partial: make([]bool, monitors), since: make([]int64, monitors)}
+// NewPartial returns the checker for a cluster of the given size.
+func NewPartial(monitors int) *Partial {
+	return &Partial{partial: make([]bool, monitors), since: make([]int64, monitors), applied: map[uint64]uint64{}}
 }
 
 // Observe feeds one event.
@@ -50,16 +50,15 @@ func (p *Partial) Observe(at int64, ev node.Event) {
 		switch {
 		case ev.Partial && !ev.Copy && !p.partial[ev.Rank]:
 			p.partial[ev.Rank], p.since[ev.Rank] = true, at
-		case !ev.Partial && p.partial[ev.Rank] && p.whole(ev):
-			// Power failed after the full sync's end was durable and
-			// before it was reported: the store opens whole, at the
-			// version's own state.
+		case !ev.Partial && !ev.Copy && p.whole(ev):
 			p.partial[ev.Rank] = false
 		}
 	case node.EvSyncFinish:
 		if ev.Full {
 			p.partial[ev.Rank] = false
 		}
+	case node.EvApply:
+		p.applied[ev.Version] = ev.Hash
 	case node.EvRepairStart:
 		p.partial[ev.Rank] = false
 	case node.EvProbeReply:
@@ -74,13 +73,9 @@ func (p *Partial) Observe(at int64, ev node.Event) {
 	}
 }
 
-// whole says whether a store open reports a whole store: one at a version
-// past 0 whose state is that version's.
+// whole says whether a store opens with the committed state of its lc.
 func (p *Partial) whole(ev node.Event) bool {
-	if p.ref == nil || ev.Version == 0 {
-		return false
-	}
-	h, ok := p.ref(ev.Version)
+	h, ok := p.applied[ev.Version]
 	return ok && h == ev.Hash
 }
 

@@ -19,7 +19,7 @@ func TestPartialCatchesAPartialStoreTakingPart(t *testing.T) {
 		{Kind: node.EvProbeReply, Rank: 1, Peer: 2, Version: 40},
 		{Kind: node.EvRead, Rank: 1, Peer: 7},
 	} {
-		p := NewPartial(3, nil)
+		p := NewPartial(3)
 		p.Observe(1, clear)
 		p.Observe(2, ev)
 		v := p.Violations()
@@ -30,7 +30,7 @@ func TestPartialCatchesAPartialStoreTakingPart(t *testing.T) {
 }
 
 func TestPartialAcceptsASyncingAnswerAndAFinishedSync(t *testing.T) {
-	p := NewPartial(3, nil)
+	p := NewPartial(3)
 	p.Observe(1, node.Event{Kind: node.EvMarkedClear, Rank: 1, Detail: "in-sync marker found at boot"})
 	p.Observe(2, node.Event{Kind: node.EvProbeReply, Rank: 1, Peer: 2, Syncing: true})
 	p.Observe(3, node.Event{Kind: node.EvSyncFinish, Rank: 1, Full: false}) // a recent sync does not make it whole
@@ -41,25 +41,28 @@ func TestPartialAcceptsASyncingAnswerAndAFinishedSync(t *testing.T) {
 	require.Empty(t, p.Violations())
 }
 
-// Power can fail after a full sync's end is durable and before it is
-// reported: a store that then opens whole, with its version's own state,
-// is no longer partial. One that opens with another state, or at 0 (a
-// cleared store that forgot it was partial), still is.
-func TestPartialEndsWithAStoreThatOpensWhole(t *testing.T) {
-	ref := func(v uint64) (uint64, bool) { return stateAfter(v), true }
+// A full sync whose last batch landed with its fsync failed, or whose end
+// was durable when power failed, reports no finish; the restart reads the
+// batch back. A main store that opens with the committed state of its lc
+// is whole; one that opens with any other state (what a partial copy
+// holds), or says it keeps a partial copy to resume, is not.
+func TestPartialTakesAStoreThatOpensWithTheCommittedState(t *testing.T) {
 	for _, tc := range []struct {
-		open    node.Event
-		partial bool
+		open  node.Event
+		whole bool
 	}{
-		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: stateAfter(40)}, false},
 		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: 7}, true},
-		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 0, Hash: 0}, true},
-		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: stateAfter(40), Partial: true}, true},
+		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: 8}, false},
+		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 41, Hash: 7}, false},
+		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: 7, Copy: true}, false},
+		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: 7, Partial: true}, false},
+		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 0, Hash: 0}, false},
 	} {
-		p := NewPartial(3, ref)
-		p.Observe(1, node.Event{Kind: node.EvMarkedClear, Rank: 1, Detail: "full sync start"})
-		p.Observe(2, tc.open)
-		p.Observe(3, node.Event{Kind: node.EvVote, Rank: 1, Peer: 0})
-		require.Equal(t, tc.partial, len(p.Violations()) == 1, "%+v", tc.open)
+		p := NewPartial(3)
+		p.Observe(1, node.Event{Kind: node.EvApply, Rank: 0, Version: 40, Hash: 7})
+		p.Observe(2, node.Event{Kind: node.EvMarkedClear, Rank: 1, Detail: "full sync start"})
+		p.Observe(3, tc.open)
+		p.Observe(4, node.Event{Kind: node.EvProbeReply, Rank: 1, Peer: 2, Version: 40})
+		require.Equal(t, tc.whole, len(p.Violations()) == 0, "%+v", tc.open)
 	}
 }

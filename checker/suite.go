@@ -48,6 +48,7 @@ func (t *Trim) recorded() *record           { return &t.rec }
 func (s *Stopped) recorded() *record        { return &s.rec }
 func (s *Stability) recorded() *record      { return &s.rec }
 func (c *Resume) recorded() *record         { return &c.rec }
+func (c *PageRepair) recorded() *record     { return &c.rec }
 
 // NewSuite returns the event checkers for a cluster of the given size.
 // diskFaulted[r] says the run injects faults into rank r's disk that may
@@ -57,7 +58,7 @@ func NewSuite(monitors int, diskFaulted []bool) *Suite {
 		unavail: NewUnavailability(monitors), stopped: NewStopped(diskFaulted)}
 	hashes := NewStateHash(monitors)
 	c.events = []eventChecker{c.ledger, hashes, NewSyncInvariants(monitors), NewResume(hashes.Reference), c.repair, c.prom,
-		NewLease(monitors), NewPartial(monitors, hashes.Reference), NewTrim(monitors), c.stopped}
+		NewLease(monitors), NewPartial(monitors), NewTrim(monitors), c.stopped, NewPageRepair(monitors)}
 	for _, ch := range c.events {
 		c.recs = append(c.recs, ch.recorded())
 	}
@@ -138,6 +139,10 @@ func (c *Suite) WatchStability(from int64) {
 	c.events = append(c.events, st)
 	c.recs = append(c.recs, st.recorded())
 }
+
+// UnavailableOnce makes FinishUnavailable's check start once n stores broke
+// (0: every store). Call it before the run.
+func (c *Suite) UnavailableOnce(n int) { c.unavail.StartAt(n) }
 
 // FinishUnavailable is Finish for a run that broke every store on purpose:
 // instead of the ledger's durability check (every acknowledged write went

@@ -1,8 +1,6 @@
 package harness
 
 import (
-	"fmt"
-
 	"github.com/monsim/monsim/checker"
 	"github.com/monsim/monsim/faultfs"
 	"github.com/monsim/monsim/node"
@@ -11,17 +9,18 @@ import (
 )
 
 // A sync bench measures one full sync of a big store: three monitors, two
-// of them preloaded with the store (node.Preload), the third empty; it
-// starts two seconds in and full-syncs while a client keeps writing,
-// deleting and deleting by prefix. Power can be cut at the
-// requester partway through the copy; it then resumes the sync, or starts
-// it over (node.Config.NoResume). Every event checker runs on it.
+// of them preloaded with the store (node.Config.Preload), the third empty;
+// it starts once the others first trim (the preload's version is gone) and
+// full-syncs while a client keeps writing and deleting (not by prefix: a
+// prefix such as k1 would take a sixteenth of the preloaded keys with it). Power can
+// be cut at the requester partway through the copy; it then resumes the
+// sync, or starts it over (node.Config.NoResume). Every event checker runs
+// on it.
 
 // SyncBenchOptions choose one measured sync.
 type SyncBenchOptions struct {
-	Seed      uint64
-	Keys      int // config keys in the preloaded store
-	ValueSize int // bytes per value; 0: 100
+	Seed uint64
+	Keys int // config keys in the preloaded store (PreloadKeys)
 	// CutAt cuts the requester's power right after its CutAt-th snapshot
 	// chunk is durable (0: never); it is down 300 ms.
 	CutAt int
@@ -32,8 +31,8 @@ type SyncBenchOptions struct {
 // SyncBenchResult is what the sync cost.
 type SyncBenchResult struct {
 	Chunks  int   // snapshot chunks the requester wrote, every attempt counted
-	Bytes   int64 // sync payload the providers sent the requester, every attempt counted
-	Resent  int64 // of what the requester wrote, keys an earlier attempt had made durable already
+	Bytes   int64 // state the providers sent the requester, every attempt counted
+	Resent  int64 // of the keys the requester wrote, those an earlier attempt had made durable already
 	Resumed int64 // resumes that reached the provider's snapshot
 	// InSync is the simulated time from the requester's first sync start to
 	// the end of its full sync, 0 if it never ended.
@@ -48,22 +47,23 @@ const syncBenchEnd = 600 * sim.Second
 // sync.
 func RunSyncBench(o SyncBenchOptions) SyncBenchResult {
 	const monitors, requester = 3, 2
-	if o.ValueSize == 0 {
-		o.ValueSize = 100
-	}
 	k := sim.New(sim.Config{Seed: o.Seed, Endpoints: monitors + 1, Disks: monitors, Net: clusterNet, Disk: diskCosts(),
 		MaxEvents: 1 << 40, MaxTime: syncBenchEnd, Vocabulary: Vocabulary(monitors)})
 	obs := newObserver(k, monitors, sim.Plan{})
 	var res SyncBenchResult
 	var started int64 = -1
+	booted := false
 	obs.tap = func(rank int, ev node.Event) {
 		switch {
+		case ev.Kind == node.EvTrim && !booted:
+			booted = true // the preload's version is gone: the requester must sync fully
+			k.Start(requester, k.Now()+100*sim.Millisecond)
 		case ev.Kind == node.EvProvide && ev.Peer == requester:
 			res.Bytes += ev.Bytes
 		case rank != requester:
 		case ev.Kind == node.EvSyncStart && ev.Full && started < 0:
 			started = k.Now()
-		case ev.Kind == node.EvSyncChunk && ev.Detail != "" && ev.Bytes > 0:
+		case ev.Kind == node.EvSyncChunk && ev.Detail == "snapshot":
 			res.Chunks++
 			res.Resent += ev.Resent
 		case ev.Kind == node.EvSyncResumed:
@@ -72,29 +72,22 @@ func RunSyncBench(o SyncBenchOptions) SyncBenchResult {
 			res.InSync = k.Now() - started
 		}
 	}
-	value := make([]byte, o.ValueSize)
+	preload := PreloadKeys(o.Keys)
 	for r := range monitors {
 		cfg := MonitorConfig(r, monitors)
 		cfg.Store = kvstore.Options{L1Every: -1, L2Every: 1 << 30, SegmentBytes: 1 << 40} // no full-state checkpoints mid-run
 		cfg.SyncChunkKeys, cfg.SyncChunkBytes, cfg.NoResume = 512, 64<<10, o.Restart
 		if r != requester {
-			err := node.Preload(k.Disk(r), cfg, o.Keys, func(i int) (string, []byte) { return fmt.Sprintf("bulk/%08d", i), value })
-			if err != nil {
-				res.Violations = append(res.Violations, checker.Violation{Checker: checker.NamePlan, Node: r, Reason: err.Error()})
-				return res
-			}
+			cfg.Preload = preload
 		}
-		h := &monitorHost{k: k, rank: r, cfg: cfg, obs: obs}
-		k.Attach(r, h)
-		at := int64(0)
-		if r == requester {
-			at = 2 * sim.Second // once the others commit the client's writes
+		k.Attach(r, &monitorHost{k: k, rank: r, cfg: cfg, obs: obs})
+		if r != requester {
+			k.Start(r, 0) // the requester starts at the first trim (above)
 		}
-		k.Start(r, at)
 	}
 	cl := &client{k: k, id: monitors, monitors: monitors, rand: k.Stream("client/0"), obs: obs,
 		opts: ClientOptions{Keys: 50, ThinkMin: 5 * sim.Millisecond, ThinkMax: 20 * sim.Millisecond, Timeout: 300 * sim.Millisecond,
-			GiveUpAfter: 4 * sim.Second, StopAt: syncBenchEnd, HealAt: syncBenchEnd, PrefixDeletes: true}}
+			GiveUpAfter: 4 * sim.Second, StopAt: syncBenchEnd, HealAt: syncBenchEnd}}
 	k.Attach(monitors, cl)
 	k.Start(monitors, 0)
 	var plan sim.Plan

@@ -25,7 +25,8 @@ type Bugs struct {
 	// sync from the first probe reply and vote as soon as the switch is
 	// done.
 	PatentLiteral bool
-	// SkipDirSync skips the fsync of the parent directory after the rename.
+	// SkipDirSync skips the fsync of the parent directory after the rename,
+	// and lets the store open on a directory entry it never made durable.
 	SkipDirSync bool
 	// MarkBeforeDurable writes the completed mark before the synced data.
 	MarkBeforeDurable bool
@@ -37,6 +38,19 @@ type Bugs struct {
 	// IgnoreFsyncError makes the store ignore a failed log fsync and report
 	// the batch durable: the most common storage bug there is.
 	IgnoreFsyncError bool
+	// PageStaleVector makes a page repair take each page from the monitor
+	// that one peer's LSN vector says holds its highest LSN, unchecked.
+	PageStaleVector bool
+	// PageRedoIgnoresLSN makes recovery redo log records onto a page whose
+	// LSN shows it already holds them.
+	PageRedoIgnoresLSN bool
+	// PageRepairsMetadata makes a page repair fetch a damaged page of the
+	// monitor's own Paxos metadata from a peer.
+	PageRepairsMetadata bool
+	// PageLiteral repairs pages as patent CN108228678B says, taken
+	// literally: ask one healthy peer for the page's LSN vector, fetch the
+	// page from the monitor with the highest LSN, rejoin at once.
+	PageLiteral bool
 	// ResumeDropsDeletes leaves deletions (of keys, by prefix, by trim) out
 	// of a resumed sync's change set.
 	ResumeDropsDeletes bool
@@ -89,6 +103,14 @@ var bugCatalog = []BugInfo{
 		func(b *Bugs) *bool { return &b.DeleteBeforeComplete }},
 	{"ignore-fsync-error", "kv-crash", "the store ignores a failed fsync and reports the batch durable: a power cut before the next good fsync loses it",
 		func(b *Bugs) *bool { return &b.IgnoreFsyncError }},
+	{"page-stale-vector", "repair-page", "a page repair takes each page from the holder of the highest LSN in one peer's vector, unchecked: a stale vector installs a page older than the monitor's own state",
+		func(b *Bugs) *bool { return &b.PageStaleVector }},
+	{"page-redo-ignores-lsn", "repair-page-powerloss", "recovery redoes log records onto a page installed at a newer version: after a power cut mid catch-up the page goes back",
+		func(b *Bugs) *bool { return &b.PageRedoIgnoresLSN }},
+	{"page-repairs-metadata", "repair-page", "a damaged page of the monitor's own Paxos metadata is fetched from a peer: it takes on the peer's promises",
+		func(b *Bugs) *bool { return &b.PageRepairsMetadata }},
+	{"page-literal", "repair-page", "the patent's page repair as written: one healthy peer's vector, the highest LSN, rejoin at once with pages of another version",
+		func(b *Bugs) *bool { return &b.PageLiteral }},
 	{"resume-drops-deletes", "sync-interrupted", "a resumed full sync's change set omits deletions: keys deleted between s1 and s2 survive in the part already copied",
 		func(b *Bugs) *bool { return &b.ResumeDropsDeletes }},
 	{"resume-skips-boundary", "sync-interrupted", "a resumed full sync's failed interval starts one key late: the first key not yet copied never arrives",

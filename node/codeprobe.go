@@ -49,13 +49,13 @@ const (
 	ProbeCatchUpPeon             CodeProbe = "paxos/leader-catches-up-peon"
 	ProbePeonBehindTrim          CodeProbe = "paxos/peon-behind-leaders-trim"
 	ProbeLeaderBehindTrim        CodeProbe = "paxos/leader-behind-peons-trim"
-	ProbeBeginStalePN            CodeProbe = "paxos/begin-with-stale-pn"
 	ProbeBeginUnexpectedVersion  CodeProbe = "paxos/begin-for-unexpected-version"
 	ProbeCommitUnexpectedVersion CodeProbe = "paxos/commit-for-unexpected-version"
 	ProbeRoundResent             CodeProbe = "paxos/round-resent"
 
 	ProbeLeaseRoundUnacked CodeProbe = "lease/round-unacked-in-time"
 	ProbeLeaseRenewalLate  CodeProbe = "lease/renewal-late"
+	ProbeFirstLeaseLate    CodeProbe = "lease/first-lease-late"
 	ProbeLeaseStaleRound   CodeProbe = "lease/older-round-arrived-late"
 	ProbeLeaseAckCatchUp   CodeProbe = "lease/ack-shows-peon-behind"
 	ProbeReadWithoutLease  CodeProbe = "lease/read-refused-lease-expired"
@@ -99,6 +99,17 @@ const (
 	ProbeRepairIgnoredPeer     CodeProbe = "repair/reply-from-syncing-peer-ignored"
 	ProbeRepairNoSyncNeeded    CodeProbe = "repair/copy-already-current"
 	ProbeRejoinFenceLifted     CodeProbe = "repair/rejoin-fence-lifted"
+
+	ProbePageFallbackMetadata CodeProbe = "page/fallback-metadata-damaged"
+	ProbePageFallbackPartial  CodeProbe = "page/fallback-store-partial-or-marked"
+	ProbePageNoSource         CodeProbe = "page/no-eligible-source-yet"
+	ProbePageSourceRepairing  CodeProbe = "page/source-repairing-its-own-pages"
+	ProbePageServedRepairing  CodeProbe = "page/served-while-repairing"
+	ProbePageFetchTimedOut    CodeProbe = "page/fetch-timed-out"
+	ProbePageCatchUpResumed   CodeProbe = "page/catch-up-resumed-at-boot"
+	ProbePageCatchUpFull      CodeProbe = "page/catch-up-by-full-sync"
+	ProbePageNoCatchUp        CodeProbe = "page/installed-at-own-lc"
+	ProbeVectorRowReset       CodeProbe = "vector/peer-went-back"
 )
 
 var codeProbes = []CodeProbeInfo{
@@ -118,13 +129,13 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeCatchUpPeon, "a collect found a peon behind and sent it the versions it lacked", "node/paxos.go handleLast"},
 	{ProbePeonBehindTrim, "a peon found the leader had trimmed past it and went to sync", "node/paxos.go handleCollect"},
 	{ProbeLeaderBehindTrim, "a new leader found a peon had trimmed past it and went to sync", "node/paxos.go handleLast"},
-	{ProbeBeginStalePN, "a peon ignored a begin under a pn below its promise", "node/paxos.go handleBegin"},
 	{ProbeBeginUnexpectedVersion, "a peon got a begin for a version other than lc+1", "node/paxos.go handleBegin"},
 	{ProbeCommitUnexpectedVersion, "a commit carried a version other than lc+1 (a gap or a duplicate)", "node/paxos.go handleCommit"},
 	{ProbeRoundResent, "the leader resent a collect or begin some peon had not answered", "node/paxos.go resendRound"},
 
 	{ProbeLeaseRoundUnacked, "a leader stepped down: a lease round was not acked by every peon within the renewal window", "node/lease.go extendLease"},
 	{ProbeLeaseRenewalLate, "a leader stepped down: its renewal came after the renewal window (a pause)", "node/lease.go extendLease"},
+	{ProbeFirstLeaseLate, "a new leader stepped down: its first lease would have come more than the renewal window after the collect or begin its peons answered", "node/lease.go extendLease"},
 	{ProbeLeaseStaleRound, "a peon got an older lease round after a newer one, and kept the newer", "node/lease.go handleLease"},
 	{ProbeLeaseAckCatchUp, "a lease ack showed a peon missing commits, and the leader resent them", "node/lease.go handleLeaseAck"},
 	{ProbeReadWithoutLease, "a peon refused a read: its lease had run out", "node/lease.go readable"},
@@ -168,4 +179,15 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeRepairIgnoredPeer, "a repair ignored a probe reply from a syncing or repairing monitor", "node/repair.go repairProbeReply"},
 	{ProbeRepairNoSyncNeeded, "a repair's copy already held as much as the chosen source", "node/repair.go repairFrom"},
 	{ProbeRejoinFenceLifted, "a repaired monitor saw a quorum form without it and may vote again", "node/switch.go maybeLiftFence"},
+
+	{ProbePageFallbackMetadata, "damage reached a page of the monitor's own metadata: a whole-store repair instead", "node/pagerepair.go pageRepairRefused"},
+	{ProbePageFallbackPartial, "damaged pages in a store that was partial or held a repair mark: a whole-store repair instead", "node/pagerepair.go pageRepairRefused"},
+	{ProbePageNoSource, "a majority of the others reported, but some damaged page had no source at the monitor's own lc or above", "node/pagerepair.go chooseSources"},
+	{ProbePageSourceRepairing, "a page was taken from a monitor repairing pages of its own", "node/pagerepair.go chooseSources"},
+	{ProbePageServedRepairing, "a monitor repairing its own pages served an intact one", "node/pagerepair.go handlePageFetch"},
+	{ProbePageFetchTimedOut, "a page source did not answer in time: a new round", "node/pagerepair.go pageFetchTimedOut"},
+	{ProbePageCatchUpResumed, "a boot found installed pages ahead of lc: the catch-up resumed", "node/pagerepair.go loadPageRepair"},
+	{ProbePageCatchUpFull, "a page repair's catch-up had to use a full sync: the source had trimmed past the monitor", "node/pagerepair.go catchUpFrom"},
+	{ProbePageNoCatchUp, "pages were installed at the monitor's own lc: nothing to catch up", "node/pagerepair.go installPages"},
+	{ProbeVectorRowReset, "a peer's LSN report showed its lc went back (a clear or a rebuild): its vector row starts over", "node/lsnvec.go mergeReport"},
 }

@@ -41,6 +41,15 @@ type Config struct {
 	// OpenRetries is how many times a failing store open is retried before
 	// the monitor gives up on the store. 0: 3.
 	OpenRetries int
+	// NoPageRepair turns page repair off: damage inside a replicated page
+	// of the store is repaired like any other, by rebuilding the whole
+	// store. False: such a page is fetched from the others (pagerepair.go).
+	NoPageRepair bool
+	// Preload is config keys and values a store created at mkfs starts
+	// with, committed as version 1 alike on every monitor given the same:
+	// a fixture, so a benchmark can start from a store of a given size.
+	// Nil: stores start empty.
+	Preload []Pair
 
 	// NoResume makes an interrupted full sync start over from nothing, as
 	// before syncs resumed: the baseline BENCHMARKS.md compares against.
@@ -94,8 +103,9 @@ func (c *Config) majority() int { return c.Monitors/2 + 1 }
 // leaseRenew is how often a leader renews leases: 0.6 of the lease, as Ceph.
 func (c *Config) leaseRenew() int64 { return c.LeaseDuration * 6 / 10 }
 
-// leaseAckTimeout is how long a leader waits for lease acks, and a peon for
-// a renewal: twice the lease, as Ceph.
+// leaseAckTimeout is how long a peon waits for a renewal: twice the lease,
+// as Ceph. (A leader needs no such timer: its next renewal, at 0.6 of the
+// lease, steps down if the last round is not acked.)
 func (c *Config) leaseAckTimeout() int64 { return 2 * c.LeaseDuration }
 
 // leaseResend is how often a leader resends a lease round some peon has

@@ -13,17 +13,18 @@ import (
 type Phase uint8
 
 const (
-	PhaseBooting   Phase = iota // the store is not open yet
-	PhaseProbing                // asking the others where the cluster is
-	PhaseElecting               // an election is running
-	PhaseSyncing                // copying state from a provider
-	PhaseLeader                 // leads the quorum
-	PhasePeon                   // a quorum member following the leader
-	PhaseBroken                 // the store cannot be used: the monitor does nothing
-	PhaseRepairing              // rebuilding a broken store: probing for a safe source
+	PhaseBooting    Phase = iota // the store is not open yet
+	PhaseProbing                 // asking the others where the cluster is
+	PhaseElecting                // an election is running
+	PhaseSyncing                 // copying state from a provider
+	PhaseLeader                  // leads the quorum
+	PhasePeon                    // a quorum member following the leader
+	PhaseBroken                  // the store cannot be used: the monitor does nothing
+	PhaseRepairing               // rebuilding a broken store: probing for a safe source
+	PhasePageRepair              // replacing damaged pages, or catching up past installed ones: out of the cluster
 )
 
-var phaseNames = [...]string{"booting", "probing", "electing", "syncing", "leader", "peon", "broken", "repairing"}
+var phaseNames = [...]string{"booting", "probing", "electing", "syncing", "leader", "peon", "broken", "repairing", "page-repair"}
 
 func (p Phase) String() string {
 	if int(p) < len(phaseNames) {
@@ -58,7 +59,6 @@ const (
 	tBootWait                     // a just-booted monitor may vote from now on
 	tPaxos                        // a collect or begin round timed out
 	tLeaseRenew                   // the leader renews leases
-	tLeaseAck                     // the leader's lease round timed out
 	tLeaseExpire                  // a peon heard no lease for too long
 	tSync                         // a sync requester heard no chunk for too long
 	tPropose                      // the leader proposes the writes it gathered
@@ -66,6 +66,7 @@ const (
 	tResend                       // the leader resends an unanswered collect or begin
 	tProvider                     // a provider session expires (arg: cookie)
 	tLeaseResend                  // the leader resends an unacked lease round
+	tPageFetch                    // a page repair heard no page data for too long
 	numTimers
 )
 
@@ -105,6 +106,8 @@ type Monitor struct {
 	prov  providers
 	svc   service
 	rep   repairState
+	pr    pageRepair
+	vec   lsnVectors
 }
 
 // New returns a monitor that will boot on Start.
@@ -165,6 +168,14 @@ func (m *Monitor) dispatch(msg *Msg) {
 		m.stepSync(msg)
 	case MClientRequest, MForward:
 		m.handleClient(msg)
+	case MPageProbe:
+		m.handlePageProbe(msg)
+	case MPageReport:
+		m.handlePageReport(msg)
+	case MPageFetch:
+		m.handlePageFetch(msg)
+	case MPageData:
+		m.handlePageData(msg)
 	}
 }
 
@@ -195,8 +206,6 @@ func (m *Monitor) Fire(id TimerID, tag uint64) {
 		m.bootstrapBecause("paxos round timed out")
 	case tLeaseRenew:
 		m.extendLease()
-	case tLeaseAck:
-		m.bootstrapBecause("lease acks timed out")
 	case tLeaseExpire:
 		m.bootstrapBecause("lease expired")
 	case tSync:
@@ -211,6 +220,8 @@ func (m *Monitor) Fire(id TimerID, tag uint64) {
 		m.proposePending()
 	case tLeaseResend:
 		m.resendLease()
+	case tPageFetch:
+		m.pageFetchTimedOut()
 	case tResend:
 		m.resendRound()
 	}

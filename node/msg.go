@@ -32,12 +32,17 @@ const (
 	MClientRequest
 	MClientReply
 	MForward
+	MPageProbe  // a page repair asks for the LSNs of its damaged pages
+	MPageReport // ...and is told them, with what the sender knows of the others'
+	MPageFetch  // a page repair asks for pages
+	MPageData   // one page, at the sender's last committed version
 	msgTypeEnd
 )
 
 var msgNames = [...]string{"", "probe", "probe-reply", "propose", "ack", "victory", "collect", "last",
 	"begin", "accept", "commit", "lease", "lease-ack", "sync-get-cookie", "sync-cookie", "sync-get-chunk",
-	"sync-chunk", "sync-no-cookie", "client-request", "client-reply", "forward"}
+	"sync-chunk", "sync-no-cookie", "client-request", "client-reply", "forward",
+	"page-probe", "page-report", "page-fetch", "page-data"}
 
 func (t MsgType) String() string {
 	if t > 0 && t < msgTypeEnd {
@@ -48,13 +53,15 @@ func (t MsgType) String() string {
 
 // Message flags.
 const (
-	FlagSyncing   uint8 = 1 << iota // probe reply: the sender is syncing
-	FlagRepairing                   // probe reply: the sender is repairing its store
-	FlagFull                        // sync: a full (not recent) sync
-	FlagLast                        // sync chunk: the last one
-	FlagInQuorum                    // probe reply: the sender is in a quorum
-	FlagResume                      // full sync: resume a partial copy (request, cookie, refusal)
-	FlagSnapDone                    // full-sync chunk: with it the copy is the provider's snapshot, whole
+	FlagSyncing    uint16 = 1 << iota // probe reply: the sender is syncing
+	FlagRepairing                     // probe reply: the sender is repairing its store
+	FlagFull                          // sync: a full (not recent) sync
+	FlagLast                          // sync chunk: the last one
+	FlagInQuorum                      // probe reply: the sender is in a quorum
+	FlagPageRepair                    // page report: the sender is repairing pages of its own
+	FlagRefused                       // page data: the sender cannot serve the page now
+	FlagResume                        // full sync: resume a partial copy (request, cookie, refusal)
+	FlagSnapDone                      // full-sync chunk: with it the copy is the provider's snapshot, whole
 )
 
 // Version is one paxos version and its transaction.
@@ -89,6 +96,15 @@ type Change struct {
 
 func (c *Change) size() int { return len(c.Key) + len(c.End) + len(c.Value) }
 
+// PageLSN says that monitor Rank holds page Page at LSN: a page LSN report
+// (Rank is the sender), what the sender knows of another monitor's page
+// (its LSN vector), or, in a request, a page asked for.
+type PageLSN struct {
+	Page int
+	Rank int
+	LSN  uint64
+}
+
 // Msg is every message, raft-style: one flat struct, with each type using
 // the fields its handler reads. All fields are always encoded, so the
 // encoding is one fixed layout.
@@ -103,7 +119,7 @@ type Msg struct {
 	Value     []byte
 	Quorum    uint64
 	Leader    int // -1 for none
-	Flags     uint8
+	Flags     uint16
 	Cookie    uint64
 	Seq       uint64
 	Until     int64
@@ -111,13 +127,37 @@ type Msg struct {
 	Versions  []Version
 	Pairs     []Pair
 	Op        ClientOp
+	// Pages: page LSNs reported, or pages asked for. A report covers every
+	// page of the sender whose LSN is above Since.
+	Pages []PageLSN
+	Since uint64
+	// VecAsOf[r] is how far the sender's LSN vector row for rank r is
+	// complete (rank r's lc when it last reported): the receiver reports
+	// only the pages it changed since (probes and leases).
+	VecAsOf []uint64
 	// Changes (a resumed full sync's chunk) is encoded after everything
 	// else, and only when there are some: no other message changes bytes.
 	Changes []Change
 }
 
+// stateBytes is how many bytes of state a sync chunk or page carries: its
+// keys, values, changes and versions.
+func (m *Msg) stateBytes() int64 {
+	var n int64
+	for _, p := range m.Pairs {
+		n += int64(len(p.Key) + len(p.Value))
+	}
+	for i := range m.Changes {
+		n += int64(m.Changes[i].size())
+	}
+	for _, v := range m.Versions {
+		n += int64(len(v.Value))
+	}
+	return n
+}
+
 // Has reports whether every bit of flag is set.
-func (m *Msg) Has(flag uint8) bool { return m.Flags&flag == flag }
+func (m *Msg) Has(flag uint16) bool { return m.Flags&flag == flag }
 
 // ErrCorruptMsg is returned for a message whose checksum or layout is bad:
 // the receiver drops it.
@@ -137,7 +177,7 @@ func (m *Msg) Encode() []byte {
 	e.bytes(m.Value)
 	e.uvarint(m.Quorum)
 	e.varint(int64(m.Leader))
-	e.u8(m.Flags)
+	e.uvarint(uint64(m.Flags)) // one byte, as a u8 was, below 128
 	e.uvarint(m.Cookie)
 	e.uvarint(m.Seq)
 	e.varint(m.Until)
@@ -153,6 +193,17 @@ func (m *Msg) Encode() []byte {
 		e.bytes(p.Value)
 	}
 	m.Op.encode(&e)
+	e.uvarint(uint64(len(m.Pages)))
+	for _, p := range m.Pages {
+		e.uvarint(uint64(p.Page))
+		e.varint(int64(p.Rank))
+		e.uvarint(p.LSN)
+	}
+	e.uvarint(m.Since)
+	e.uvarint(uint64(len(m.VecAsOf)))
+	for _, v := range m.VecAsOf {
+		e.uvarint(v)
+	}
 	if len(m.Changes) > 0 {
 		e.uvarint(uint64(len(m.Changes)))
 		for _, c := range m.Changes {
@@ -184,7 +235,7 @@ func DecodeMsg(b []byte) (Msg, error) {
 	m.Value = d.bytes()
 	m.Quorum = d.uvarint()
 	m.Leader = int(d.varint())
-	m.Flags = d.u8()
+	m.Flags = uint16(d.uvarint())
 	m.Cookie = d.uvarint()
 	m.Seq = d.uvarint()
 	m.Until = d.varint()
@@ -202,6 +253,19 @@ func DecodeMsg(b []byte) (Msg, error) {
 		}
 	}
 	m.Op.decode(&d)
+	if n := d.count(); n > 0 {
+		m.Pages = make([]PageLSN, n)
+		for i := range m.Pages {
+			m.Pages[i] = PageLSN{Page: int(d.uvarint()), Rank: int(d.varint()), LSN: d.uvarint()}
+		}
+	}
+	m.Since = d.uvarint()
+	if n := d.count(); n > 0 {
+		m.VecAsOf = make([]uint64, n)
+		for i := range m.VecAsOf {
+			m.VecAsOf[i] = d.uvarint()
+		}
+	}
 	if d.err == nil && len(d.b) > 0 {
 		n := d.count()
 		m.Changes = make([]Change, n)

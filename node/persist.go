@@ -30,6 +30,8 @@ const (
 	keySyncProgress = "mon/sync_progress"
 	keyRepairMark   = "mon/repair"
 	keyRejoinAbove  = "mon/rejoin_above"
+	keyLSNVectors   = "mon/lsn_vectors"
+	prefixLocal     = "mon/"
 )
 
 // replicatedPrefixes are cleared at the start of a full sync and copied by

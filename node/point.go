@@ -28,6 +28,12 @@ const (
 	PointSyncResumeRefused     Point = "sync/resume-refused"     // a refused resume's copy is discarded, durably
 	PointSyncFinished          Point = "sync/finished"           // a full sync's end is durable: the in-sync mark is gone
 	PointProvideResumeSnapshot Point = "provide/resume-snapshot" // a provider took a fault-recovery snapshot, not answered yet
+	PointPageRepairStart       Point = "page/start"              // the store opened with damaged pages; nothing written yet
+	PointPageSources           Point = "page/sources-chosen"     // every damaged page has a source; fetches sent
+	PointPageFetched           Point = "page/fetched"            // every damaged page is in memory, none installed
+	PointPageInstalled         Point = "page/installed"          // the pages are durable in a new generation
+	PointPageCatchUp           Point = "page/catch-up-applied"   // a version applied while installed pages are ahead of lc
+	PointPageRepairDone        Point = "page/done"               // lc reached every installed page: back to probing
 )
 
 // ResumePoints are the steps of a resumed full sync, requester's and
@@ -44,11 +50,18 @@ func RepairPoints() []Point {
 		PointRepairMarkDeleted}
 }
 
+// PageRepairPoints are the steps of a page repair, in order.
+func PageRepairPoints() []Point {
+	return []Point{PointPageRepairStart, PointPageSources, PointPageFetched, PointPageInstalled, PointPageCatchUp,
+		PointPageRepairDone}
+}
+
 // Points lists every probe point a monitor passes, its store's included.
 func Points() []Point {
 	out := []Point{PointPaxosAccepted, PointSyncChunkApplied}
 	out = append(out, RepairPoints()...)
 	out = append(out, ResumePoints()...)
+	out = append(out, PageRepairPoints()...)
 	for _, p := range kvstore.Points() {
 		out = append(out, Point(p))
 	}

@@ -107,7 +107,7 @@ func cmdInject(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 		}
 	}
 	if a, ok := td.Arg("flags"); ok {
-		names := map[string]uint8{"syncing": FlagSyncing, "repairing": FlagRepairing, "full": FlagFull,
+		names := map[string]uint16{"syncing": FlagSyncing, "repairing": FlagRepairing, "full": FlagFull,
 			"last": FlagLast, "inquorum": FlagInQuorum, "resume": FlagResume, "snapdone": FlagSnapDone}
 		for _, v := range a.Vals {
 			m.Flags |= names[v]

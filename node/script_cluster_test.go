@@ -183,7 +183,7 @@ func (c *scriptCluster) fire(until int64) bool {
 }
 
 var timerNames = [...]string{tProbe: "probe", tElection: "election", tBootWait: "boot-wait",
-	tPaxos: "paxos", tLeaseRenew: "lease-renew", tLeaseAck: "lease-ack", tLeaseExpire: "lease-expire",
+	tPaxos: "paxos", tLeaseRenew: "lease-renew", tLeaseExpire: "lease-expire",
 	tSync: "sync", tPropose: "propose", tActivate: "activate", tResend: "resend", tProvider: "provider", tLeaseResend: "lease-resend"}
 
 func timerName(tag uint64) string {

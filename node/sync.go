@@ -154,7 +154,7 @@ func (m *Monitor) handleChunk(msg *Msg) {
 			return
 		}
 	}
-	m.emit(Event{Kind: EvSyncChunk, Peer: m.sync.provider, Version: m.lc, Full: m.sync.full})
+	m.emit(Event{Kind: EvSyncChunk, Peer: m.sync.provider, Version: m.lc, Full: m.sync.full, Bytes: msg.stateBytes()})
 	m.env.Point(PointSyncChunkApplied)
 	if m.rep.active {
 		m.env.Point(PointRepairSyncChunk)
@@ -173,21 +173,18 @@ func (m *Monitor) handleChunk(msg *Msg) {
 func (m *Monitor) writeCopy(msg *Msg) bool {
 	var b kvstore.Batch
 	prog := m.prog
-	var bytes, resent int64
+	var resent int64
 	for _, p := range msg.Pairs {
 		if !isReplicatedKey(p.Key) {
 			continue // a provider may only send replicated state
 		}
 		b.Put(p.Key, p.Value)
-		n := int64(len(p.Key) + len(p.Value))
-		bytes += n
 		if m.prog.high.covers(p.Key) {
-			resent += n
+			resent += int64(len(p.Key) + len(p.Value))
 		}
 		prog.copied = positionAfter(p.Key)
 	}
 	for i := range msg.Changes {
-		bytes += int64(msg.Changes[i].size())
 		m.addChange(&b, &msg.Changes[i])
 	}
 	if len(msg.Pairs) > 0 || len(msg.Changes) > 0 {
@@ -206,7 +203,7 @@ func (m *Monitor) writeCopy(msg *Msg) bool {
 	}
 	m.prog = prog
 	m.fc, m.lc = getU64(m.store, keyFC), getU64(m.store, keyLC)
-	m.emit(Event{Kind: EvSyncChunk, Peer: m.sync.provider, Version: m.lc, Full: true, Detail: "snapshot", Bytes: bytes, Resent: resent})
+	m.emit(Event{Kind: EvSyncChunk, Peer: m.sync.provider, Version: m.lc, Full: true, Detail: "snapshot", Resent: resent})
 	if msg.Has(FlagSnapDone) {
 		m.stateHash = computeStateHash(m.store)
 		if m.sync.resumed {

@@ -24,6 +24,9 @@ type Options struct {
 	Plan *sim.Plan
 	// Workload narrows the clients' work (shrink); nil means the default.
 	Workload *harness.Workload
+	// NoPageRepair turns the monitors' page repair off: damaged pages are
+	// repaired by rebuilding the whole store (simrun -page-repair=false).
+	NoPageRepair bool
 }
 
 // Scenario is a named, seeded experiment: it derives an explicit fault plan
@@ -50,6 +53,8 @@ type Result struct {
 	Bug      node.Bug
 	// Plan is the fault phase that ran (a cluster run adds its heal phase).
 	Plan sim.Plan
+	// NoPageRepair: the run had page repair off.
+	NoPageRepair bool
 }
 
 // ErrUnknownScenario is returned for a name not in the catalog.
@@ -76,6 +81,10 @@ func Lookup(name string) (*Scenario, error) {
 	return nil, fmt.Errorf("%w %q (simrun list shows them)", ErrUnknownScenario, name)
 }
 
+// Store reports whether the scenario runs one store rather than a cluster
+// (its seed files say 1 monitor, and no -monitors applies).
+func (s *Scenario) Store() bool { return s.monitors(Options{}) == 0 }
+
 // CheckPlan validates a plan for this scenario before it runs: unknown
 // probe points, targets, modes and nodes are errors.
 func (s *Scenario) CheckPlan(o Options, p sim.Plan) error {
@@ -93,5 +102,5 @@ func (s *Scenario) Run(o Options) *Result {
 	} else {
 		plan = s.Generate(o)
 	}
-	return &Result{Result: s.execute(o, plan), Scenario: s.Name, Seed: o.Seed, Bug: o.Bug, Plan: plan}
+	return &Result{Result: s.execute(o, plan), Scenario: s.Name, Seed: o.Seed, Bug: o.Bug, Plan: plan, NoPageRepair: o.NoPageRepair}
 }

@@ -57,7 +57,8 @@ func TestRegressionSeeds(t *testing.T) {
 			require.NoError(t, err)
 			sc, err := Lookup(f.Scenario)
 			require.NoError(t, err)
-			res := sc.Run(Options{Seed: f.Seed, Bug: f.Bug, Monitors: f.Monitors, Plan: &f.Plan, Workload: f.Workload})
+			res := sc.Run(Options{Seed: f.Seed, Bug: f.Bug, Monitors: f.Monitors, Plan: &f.Plan, NoPageRepair: f.NoPageRepair,
+				Workload: f.Workload})
 			if f.Bug == "" {
 				require.False(t, res.Failed(), "fixed bug is back: %s (was: %s)", res.Verdict(), f.Failure.Reason)
 				return

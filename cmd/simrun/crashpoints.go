@@ -28,6 +28,7 @@ func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&seed, "seed", "seed of the run to enumerate (default 1)")
 	fs.StringVar(&rf.bug, "bug", "", "planted bug to switch on")
 	fs.IntVar(&rf.monitors, "monitors", 0, "cluster size (3, 5 or 7)")
+	rf.registerPageRepair(fs)
 	fs.IntVar(&workers, "workers", workers, "parallel simulations")
 	fs.StringVar(&corpus, "corpus", "corpus", "directory for failing seed files")
 	if _, err := parseFlags(fs, args, 0); err != nil {
@@ -65,9 +66,9 @@ func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 		return usagef("crashpoints: -corpus: %v", err)
 	}
 	if c.Resume {
-		fmt.Fprintf(stdout, "resume path: monitor %d, %d filesystem operations from sync/resume-accepted to sync/finished\n", p.Node, p.Ops)
+		fmt.Fprintf(stdout, "resume path: monitor %d, %d filesystem operations from %s to sync/finished\n", p.Node, p.Ops, p.Start)
 	} else {
-		fmt.Fprintf(stdout, "repair path: monitor %d, %d filesystem operations from repair/start to the end of the switch\n", p.Node, p.Ops)
+		fmt.Fprintf(stdout, "repair path: monitor %d, %d filesystem operations from %s to the end of the repair\n", p.Node, p.Ops, p.Start)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/scenarios"
@@ -10,10 +12,39 @@ import (
 
 // runFlags are the flags shared by run and the fuzz-like commands.
 type runFlags struct {
-	scenario string
-	bug      string
-	monitors int
+	scenario     string
+	bug          string
+	monitors     int
+	noPageRepair bool
 }
+
+// registerPageRepair adds -page-repair (default true): -page-repair=false
+// runs the monitors with page repair off.
+func (rf *runFlags) registerPageRepair(fs *flag.FlagSet) {
+	fs.Var(offSwitch{&rf.noPageRepair}, "page-repair", "repair damaged pages one by one (false: rebuild the whole store)")
+}
+
+// offSwitch is a boolean flag that holds its negation: a feature that is on
+// unless switched off.
+type offSwitch struct{ off *bool }
+
+func (o offSwitch) String() string {
+	if o.off == nil {
+		return "true"
+	}
+	return strconv.FormatBool(!*o.off)
+}
+
+func (o offSwitch) Set(v string) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("must be true or false, got %q", v)
+	}
+	*o.off = !b
+	return nil
+}
+
+func (o offSwitch) IsBoolFlag() bool { return true }
 
 func cmdRun(args []string, stdout, _ io.Writer) error {
 	fs := newFlags("run")
@@ -25,6 +56,7 @@ func cmdRun(args []string, stdout, _ io.Writer) error {
 	fs.Var(&seed, "seed", "run seed (non-negative integer)")
 	fs.StringVar(&rf.bug, "bug", "", "planted bug to switch on")
 	fs.IntVar(&rf.monitors, "monitors", 0, "cluster size (3, 5 or 7)")
+	rf.registerPageRepair(fs)
 	out.register(fs)
 	fs.BoolVar(&verbose, "v", false, "print every violation and the counters")
 	if _, err := parseFlags(fs, args, 0); err != nil {
@@ -60,7 +92,7 @@ func (rf *runFlags) resolve() (*scenarios.Scenario, scenarios.Options, error) {
 	default:
 		return nil, scenarios.Options{}, usagef("-monitors must be 3, 5 or 7, got %d", rf.monitors)
 	}
-	return sc, scenarios.Options{Bug: node.Bug(rf.bug), Monitors: rf.monitors}, nil
+	return sc, scenarios.Options{Bug: node.Bug(rf.bug), Monitors: rf.monitors, NoPageRepair: rf.noPageRepair}, nil
 }
 
 func printResult(w io.Writer, res *scenarios.Result, verbose bool) {

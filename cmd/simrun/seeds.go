@@ -31,7 +31,11 @@ func loadSeedFile(fs *flag.FlagSet, args []string) (string, *seedfile.File, *sce
 
 // optionsOf turns a seed file back into the run it describes.
 func optionsOf(f *seedfile.File) (*scenarios.Scenario, scenarios.Options, error) {
-	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: f.Monitors}).resolve()
+	monitors := f.Monitors
+	if sc, err := scenarios.Lookup(f.Scenario); err == nil && sc.Store() && monitors <= 1 {
+		monitors = 0 // a store run has its one store, not a cluster size
+	}
+	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: monitors, noPageRepair: f.NoPageRepair}).resolve()
 	if err != nil {
 		return nil, opts, err
 	}

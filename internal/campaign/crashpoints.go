@@ -52,14 +52,6 @@ func (c *Crashpoints) PathOf(r *scenarios.Result) harness.RepairPath {
 	return r.RepairPath
 }
 
-// start is the probe point the path starts at.
-func (c *Crashpoints) start() node.Point {
-	if c.Resume {
-		return node.PointSyncResumeAccepted
-	}
-	return node.PointRepairStart
-}
-
 // Path runs the seed unperturbed and returns it with the points to cut at.
 func (c *Crashpoints) Path() (*scenarios.Result, []CrashPoint) {
 	first := c.Scenario.Run(c.Opts)
@@ -79,7 +71,7 @@ func (c *Crashpoints) Run(ctx context.Context, first *scenarios.Result, points [
 	results, _ := Map(ctx, c.Pool, len(points), func(i int) *CrashFailure {
 		p := points[i]
 		o := c.Opts
-		o.Plan = cutAfter(first.Plan, c.start(), path.Node, p.Op, p.Mode)
+		o.Plan = cutAfter(first.Plan, path.Node, path.Start, p.Op, p.Mode)
 		res := c.Scenario.Run(o)
 		if !res.Failed() {
 			return nil
@@ -101,8 +93,9 @@ func (c *Crashpoints) Run(ctx context.Context, first *scenarios.Result, points [
 }
 
 // cutAfter adds to plan a power cut of monitor rank right after its op-th
-// mutating filesystem operation following its first pass of start.
-func cutAfter(plan sim.Plan, start node.Point, rank int, op int64, mode faultfs.PowerMode) *sim.Plan {
+// mutating filesystem operation following its first pass of start (the
+// path's first step).
+func cutAfter(plan sim.Plan, rank int, start node.Point, op int64, mode faultfs.PowerMode) *sim.Plan {
 	p := sim.Plan{Faults: slices.Clone(plan.Faults)}
 	p.Faults = append(p.Faults, sim.Fault{
 		On:   &sim.Trigger{Point: sim.Point(start), Node: rank, Nth: 1, AfterOps: int(op)},
