@@ -43,6 +43,7 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 		overlay[key] = val
 	}
 	trimmedTo := uint64(0)
+	events := eventApply{get: current, set: set}
 	for i := range t.ops {
 		op := &t.ops[i]
 		switch op.kind {
@@ -64,7 +65,15 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 				fc, trimmedTo = op.trim, op.trim
 				b.Put(keyFC, u64(fc))
 			}
+		case txEvent:
+			events.record(op.event)
+		case txEventTrim:
+			events.trim(op.trim)
 		}
+	}
+	if events.finish(); events.err != nil {
+		m.fail(events.err)
+		return false
 	}
 	if m.pendingV != 0 && m.pendingV <= v {
 		clearPending(&b)
@@ -80,6 +89,7 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 	if trimmedTo != 0 {
 		m.emit(Event{Kind: EvTrim, FC: fc, Version: v})
 	}
+	m.recorded(&events)
 	return true
 }
 

@@ -36,6 +36,7 @@ const (
 	EvRepairRejoined                       // the rejoin fence lifted: a quorum formed without me in Epoch
 	EvBootstrap                            // the monitor left its role to probe again: Detail says why
 	EvCorruptMsg                           // a message from Peer failed its checksum and was dropped
+	EvRecorded                             // a collector event was applied: Record, Hash = the collector table's hash after it
 	numEventKinds
 )
 
@@ -47,7 +48,7 @@ var eventNames = map[EventKind]string{
 	EvMarkedClear: "marked-clear", EvPromise: "promise", EvAccept: "accept", EvRead: "read",
 	EvRepairStart: "repair-start", EvRepairSource: "repair-source", EvRepairCompleted: "repair-completed",
 	EvRepairSwitched: "repair-switched", EvRepairRejoined: "repair-rejoined", EvBootstrap: "bootstrap",
-	EvCorruptMsg: "corrupt-msg",
+	EvCorruptMsg: "corrupt-msg", EvRecorded: "recorded",
 }
 
 func (k EventKind) String() string {
@@ -128,4 +129,6 @@ type Event struct {
 	Copy      bool        // EvStoreOpen: the store opened is the repair copy
 	Syncing   bool        // EvProbeReply: it answered as a syncing, partial store
 	Detail    string      // for people: why, in words; no program parses it
+	// Record is the collector event applied (EvRecorded).
+	Record CollectorEvent
 }

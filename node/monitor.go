@@ -66,6 +66,7 @@ const (
 	tResend                       // the leader resends an unanswered collect or begin
 	tProvider                     // a provider session expires (arg: cookie)
 	tLeaseResend                  // the leader resends an unacked lease round
+	tCollectors                   // the leader looks for collectors gone silent
 	numTimers
 )
 
@@ -104,6 +105,8 @@ type Monitor struct {
 	prov  providers
 	svc   service
 	rep   repairState
+	rec   recording
+	subs  map[int]*subscription // collectors subscribed to the events, by endpoint
 }
 
 // New returns a monitor that will boot on Start.
@@ -164,6 +167,8 @@ func (m *Monitor) dispatch(msg *Msg) {
 		m.stepSync(msg)
 	case MClientRequest, MForward:
 		m.handleClient(msg)
+	case MColBoot, MColStatus, MColQuery, MColFetch:
+		m.handleCollector(msg)
 	}
 }
 
@@ -212,6 +217,8 @@ func (m *Monitor) Fire(id TimerID, tag uint64) {
 		m.resendLease()
 	case tResend:
 		m.resendRound()
+	case tCollectors:
+		m.checkCollectors()
 	}
 }
 

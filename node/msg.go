@@ -32,12 +32,23 @@ const (
 	MClientRequest
 	MClientReply
 	MForward
+	// Collectors and the monitors (collectorevent.go, record.go,
+	// subscribe.go). Seq carries the collector's id, Cookie its session.
+	MColBoot    // collector -> monitor: I booted (Cookie, V = status); a peon forwards it to the leader
+	MColStatus  // collector -> monitor: still here (Cookie, V = status, LC = last confirmed); forwarded too
+	MColAck     // monitor -> collector: FC..LC are the events held; FlagInQuorum unless refused
+	MColQuery   // collector -> monitor: what follows LC (its last confirmed event)?
+	MColSummary // monitor -> collector: FC..LC are held; events after LC will be pushed
+	MColFetch   // collector -> monitor: send events FC..LC, or with FlagFull the full state
+	MColEvents  // monitor -> collector: a fetch's answer: Versions (V = seq, Value = event), or FlagFull: Value = table at FC, Hash
+	MColPush    // monitor -> collector: new events as they are applied
 	msgTypeEnd
 )
 
 var msgNames = [...]string{"", "probe", "probe-reply", "propose", "ack", "victory", "collect", "last",
 	"begin", "accept", "commit", "lease", "lease-ack", "sync-get-cookie", "sync-cookie", "sync-get-chunk",
-	"sync-chunk", "sync-no-cookie", "client-request", "client-reply", "forward"}
+	"sync-chunk", "sync-no-cookie", "client-request", "client-reply", "forward",
+	"col-boot", "col-status", "col-ack", "col-query", "col-summary", "col-fetch", "col-events", "col-push"}
 
 func (t MsgType) String() string {
 	if t > 0 && t < msgTypeEnd {

@@ -34,6 +34,7 @@ func (m *Monitor) leaveRoles() {
 	m.px.reset()
 	m.sync = syncing{}
 	m.svc.dropQueued()
+	m.rec, m.subs = recording{}, nil
 }
 
 func (m *Monitor) probeAgain() {
