@@ -27,6 +27,9 @@ const (
 	NameTrim            Name = "trim"
 	NameLeftovers       Name = "leftovers"
 	NameStability       Name = "stability"
+	NameCollectorLog    Name = "collector-log"
+	NameOfflinePeriods  Name = "offline-periods"
+	NameFetch           Name = "fetch"
 	// NameBudget is a run that exhausted its event or time budget.
 	NameBudget Name = "budget"
 	// NamePlan is a fault plan that could not be loaded.
@@ -37,7 +40,7 @@ const (
 func Names() []Name {
 	return []Name{NameLinearizability, NameLedger, NameStateHash, NameSync, NamePromises, NameLease, NameRepair,
 		NameLiveness, NameUnavailability, NameKVDurability, NamePartial, NameStopped, NameTrim, NameLeftovers,
-		NameStability, NameBudget, NamePlan}
+		NameStability, NameCollectorLog, NameOfflinePeriods, NameFetch, NameBudget, NamePlan}
 }
 
 // UnmarshalText reads a checker's name; an unknown name is an error.

@@ -32,11 +32,21 @@ func init() {
 type clusterSpec struct {
 	name, desc string
 	faults     func(r *rng.Stream, monitors int) []sim.Fault
+	// collectorFaults, if set, adds faults for the collectors (nodes
+	// monitors..monitors+collectors-1), drawn from a stream of their own so
+	// that the monitors' faults of a seed stay what they were.
+	collectorFaults func(r *rng.Stream, monitors, collectors int) []sim.Fault
 	// unavailable: every store breaks, so instead of converging after the
 	// heal the cluster must stay unavailable and never start a new history.
 	unavailable bool
 	monitors    int // default cluster size; 0 means 5
+	collectors  int // default number of collectors; 0 means defaultCollectors
 }
+
+// defaultCollectors run beside the monitors of every cluster scenario that
+// does not say otherwise: enough to keep events flowing, few enough that
+// the default job stays fast (BENCHMARKS.md).
+const defaultCollectors = 2
 
 // clusterScenario wraps a fault generator into a scenario over a cluster.
 func clusterScenario(spec clusterSpec) *Scenario {
@@ -49,16 +59,31 @@ func clusterScenario(spec clusterSpec) *Scenario {
 		}
 		return 5
 	}
+	collectorsOf := func(o Options) int {
+		switch {
+		case o.Collectors == NoCollectors:
+			return 0
+		case o.Collectors > 0:
+			return o.Collectors
+		case spec.collectors != 0:
+			return spec.collectors
+		}
+		return defaultCollectors
+	}
 	return &Scenario{
 		Name: spec.name, Description: spec.desc,
 		Generate: func(o Options) sim.Plan {
-			return sim.Plan{Faults: spec.faults(rng.New(o.Seed, "plan"), monitorsOf(o))}
+			faults := spec.faults(rng.New(o.Seed, "plan"), monitorsOf(o))
+			if n := collectorsOf(o); n > 0 && spec.collectorFaults != nil {
+				faults = append(faults, spec.collectorFaults(rng.New(o.Seed, "plan/collectors"), monitorsOf(o), n)...)
+			}
+			return sim.Plan{Faults: faults}
 		},
 		execute: func(o Options, plan sim.Plan) *harness.Result {
-			return harness.RunCluster(harness.Options{Seed: o.Seed, Monitors: monitorsOf(o), Bug: o.Bug, Plan: plan,
-				Workload: o.Workload, Unavailable: spec.unavailable, Trace: o.Trace})
+			return harness.RunCluster(harness.Options{Seed: o.Seed, Monitors: monitorsOf(o), Collectors: collectorsOf(o),
+				Bug: o.Bug, Plan: plan, Workload: o.Workload, Unavailable: spec.unavailable, Trace: o.Trace})
 		},
-		monitors: monitorsOf,
+		monitors: monitorsOf, collectors: collectorsOf,
 	}
 }
 

@@ -18,14 +18,14 @@ import (
 // on.
 func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("crashpoints")
-	var rf runFlags
+	rf := runFlags{collectors: -1}
 	seed := seedFlag{v: 1}
 	workers := runtime.NumCPU()
 	var corpus string
 	fs.StringVar(&rf.scenario, "scenario", "", "a scenario in which a store breaks and is repaired")
 	fs.Var(&seed, "seed", "seed of the run to enumerate (default 1)")
 	fs.StringVar(&rf.bug, "bug", "", "planted bug to switch on")
-	fs.IntVar(&rf.monitors, "monitors", 0, "cluster size (3, 5 or 7)")
+	rf.registerCluster(fs)
 	fs.IntVar(&workers, "workers", workers, "parallel simulations")
 	fs.StringVar(&corpus, "corpus", "corpus", "directory for failing seed files")
 	if _, err := parseFlags(fs, args, 0); err != nil {

@@ -31,7 +31,12 @@ func loadSeedFile(fs *flag.FlagSet, args []string) (string, *seedfile.File, *sce
 
 // optionsOf turns a seed file back into the run it describes.
 func optionsOf(f *seedfile.File) (*scenarios.Scenario, scenarios.Options, error) {
-	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: f.Monitors}).resolve()
+	// A file saved before collectors existed records a run without any.
+	collectors := 0
+	if f.Collectors != nil {
+		collectors = *f.Collectors
+	}
+	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: f.Monitors, collectors: collectors}).resolve()
 	if err != nil {
 		return nil, opts, err
 	}

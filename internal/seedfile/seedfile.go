@@ -34,9 +34,12 @@ type File struct {
 	Seed     uint64   `json:"seed"`
 	Bug      node.Bug `json:"bug,omitempty"`
 	Monitors int      `json:"monitors,omitempty"`
-	Base     uint64   `json:"base,omitempty"`
-	Shard    string   `json:"shard,omitempty"`
-	Plan     sim.Plan `json:"plan"`
+	// Collectors is how many collectors ran; absent in files saved before
+	// collectors existed, whose runs had none.
+	Collectors *int     `json:"collectors,omitempty"`
+	Base       uint64   `json:"base,omitempty"`
+	Shard      string   `json:"shard,omitempty"`
+	Plan       sim.Plan `json:"plan"`
 	// Workload, when set, narrows the clients' work (a shrunk failure).
 	Workload  *harness.Workload `json:"workload,omitempty"`
 	Failure   Failure           `json:"failure"`
