@@ -146,18 +146,15 @@ func (l *CollectorLog) open(at int64, c int, s *collectorState, ev collector.Eve
 		if ev.Base > s.base {
 			s.setBase(ev.Base)
 		}
-		if gap := firstMissing(ev.Base+1, ev.Confirmed, s.durable, s.maybe); gap != 0 {
+		if gap := firstMissing(max(ev.Base, s.confirmed)+1, ev.Confirmed, s.durable, s.maybe); gap != 0 {
 			l.rec.addf(NameCollectorLog, c, at, "collector %d resumed after event %d but never stored event %d: that event is lost for good", c, ev.Confirmed, gap)
 		}
 	}
 	if ev.Confirmed > 0 {
 		l.checkTable(at, c, ev.Confirmed, ev.Hash)
 	}
-	for n := range s.maybe { //detlint:order-independent a set union
-		if n > s.base {
-			s.durable[n] = true // on disk or not, the collector now knows which
-		}
-	}
+	// What it was writing when it went down is now in its log, or reported
+	// again as found past the gap (EvStored), or gone.
 	s.maybe, s.maybeBase = map[uint64]bool{}, 0
 	s.opened, s.base, s.confirmed = true, ev.Base, ev.Confirmed
 }

@@ -67,14 +67,15 @@ func (c *Collector) onSummary(msg *node.Msg) {
 		return
 	}
 	c.cu.first, c.cu.last = msg.FC, msg.LC
-	c.next()
+	c.next(false)
 }
 
 // next is steps 2 and 3: the log misses every event after its last one up
 // to the last the monitor holds, except those stored past a gap; it
 // requests the first run of them, or, if the monitors trimmed the one it
-// needs next, the full state at the first they hold.
-func (c *Collector) next() {
+// needs next, the full state at the first they hold. retry says the
+// request replaces one that went unanswered.
+func (c *Collector) next(retry bool) {
 	if c.cu.last <= c.confirmed {
 		c.cu = catchup{}
 		c.disarm(tFetch)
@@ -83,7 +84,7 @@ func (c *Collector) next() {
 	a := c.confirmed + 1
 	if c.cu.first > a {
 		if !c.cfg.Bugs.TrimmedGapSkipped {
-			c.request(c.cu.first, c.cu.first, true, false)
+			c.request(c.cu.first, c.cu.first, true, retry)
 			return
 		}
 		c.confirmed, a = c.cu.first-1, c.cu.first // the bug: on as if the trimmed events were held
@@ -95,7 +96,7 @@ func (c *Collector) next() {
 		}
 		b++
 	}
-	c.request(a, b, false, false)
+	c.request(a, b, false, retry)
 }
 
 func (c *Collector) request(from, to uint64, full, retry bool) {
@@ -110,18 +111,15 @@ func (c *Collector) request(from, to uint64, full, retry bool) {
 	c.env.Point(PointFetching)
 }
 
-// retry sends an unanswered query or fetch again.
+// retry sends an unanswered query again, or asks again for what an
+// unanswered fetch was for and is still missing.
 func (c *Collector) retry() {
-	if c.cu.state == fetching && !c.cu.full && c.confirmed >= c.cu.from {
-		c.next() // answered meanwhile, if not by its reply
-		return
-	}
 	c.reached(ProbeFetchRetried)
 	if c.cu.state == querying {
 		c.startCatchup()
 		return
 	}
-	c.request(c.cu.from, c.cu.to, c.cu.full, true)
+	c.next(true)
 }
 
 // onEvents takes a fetch's answer.
@@ -132,12 +130,11 @@ func (c *Collector) onEvents(msg *node.Msg) {
 	if msg.Has(node.FlagFull) {
 		table, err := node.DecodeCollectorTable(msg.Value)
 		if err != nil || table.Hash() != msg.Hash {
-			c.malformed()
-			return
+			return // checksummed, yet not a table: never trusted
 		}
 		c.emit(Event{Kind: EvFetched, Peer: msg.From, From: msg.FC, To: msg.FC, Full: true, Count: 1, New: 1})
 		if c.install(msg.FC, table) {
-			c.next()
+			c.next(false)
 		}
 		return
 	}
@@ -157,7 +154,7 @@ func (c *Collector) onEvents(msg *node.Msg) {
 		return
 	}
 	c.emit(Event{Kind: EvFetched, Peer: msg.From, From: c.cu.from, To: c.cu.to, Count: uint64(len(evs)), New: uint64(n)})
-	c.next()
+	c.next(false)
 }
 
 // onPush takes events the session's monitor applied.
@@ -180,18 +177,13 @@ func (c *Collector) decodeEvents(vs []node.Version) ([]node.CollectorEvent, bool
 	for _, v := range vs {
 		ev, err := node.DecodeCollectorEvent(v.Value)
 		if err != nil || ev.Seq != v.V {
-			c.malformed()
-			return nil, false
+			return nil, false // checksummed, yet not an event: never trusted
 		}
 		out = append(out, ev)
 	}
 	slices.SortFunc(out, func(a, b node.CollectorEvent) int { return int(a.Seq) - int(b.Seq) })
 	return out, true
 }
-
-// malformed drops a monitor's message that checksums fine yet holds an
-// event or table that does not decode: a monitor bug, never trusted.
-func (c *Collector) malformed() { c.reached(ProbeMalformedReply) }
 
 // take stores the events it does not hold yet, extends the log through
 // those that follow it without a gap, and, if a gap remains open, sets out
@@ -233,7 +225,7 @@ func (c *Collector) take(evs []node.CollectorEvent) (int, bool) {
 		c.cu.last = max(c.cu.last, c.highest())
 		if c.cu.state == idle {
 			c.cu.first = c.sess.first
-			c.next()
+			c.next(false)
 		}
 	}
 	return len(fresh), true

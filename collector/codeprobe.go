@@ -20,7 +20,6 @@ const (
 	ProbeCorruptDropped  node.CodeProbe = "collector/corrupt-message-dropped"
 	ProbeRegisteredFull  node.CodeProbe = "collector/boot-found-in-full-state"
 	ProbeOpenFailed      node.CodeProbe = "collector/store-open-failed"
-	ProbeMalformedReply  node.CodeProbe = "collector/malformed-event-dropped"
 	ProbePushWhileBehind node.CodeProbe = "collector/push-during-catch-up"
 )
 
@@ -42,7 +41,6 @@ var codeProbes = []struct {
 	{ProbeCorruptDropped, "a message failed its checksum and was dropped", "collector/collector.go Deliver"},
 	{ProbeRegisteredFull, "it learned from a full state, not an event, that its boot was recorded or its session ended", "collector/session.go ownState"},
 	{ProbeOpenFailed, "the store failed to open: the collector stopped", "collector/store.go open"},
-	{ProbeMalformedReply, "a monitor's message held an event that does not decode", "collector/catchup.go malformed"},
 	{ProbePushWhileBehind, "a push arrived while it was still catching up", "collector/catchup.go onPush"},
 }
 

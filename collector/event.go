@@ -17,7 +17,7 @@ const (
 	EvOpen        EventKind = iota + 1 // store opened: Confirmed, Base, Hash = table after Confirmed, Count = events stored past a gap
 	EvStoreFailed                      // the store failed: Detail; the collector stops
 	EvStoring                          // about to store Record durably
-	EvStored                           // Record is durable; Ahead: it lies past a gap, outside the log
+	EvStored                           // Record is durable (or, after EvOpen, was found on disk); Ahead: it lies past a gap, outside the log
 	EvConfirmed                        // the log now ends at Seq: Hash = the table after it
 	EvInstalling                       // about to replace the log up to Seq by the full state at Seq
 	EvFullState                        // the full state at Seq is durable and starts the log: Hash

@@ -113,6 +113,11 @@ func (c *Collector) load() error {
 		c.reached(ProbeResumedAhead)
 	}
 	c.emit(Event{Kind: EvOpen, Confirmed: c.confirmed, Base: c.base, Hash: c.table.Hash(), Count: uint64(len(c.ahead))})
+	for _, ev := range stored {
+		if ev.Seq > c.confirmed {
+			c.emit(Event{Kind: EvStored, Seq: ev.Seq, Record: ev, Ahead: true}) // found on disk past the gap
+		}
+	}
 	return nil
 }
 

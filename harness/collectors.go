@@ -13,11 +13,11 @@ import (
 // each with its own disk, named in the events by its endpoint number.
 const (
 	collectorReport       = 250 * sim.Millisecond // a collector reports this often
-	collectorStatusEvery  = 6                     // ...and its status changes once every this many reports, on average
+	collectorStatusEvery  = 3                     // ...and its status changes once every this many reports, on average
 	collectorFetchTimeout = 500 * sim.Millisecond
 	collectorTimeout      = 1500 * sim.Millisecond // the leader marks a silent collector down after this
-	eventsKeep            = 12                     // monitors keep this many events, and trim 6 more at once
-	eventsTrimMin         = 6
+	eventsKeep            = 8                      // monitors keep this many events, and trim 8 more at once
+	eventsTrimMin         = 8
 	// CollectorBound is how soon after an event commits every healed
 	// collector must hold it at the end of a run.
 	CollectorBound = 5 * sim.Second
