@@ -79,6 +79,7 @@ func (c *Collector) next(retry bool) {
 	if c.cu.last <= c.confirmed {
 		c.cu = catchup{}
 		c.disarm(tFetch)
+		c.emit(Event{Kind: EvCaughtUp, Seq: c.confirmed})
 		return
 	}
 	a := c.confirmed + 1

@@ -29,6 +29,10 @@ type Config struct {
 	// StatusEvery: the status it reports changes, on average, once every
 	// this many reports. 0: never.
 	StatusEvery int
+	// StatusUntil: the status changes only before this local time; 0: as
+	// long as it runs. A harness that checks a quiet cluster at the end
+	// stops the changes (and so the events they make) before it.
+	StatusUntil int64
 	// OpenRetries is how many times a failing store open is retried before
 	// the collector stops. 0: 3.
 	OpenRetries int

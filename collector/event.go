@@ -27,12 +27,13 @@ const (
 	EvFetched                          // Peer answered the fetch From..To (Full): Count events, New of them not held
 	EvRegistered                       // its own boot (Inc, its session Nonce) is in its log
 	EvMarkedDown                       // its log says it was marked down (Inc): it boots again, in a new session
+	EvCaughtUp                         // a catch-up ended: the log holds every event its monitor held (Seq = the last)
 	numEventKinds
 )
 
 var eventNames = [...]string{"", "col-open", "col-store-failed", "col-storing", "col-stored", "col-confirmed",
 	"col-installing", "col-full-state", "col-session", "col-query", "col-fetch", "col-fetched", "col-registered",
-	"col-marked-down"}
+	"col-marked-down", "col-caught-up"}
 
 func (k EventKind) String() string {
 	if k > 0 && k < numEventKinds {

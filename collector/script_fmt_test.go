@@ -108,6 +108,8 @@ func fmtEvent(ev *Event) string {
 		}
 	case EvConfirmed:
 		f("%d table=%s", ev.Seq, short(ev.Hash))
+	case EvCaughtUp:
+		f("at=%d", ev.Seq)
 	case EvInstalling:
 		f("at=%d", ev.Seq)
 	case EvFullState:

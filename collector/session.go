@@ -29,7 +29,7 @@ func (c *Collector) tick() {
 	case !c.sess.online && now-c.sess.huntAt > c.cfg.SessionTimeout:
 		c.hunt()
 	}
-	if c.cfg.StatusEvery > 0 && c.env.Rand()%uint64(c.cfg.StatusEvery) == 0 {
+	if c.cfg.StatusEvery > 0 && (c.cfg.StatusUntil == 0 || now < c.cfg.StatusUntil) && c.env.Rand()%uint64(c.cfg.StatusEvery) == 0 {
 		c.status = (c.status + 1) % 4
 	}
 	c.report()

@@ -16,6 +16,10 @@ import (
 // here to the end of the run nothing may unsettle it (checker.Stability).
 const stableFrom = ClusterEnd - 10*sim.Second
 
+// quietFrom is when clients and collectors stop making changes, so that
+// the last commits have landed everywhere when the run ends.
+const quietFrom = ClusterEnd - 5*sim.Second
+
 // linTimeout bounds the porcupine check; past it the verdict is unknown.
 const linTimeout = 10 * time.Second
 
@@ -97,7 +101,7 @@ func newCluster(o Options) (*cluster, error) {
 		id := nodes + i
 		cl := &client{k: k, id: id, monitors: monitors, rand: k.Stream(fmt.Sprintf("client/%d", i)), obs: c.obs,
 			opts: ClientOptions{Keys: 5, ThinkMin: 5 * sim.Millisecond, ThinkMax: 60 * sim.Millisecond,
-				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: ClusterEnd - 5*sim.Second, HealAt: FaultPhase}}
+				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: quietFrom, HealAt: FaultPhase}}
 		if i < len(work.MaxOps) {
 			cl.opts.MaxOps = work.MaxOps[i]
 		}

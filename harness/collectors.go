@@ -27,7 +27,8 @@ const (
 // starts from.
 func CollectorConfig(endpoint, monitors int) collector.Config {
 	return collector.Config{ID: endpoint, Monitors: monitors, ReportInterval: collectorReport,
-		FetchTimeout: collectorFetchTimeout, StatusEvery: collectorStatusEvery, Store: MonitorConfig(0, monitors).Store}
+		FetchTimeout: collectorFetchTimeout, StatusEvery: collectorStatusEvery, StatusUntil: quietFrom,
+		Store: MonitorConfig(0, monitors).Store}
 }
 
 // collectorHost binds a collector to the kernel: it implements sim.Host for

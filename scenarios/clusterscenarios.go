@@ -24,7 +24,11 @@ func init() {
 		{"handover", "a monitor back from a crash calls an election just as the leader is cut off with one peon: old leases must run out before the new leader commits", handoverFaults},
 		{"sync-interrupted", "full and recent syncs broken off at a chunk (requester crash or power cut, provider crash or power cut, requester cut off), while the leader dies and elections run: a half-copied store must stay out", syncInterruptedFaults},
 	} {
-		register(clusterScenario(clusterSpec{name: s.name, desc: s.desc, faults: s.faults}))
+		spec := clusterSpec{name: s.name, desc: s.desc, faults: s.faults}
+		if s.name == "swarm" {
+			spec.collectorFaults = swarmCollectorFaults
+		}
+		register(clusterScenario(spec))
 	}
 }
 

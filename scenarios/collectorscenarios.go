@@ -103,6 +103,27 @@ func collectorOutages(r *rng.Stream, monitors, collectors int) []sim.Fault {
 	return out
 }
 
+// swarmCollectorFaults draw, for half the seeds, a few crashes, power cuts
+// and partitions of the collectors beside the swarm's own faults.
+func swarmCollectorFaults(r *rng.Stream, monitors, collectors int) []sim.Fault {
+	if !r.Chance(0.5) {
+		return nil
+	}
+	var out []sim.Fault
+	for t := r.Range(2*sim.Second, 5*sim.Second); t < harness.FaultPhase; t += r.Range(2*sim.Second, 6*sim.Second) {
+		c, dur := monitors+r.Intn(collectors), r.Range(200*sim.Millisecond, 6*sim.Second)
+		switch r.Intn(3) {
+		case 0:
+			out = append(out, sim.Fault{At: t, Kind: sim.FaultCrash, Node: c, For: dur})
+		case 1:
+			out = append(out, sim.Fault{At: t, Kind: sim.FaultPowerLoss, Node: c, Power: powerMode(r), For: dur})
+		default:
+			out = append(out, sim.Fault{At: t, Kind: sim.FaultPartition, Node: c, Group: []int{c}, Peers: others(monitors, nil), For: dur})
+		}
+	}
+	return out
+}
+
 // cutsAtSteps cut a collector's power, or crash it, at its own steps.
 func cutsAtSteps(r *rng.Stream, c int) []sim.Fault {
 	var out []sim.Fault

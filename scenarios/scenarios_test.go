@@ -57,7 +57,11 @@ func TestRegressionSeeds(t *testing.T) {
 			require.NoError(t, err)
 			sc, err := Lookup(f.Scenario)
 			require.NoError(t, err)
-			res := sc.Run(Options{Seed: f.Seed, Bug: f.Bug, Monitors: f.Monitors, Plan: &f.Plan})
+			collectors := NoCollectors // files saved before collectors existed ran none
+			if f.Collectors != nil && *f.Collectors > 0 {
+				collectors = *f.Collectors
+			}
+			res := sc.Run(Options{Seed: f.Seed, Bug: f.Bug, Monitors: f.Monitors, Collectors: collectors, Plan: &f.Plan})
 			if f.Bug == "" {
 				require.False(t, res.Failed(), "fixed bug is back: %s (was: %s)", res.Verdict(), f.Failure.Reason)
 				return
