@@ -12,8 +12,8 @@ import (
 // Collectors run beside the monitors: endpoints monitors..monitors+N-1,
 // each with its own disk, named in the events by its endpoint number.
 const (
-	collectorReport       = 250 * sim.Millisecond // a collector reports this often
-	collectorStatusEvery  = 3                     // ...and its status changes once every this many reports, on average
+	collectorReport       = 400 * sim.Millisecond // a collector reports this often
+	collectorStatusEvery  = 2                     // ...and its status changes once every this many reports, on average
 	collectorFetchTimeout = 500 * sim.Millisecond
 	collectorTimeout      = 1500 * sim.Millisecond // the leader marks a silent collector down after this
 	eventsKeep            = 8                      // monitors keep this many events, and trim 8 more at once

@@ -83,11 +83,12 @@ func (m *Monitor) noteReport(msg *Msg) {
 	}
 }
 
+// queueCollector keeps a change for the next proposal. Changes ride along
+// with the clients' writes; the next check of the collectors proposes
+// them if no write came meanwhile: a collector can wait a fraction of its
+// timeout, and a proposal of their own for each would double the rounds.
 func (m *Monitor) queueCollector(r collectorReport) {
 	m.rec.queued = append(m.rec.queued, r)
-	if !m.armed[tPropose] {
-		m.arm(tPropose, m.cfg.ProposeDelay)
-	}
 }
 
 // startRecording gives every collector a full timeout under a new leader.
@@ -137,6 +138,9 @@ func (m *Monitor) checkCollectors() {
 		}
 	}
 	m.arm(tCollectors, m.cfg.CollectorTimeout/4)
+	if len(m.rec.queued) > 0 {
+		m.proposePending()
+	}
 }
 
 // collectorOps turns the queued reports into the events of the next
