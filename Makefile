@@ -13,6 +13,7 @@ FUZZTIME ?= 10m
 # mutate: judge a sample of MUTATE_N mutants (0: all of them, ~1,900: hours)
 MUTATE_N    ?= 100
 MUTATE_TIME ?= 60s
+MUTATE_SURVIVOR_TIME ?= 3m
 
 .PHONY: run test lint bench fuzz cover mutate
 
@@ -47,4 +48,4 @@ cover:
 
 ## mutate: mutation testing of node/: each sampled mutant's own fuzz campaign must catch it (mutate-report.md)
 mutate:
-	$(GO) run ./cmd/simrun mutate -n $(MUTATE_N) -seed 1 -time $(MUTATE_TIME) -equivalent mutate-equivalent.txt -o mutate-report.md
+	$(GO) run ./cmd/simrun mutate -n $(MUTATE_N) -seed 1 -time $(MUTATE_TIME) -survivor-time $(MUTATE_SURVIVOR_TIME) -equivalent mutate-equivalent.txt -o mutate-report.md

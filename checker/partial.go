@@ -10,7 +10,11 @@ import (
 // part in the cluster. A store is partial from the moment it is cleared on
 // purpose (EvMarkedClear: a full sync starting, or a boot that found a
 // full sync unfinished and threw its copy away) until a full sync
-// finishes (EvSyncFinish, Full). Meanwhile the monitor must not vote,
+// finishes (EvSyncFinish, Full), or until its main store opens holding
+// exactly the committed state of its lc. (The sync's last batch can land
+// with its fsync failed, so no finish is reported; the restart reads the
+// batch back and Open makes it durable. A partial copy cannot pass for
+// the committed state.) Meanwhile the monitor must not vote,
 // promise, accept, join a quorum, commit, serve a read, answer a client,
 // provide a sync, or answer a probe as if its store were whole.
 //
@@ -20,12 +24,13 @@ import (
 type Partial struct {
 	partial []bool
 	since   []int64
+	applied map[uint64]uint64 // version -> the state hash a monitor applied it with
 	rec     record
 }
 
 // NewPartial returns the checker for a cluster of the given size.
 func NewPartial(monitors int) *Partial {
-	return &Partial{partial: make([]bool, monitors), since: make([]int64, monitors)}
+	return &Partial{partial: make([]bool, monitors), since: make([]int64, monitors), applied: map[uint64]uint64{}}
 }
 
 // Observe feeds one event.
@@ -41,6 +46,12 @@ func (p *Partial) Observe(at int64, ev node.Event) {
 		}
 	case node.EvSyncFinish:
 		if ev.Full {
+			p.partial[ev.Rank] = false
+		}
+	case node.EvApply:
+		p.applied[ev.Version] = ev.Hash
+	case node.EvStoreOpen:
+		if h, ok := p.applied[ev.Version]; ok && !ev.Copy && h == ev.Hash {
 			p.partial[ev.Rank] = false
 		}
 	case node.EvRepairStart:

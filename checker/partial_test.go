@@ -40,3 +40,26 @@ func TestPartialAcceptsASyncingAnswerAndAFinishedSync(t *testing.T) {
 	p.Observe(7, node.Event{Kind: node.EvProbeReply, Rank: 1, Peer: 2})
 	require.Empty(t, p.Violations())
 }
+
+// A full sync whose last batch landed with its fsync failed reports no
+// finish; the restart reads the batch back. A main store that opens with
+// the committed state of its lc is whole; one that opens with any other
+// state (what a partial copy holds) is not.
+func TestPartialTakesAStoreThatOpensWithTheCommittedState(t *testing.T) {
+	for _, tc := range []struct {
+		open  node.Event
+		whole bool
+	}{
+		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: 7}, true},
+		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: 8}, false},
+		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 41, Hash: 7}, false},
+		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: 7, Copy: true}, false},
+	} {
+		p := NewPartial(3)
+		p.Observe(1, node.Event{Kind: node.EvApply, Rank: 0, Version: 40, Hash: 7})
+		p.Observe(2, node.Event{Kind: node.EvMarkedClear, Rank: 1, Detail: "full sync start"})
+		p.Observe(3, tc.open)
+		p.Observe(4, node.Event{Kind: node.EvProbeReply, Rank: 1, Peer: 2, Version: 40})
+		require.Equal(t, tc.whole, len(p.Violations()) == 0, "%+v", tc.open)
+	}
+}

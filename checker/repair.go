@@ -103,7 +103,10 @@ func (c *Repair) started(at int64, ev node.Event, r *repairRank) {
 		}
 		r.phase = repairStarted
 	case ev.Start == node.RepairResumedUnmarked:
-		if r.phase != repairNone {
+		// Damage to the copy may take its mark with it (a flipped bit in
+		// the log record that held it); never after the switch, when
+		// store.repair should not exist at all.
+		if r.phase != repairNone && (!r.copyHit || r.phase == repairSwitched) {
 			bad = "store.repair came back without its mark after the mark said " + repairPhaseNames[r.phase]
 			if r.phase == repairSwitched {
 				bad = "the switch was not durable: after a restart store.repair was back, without its mark"
@@ -127,8 +130,8 @@ func (c *Repair) started(at int64, ev node.Event, r *repairRank) {
 	if bad != "" {
 		c.rec.addf(NameRepair, ev.Rank, at, "mark lifecycle: %s", bad)
 	}
-	if ev.Start.New() {
-		r.copyHit = false // the new repair answers the damage
+	if ev.Start.New() || ev.Start == node.RepairResumedUnmarked {
+		r.copyHit = false // the repair starting over answers the damage
 	}
 	r.startLCs = append(r.startLCs[:0], c.lc...)
 }

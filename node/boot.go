@@ -88,6 +88,7 @@ func (m *Monitor) storeOptions() kvstore.Options {
 	o.Point = func(p kvstore.Point) { m.env.Point(Point(p)) }
 	o.Reached = func(p kvstore.CodeProbe) { m.env.Reached(CodeProbe(p)) }
 	o.IgnoreSyncErrors = m.cfg.Bugs.IgnoreFsyncError
+	o.TrustDirEntry = m.cfg.Bugs.SkipDirSync
 	return o
 }
 

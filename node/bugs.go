@@ -25,7 +25,8 @@ type Bugs struct {
 	// sync from the first probe reply and vote as soon as the switch is
 	// done.
 	PatentLiteral bool
-	// SkipDirSync skips the fsync of the parent directory after the rename.
+	// SkipDirSync skips the fsync of the parent directory after the rename,
+	// and lets the store open on a directory entry it never made durable.
 	SkipDirSync bool
 	// MarkBeforeDurable writes the completed mark before the synced data.
 	MarkBeforeDurable bool

@@ -49,13 +49,13 @@ const (
 	ProbeCatchUpPeon             CodeProbe = "paxos/leader-catches-up-peon"
 	ProbePeonBehindTrim          CodeProbe = "paxos/peon-behind-leaders-trim"
 	ProbeLeaderBehindTrim        CodeProbe = "paxos/leader-behind-peons-trim"
-	ProbeBeginStalePN            CodeProbe = "paxos/begin-with-stale-pn"
 	ProbeBeginUnexpectedVersion  CodeProbe = "paxos/begin-for-unexpected-version"
 	ProbeCommitUnexpectedVersion CodeProbe = "paxos/commit-for-unexpected-version"
 	ProbeRoundResent             CodeProbe = "paxos/round-resent"
 
 	ProbeLeaseRoundUnacked CodeProbe = "lease/round-unacked-in-time"
 	ProbeLeaseRenewalLate  CodeProbe = "lease/renewal-late"
+	ProbeFirstLeaseLate    CodeProbe = "lease/first-lease-late"
 	ProbeLeaseStaleRound   CodeProbe = "lease/older-round-arrived-late"
 	ProbeLeaseAckCatchUp   CodeProbe = "lease/ack-shows-peon-behind"
 	ProbeReadWithoutLease  CodeProbe = "lease/read-refused-lease-expired"
@@ -113,13 +113,13 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeCatchUpPeon, "a collect found a peon behind and sent it the versions it lacked", "node/paxos.go handleLast"},
 	{ProbePeonBehindTrim, "a peon found the leader had trimmed past it and went to sync", "node/paxos.go handleCollect"},
 	{ProbeLeaderBehindTrim, "a new leader found a peon had trimmed past it and went to sync", "node/paxos.go handleLast"},
-	{ProbeBeginStalePN, "a peon ignored a begin under a pn below its promise", "node/paxos.go handleBegin"},
 	{ProbeBeginUnexpectedVersion, "a peon got a begin for a version other than lc+1", "node/paxos.go handleBegin"},
 	{ProbeCommitUnexpectedVersion, "a commit carried a version other than lc+1 (a gap or a duplicate)", "node/paxos.go handleCommit"},
 	{ProbeRoundResent, "the leader resent a collect or begin some peon had not answered", "node/paxos.go resendRound"},
 
 	{ProbeLeaseRoundUnacked, "a leader stepped down: a lease round was not acked by every peon within the renewal window", "node/lease.go extendLease"},
 	{ProbeLeaseRenewalLate, "a leader stepped down: its renewal came after the renewal window (a pause)", "node/lease.go extendLease"},
+	{ProbeFirstLeaseLate, "a new leader stepped down: its first lease would have come more than the renewal window after the collect or begin its peons answered", "node/lease.go extendLease"},
 	{ProbeLeaseStaleRound, "a peon got an older lease round after a newer one, and kept the newer", "node/lease.go handleLease"},
 	{ProbeLeaseAckCatchUp, "a lease ack showed a peon missing commits, and the leader resent them", "node/lease.go handleLeaseAck"},
 	{ProbeReadWithoutLease, "a peon refused a read: its lease had run out", "node/lease.go readable"},

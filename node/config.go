@@ -107,8 +107,9 @@ func (c *Config) majority() int { return c.Monitors/2 + 1 }
 // leaseRenew is how often a leader renews leases: 0.6 of the lease, as Ceph.
 func (c *Config) leaseRenew() int64 { return c.LeaseDuration * 6 / 10 }
 
-// leaseAckTimeout is how long a leader waits for lease acks, and a peon for
-// a renewal: twice the lease, as Ceph.
+// leaseAckTimeout is how long a peon waits for a renewal: twice the lease,
+// as Ceph. (A leader needs no such timer: its next renewal, at 0.6 of the
+// lease, steps down if the last round is not acked.)
 func (c *Config) leaseAckTimeout() int64 { return 2 * c.LeaseDuration }
 
 // leaseResend is how often a leader resends a lease round some peon has

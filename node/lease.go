@@ -12,6 +12,14 @@ package node
 // voter of a new leader reports bounds every lease of the old epoch: at
 // most one renewal, at most renewWindow, beyond it. The new leader waits
 // that out (becomeLeader) before it serves or commits anything.
+//
+// The first lease of an epoch follows no lease round, so the collect (or
+// the begin of a recovered value) stands in for one: a peon answering it
+// counts a lease as running from then (expectLease), and the leader grants
+// its first lease no later than renewWindow after that round went out.
+// Without this, peons that promised and then left for a newer election
+// would vouch for no lease at all, while a late first lease still reached
+// a peon that stayed.
 
 // extendLease starts a new lease round. A round not acked by every peon in
 // time, or a renewal that comes late (a paused process, a slow disk), ends
@@ -20,6 +28,11 @@ package node
 // of. Only an active leader calls it.
 func (m *Monitor) extendLease() {
 	now := m.env.Now()
+	if m.px.leaseRound == 0 && now > m.px.roundAt+m.cfg.renewWindow() {
+		m.reached(ProbeFirstLeaseLate)
+		m.bootstrapBecause("first lease came too late after the round every peon answered")
+		return
+	}
 	if m.px.leaseRound != 0 {
 		if m.px.leaseAcks&m.quorum != m.quorum {
 			m.reached(ProbeLeaseRoundUnacked)
@@ -37,12 +50,17 @@ func (m *Monitor) extendLease() {
 	m.px.knownLease = max(m.px.knownLease, until)
 	m.sendQuorum(m.leaseMsg())
 	m.emit(Event{Kind: EvLease, Until: until, Epoch: m.epoch})
-	if !m.armed[tLeaseAck] {
-		m.arm(tLeaseAck, m.cfg.leaseAckTimeout())
-	}
 	m.arm(tLeaseRenew, m.cfg.leaseRenew())
 	m.arm(tLeaseResend, m.cfg.leaseResend())
 	m.maybeLeaseAcked()
+}
+
+// expectLease is a peon answering a collect or a begin: its leader may
+// grant a lease from now on, so a successor this peon votes for must wait
+// as if one were granted now.
+func (m *Monitor) expectLease() {
+	now := m.env.Now()
+	m.px.knownLease = max(m.px.knownLease, now+m.cfg.LeaseDuration)
 }
 
 func (m *Monitor) leaseMsg() *Msg { return &Msg{Type: MLease, LC: m.lc, Until: m.px.leaseRound} }
@@ -84,7 +102,6 @@ func (m *Monitor) handleLeaseAck(msg *Msg) {
 func (m *Monitor) maybeLeaseAcked() {
 	if m.px.leaseAcks&m.quorum == m.quorum {
 		m.px.readUntil = m.px.leaseRound
-		m.disarm(tLeaseAck)
 		m.disarm(tLeaseResend)
 	}
 }

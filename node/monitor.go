@@ -58,7 +58,6 @@ const (
 	tBootWait                     // a just-booted monitor may vote from now on
 	tPaxos                        // a collect or begin round timed out
 	tLeaseRenew                   // the leader renews leases
-	tLeaseAck                     // the leader's lease round timed out
 	tLeaseExpire                  // a peon heard no lease for too long
 	tSync                         // a sync requester heard no chunk for too long
 	tPropose                      // the leader proposes the writes it gathered
@@ -199,8 +198,6 @@ func (m *Monitor) Fire(id TimerID, tag uint64) {
 		m.bootstrapBecause("paxos round timed out")
 	case tLeaseRenew:
 		m.extendLease()
-	case tLeaseAck:
-		m.bootstrapBecause("lease acks timed out")
 	case tLeaseExpire:
 		m.bootstrapBecause("lease expired")
 	case tSync:

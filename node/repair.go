@@ -2,7 +2,6 @@ package node
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/monsim/monsim/node/kvstore"
 )
@@ -103,10 +102,7 @@ func (m *Monitor) startRepair(how RepairStart, why string) {
 			return
 		}
 	}
-	rs, err := m.openDir(m.cfg.repairDir())
-	if err == nil {
-		err = syncDir(fs, parentDir(m.cfg.repairDir())) // the new directory must survive a power cut
-	}
+	rs, err := m.openDir(m.cfg.repairDir()) // durably created: kvstore.Open syncs its parent
 	if err != nil {
 		m.fail(err)
 		return
@@ -247,11 +243,4 @@ func (m *Monitor) markEarly(finalLC, finalHash uint64) bool {
 	m.emit(Event{Kind: EvRepairCompleted, Version: mk.lc, Hash: mk.hash, Full: m.rep.full, Epoch: mk.epochSeen})
 	m.env.Point(PointRepairMarkComplete)
 	return true
-}
-
-func parentDir(dir string) string {
-	if i := strings.LastIndexByte(dir, '/'); i >= 0 {
-		return dir[:i]
-	}
-	return "."
 }

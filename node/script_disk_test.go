@@ -86,7 +86,7 @@ func cmdRename(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 		if err := fs.Rename(from, to); err != nil {
 			td.Fatalf(t, "rename: %v", err)
 		}
-		if err := syncDir(fs, parentDir(to)); err != nil {
+		if err := syncDir(fs, fs.PathDir(to)); err != nil {
 			td.Fatalf(t, "rename: %v", err)
 		}
 		c.printf("n%d disk: renamed %s to %s", r, from, to)

@@ -32,7 +32,7 @@ func (m *Monitor) switchStores(mk mark) {
 	}
 	m.env.Point(PointRepairAfterRename)
 	if !m.cfg.Bugs.SkipDirSync {
-		if err := syncDir(fs, parentDir(m.cfg.Dir)); err != nil {
+		if err := syncDir(fs, fs.PathDir(m.cfg.Dir)); err != nil {
 			m.fail(err)
 			return
 		}
@@ -110,5 +110,5 @@ func removeDurably(fs vfs.FS, dir string) error {
 	if err := fs.RemoveAll(dir); err != nil {
 		return err
 	}
-	return syncDir(fs, parentDir(dir))
+	return syncDir(fs, fs.PathDir(dir))
 }

@@ -20,7 +20,7 @@ func init() {
 		{"partition", "symmetric and one-way partitions, clogs, slow links, process pauses, loss, duplication and wire corruption", partitionFaults},
 		{"lagging", "a monitor down long enough to need a recent sync", laggingFaults},
 		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
-		{"swarm", "each seed draws its own mix of crash, power, disk-error and network faults", swarmFaults},
+		{"swarm", "each seed draws its own mix of crash, power, disk-error, rot-at-rest and network faults", swarmFaults},
 		{"handover", "a monitor back from a crash calls an election just as the leader is cut off with one peon: old leases must run out before the new leader commits", handoverFaults},
 		{"sync-interrupted", "full and recent syncs broken off at a chunk (requester crash or power cut, provider crash or power cut, requester cut off), while the leader dies and elections run: a half-copied store must stay out", syncInterruptedFaults},
 	} {
@@ -329,9 +329,21 @@ func syncInterruptedFaults(r *rng.Stream, n int) []sim.Fault {
 func syncMischief(r *rng.Stream, n, m int, t, down int64, at *sim.Trigger, off int64) []sim.Fault {
 	var out []sim.Fault
 	if m2 := 1 + (m+r.Intn(n-2))%(n-1); m2 != m && r.Chance(0.5) {
+		back := &sim.Trigger{Point: at.Point, Node: m, Nth: at.Nth, Delay: off}
 		out = append(out,
 			sim.Fault{At: t - r.Range(sim.Second, 2*sim.Second), Kind: sim.FaultCrash, Node: m2},
-			sim.Fault{On: &sim.Trigger{Point: at.Point, Node: m, Nth: at.Nth, Delay: off}, Kind: sim.FaultRestart, Node: m2})
+			sim.Fault{On: back, Kind: sim.FaultRestart, Node: m2})
+		if r.Chance(0.5) {
+			// It reaches no one but the requester for a while, so it cannot
+			// sync itself and keeps answering the requester's probes with
+			// an lc below the requester's floor.
+			cut := r.Range(sim.Second, 3*sim.Second)
+			for p := range n {
+				if p != m && p != m2 {
+					out = append(out, sim.Fault{On: back, Kind: sim.FaultBlock, Node: m2, Peer: p, For: cut})
+				}
+			}
+		}
 	}
 	syncing := t + down
 	if r.Chance(0.3) {
@@ -369,6 +381,8 @@ func trimmedFaults(r *rng.Stream, n int) []sim.Fault {
 // budget, so a majority stays up.
 func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 	crash, power, long, net, disk := r.Chance(0.5), r.Chance(0.5), r.Chance(0.3), r.Chance(0.6), r.Chance(0.3)
+	rot := r.Chance(0.25)
+	rotted := make([]bool, n)
 	gap := r.Range(300*sim.Millisecond, 3*sim.Second)
 	var out []sim.Fault
 	d := downBudget{until: make([]int64, n)}
@@ -392,7 +406,9 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 			}
 			out = append(out, f)
 		case 2:
-			if disk && r.Chance(0.3) {
+			if rot && (!disk || r.Chance(0.5)) {
+				out = append(out, rotAtRest(r, &d, rotted, t)...)
+			} else if disk && r.Chance(0.3) {
 				out = append(out, failedSyncCut(r, &d, t)...)
 			} else if disk {
 				out = append(out, diskFault(r, n, t))
@@ -404,6 +420,43 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 		}
 	}
 	return out
+}
+
+// rotAtRest flips a bit in, or zeroes a sector of, a running monitor's
+// checkpoint: data at rest, written a while ago and read only at the next
+// open, which a crash soon after forces. The store's checksums must catch
+// it there. Damage to a level-1 checkpoint is recovered from the level-2
+// one and the log; damage it cannot recover from breaks the store, and a
+// repair rebuilds it (the budget leaves it time to). Either way no rotten
+// value may be served or copied to a peer: the state hash and linearizability
+// checkers would see it.
+//
+// Only a minority of the monitors ever rot in one run: a repaired monitor
+// lost its promises with its store and stays fenced until a quorum forms
+// without it, so a majority of repaired monitors is repair-all's case
+// (unavailable, by design), not swarm's.
+func rotAtRest(r *rng.Stream, d *downBudget, rotted []bool, t int64) []sim.Fault {
+	gap, down := r.Range(100*sim.Millisecond, 2*sim.Second), r.Range(100*sim.Millisecond, 800*sim.Millisecond)
+	m, ok := d.pick(r, t, gap+down+6*sim.Second)
+	if !ok || (!rotted[m] && popcountBools(rotted) >= (len(rotted)-1)/2) {
+		return nil
+	}
+	rotted[m] = true
+	kind := []faultfs.CorruptKind{faultfs.BitFlip, faultfs.ZeroSector}[r.Intn(2)]
+	return []sim.Fault{
+		{At: t, Kind: sim.FaultCorrupt, Node: m, Corruption: kind, Target: sim.Target(node.TargetCheckpoint)},
+		{At: t + gap, Kind: sim.FaultCrash, Node: m, For: down},
+	}
+}
+
+func popcountBools(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // diskFault draws a window of disk errors on one monitor: EIO on reads,

@@ -83,8 +83,9 @@ func Lookup(name string) (*Scenario, error) {
 	return nil, fmt.Errorf("%w %q (simrun list shows them)", ErrUnknownScenario, name)
 }
 
-// Collectors is how many collectors a run with o has.
-func (s *Scenario) Collectors(o Options) int { return s.collectors(o) }
+// Store reports whether the scenario runs one store rather than a cluster
+// (its seed files say 1 monitor, and no -monitors applies).
+func (s *Scenario) Store() bool { return s.monitors(Options{}) == 0 }
 
 // CheckPlan validates a plan for this scenario before it runs: unknown
 // probe points, targets, modes and nodes are errors.

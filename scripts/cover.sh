@@ -10,6 +10,7 @@
 #   node.html     the annotated source (go tool cover -html)
 #   func.txt      coverage per function (go tool cover -func)
 #   uncovered.txt the functions below 100%
+#   uncovered-blocks.txt  every block never reached (COVERAGE.md explains them)
 #   fuzz.jsonl    the campaign's JSON lines
 # The seeds are fixed, so the figures do not depend on COVER_WORKERS.
 set -eu
@@ -42,14 +43,29 @@ for bug in $(GOCOVERDIR="$OUT/data" "$OUT/simrun-cover" list | awk '/^planted bu
 		-workers "$WORKERS" -corpus "$OUT/corpus-bugs" -json >>"$OUT/fuzz-bugs.jsonl" || true
 done
 
+# What a user runs on a saved failure: every regression seed replayed with
+# its trace and HTML report (the event and message names are node/'s).
+for seed in scenarios/testdata/regress/*.json; do
+	GOCOVERDIR="$OUT/data" "$OUT/simrun-cover" replay "$seed" -trace "$OUT/replay.jsonl" \
+		-html "$OUT/replay.html" >/dev/null 2>&1 || true
+done
+rm -f "$OUT/replay.jsonl" "$OUT/replay.html"
+
 PKGS="$MOD/node,$MOD/node/kvstore"
 $GO tool covdata textfmt -i="$OUT/data" -pkg="$PKGS" -o "$OUT/node.out"
 $GO tool cover -html="$OUT/node.out" -o "$OUT/node.html"
 $GO tool cover -func="$OUT/node.out" >"$OUT/func.txt"
 awk '$1 != "total:" && $NF != "100.0%"' "$OUT/func.txt" >"$OUT/uncovered.txt"
+# Every block no run reached, as file:first-last line (statements): the
+# list COVERAGE.md explains.
+awk -v mod="$MOD/" 'NR > 1 && $3 == 0 {
+	sub(mod, "", $1); split($1, a, ":"); split(a[2], r, ","); split(r[1], from, "."); split(r[2], to, ".")
+	printf "%s:%s-%s (%s)\n", a[1], from[1], to[1], $2
+}' "$OUT/node.out" | sort -t: -k1,1 -k2,2n -u >"$OUT/uncovered-blocks.txt"
 
 # Statement coverage per package: node/ alone, then node/kvstore/.
 $GO tool covdata percent -i="$OUT/data" -pkg="$PKGS" |
 	awk -v mod="$MOD/" '{ sub(mod, "", $1); printf "cover: %-14s %s of statements\n", $1 "/", $3 }'
-echo "cover: $(wc -l <"$OUT/uncovered.txt" | tr -d ' ') functions below 100% in $OUT/uncovered.txt; report $OUT/node.html"
+echo "cover: node/... together $(awk '$1 == "total:" { print $NF }' "$OUT/func.txt") of statements"
+echo "cover: $(wc -l <"$OUT/uncovered-blocks.txt" | tr -d ' ') blocks never reached in $OUT/uncovered-blocks.txt; report $OUT/node.html"
 exit "$status"

@@ -105,18 +105,21 @@ func TestMalformedSeedFilesExitTwoAndWriteNothing(t *testing.T) {
 	}
 }
 
+// A saved failure replays, a cluster's and a single store's alike.
 func TestReplayReproducesAPlantedBugWithTheSameHash(t *testing.T) {
-	dir := t.TempDir()
-	code, out, _ := simrun(t, "fuzz", "-bug", "recent-off-by-one", "-seeds", "3", "-workers", "2", "-corpus", dir, "-base", "1", "-json")
-	require.Equal(t, exitViolation, code, out)
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	f, err := seedfile.Read(files[0])
-	require.NoError(t, err)
-	code, out, _ = simrun(t, "replay", files[0])
-	require.Equal(t, exitViolation, code, out)
-	require.Equal(t, f.TraceHash, traceHash(t, out))
+	for _, bug := range []string{"recent-off-by-one", "ignore-fsync-error"} {
+		dir := t.TempDir()
+		code, out, _ := simrun(t, "fuzz", "-bug", bug, "-seeds", "3", "-workers", "2", "-corpus", dir, "-base", "1", "-json")
+		require.Equal(t, exitViolation, code, out)
+		files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+		require.NoError(t, err)
+		require.NotEmpty(t, files)
+		f, err := seedfile.Read(files[0])
+		require.NoError(t, err)
+		code, out, _ = simrun(t, "replay", files[0])
+		require.Equal(t, exitViolation, code, "%s: %s", bug, out)
+		require.Equal(t, f.TraceHash, traceHash(t, out))
+	}
 }
 
 func TestFuzzJSONLinesDescribeSeedsAndSummaries(t *testing.T) {

@@ -43,6 +43,13 @@ func TestNightlyShardFuzzesSavesAndRendersFailures(t *testing.T) {
 	code, out := nightlyShard(t, bin, "DURATION=2s")
 	require.Equal(t, exitPass, code)
 	require.Positive(t, countLines(t, filepath.Join(out, "fuzz.jsonl"), "summary"))
+	// The workflow's last job reads the shards' outputs: two seconds
+	// reach some probes, not all, so the check runs and fails.
+	probes := exec.Command(bin, "probes", "-check", filepath.Join(out, "fuzz.jsonl"))
+	report, _ := probes.Output() // exit 1 is the verdict, checked next
+	require.Equal(t, exitViolation, probes.ProcessState.ExitCode(), "%s", report)
+	require.Contains(t, string(report), "never reached:")
+	require.Regexp(t, `code probes: [1-9]\d* of \d+ reached over 1 runs`, string(report))
 
 	code, out = nightlyShard(t, bin, "DURATION=3s", "BUG=recent-off-by-one")
 	require.Equal(t, exitViolation, code)
@@ -61,6 +68,7 @@ func TestNightlyShardFuzzesSavesAndRendersFailures(t *testing.T) {
 		b, err := os.ReadFile(job)
 		require.NoError(t, err)
 		require.Contains(t, string(b), "nightly-shard", "%s must run the shard script tested here", job)
+		require.Contains(t, string(b), "probes -check", "%s must check the night reached every probe", job)
 	}
 }
 

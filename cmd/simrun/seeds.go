@@ -31,12 +31,16 @@ func loadSeedFile(fs *flag.FlagSet, args []string) (string, *seedfile.File, *sce
 
 // optionsOf turns a seed file back into the run it describes.
 func optionsOf(f *seedfile.File) (*scenarios.Scenario, scenarios.Options, error) {
+	monitors := f.Monitors
+	if sc, err := scenarios.Lookup(f.Scenario); err == nil && sc.Store() && monitors <= 1 {
+		monitors = 0 // a store run has its one store, not a cluster size
+	}
 	// A file saved before collectors existed records a run without any.
 	collectors := 0
 	if f.Collectors != nil {
 		collectors = *f.Collectors
 	}
-	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: f.Monitors, collectors: collectors}).resolve()
+	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: monitors, collectors: collectors}).resolve()
 	if err != nil {
 		return nil, opts, err
 	}

@@ -73,12 +73,20 @@ func takeInventory(names []string) inventory {
 	return inv
 }
 
-// ensureDir lists dir, creating it (durably: each new directory's parent is
-// synced) if it does not exist.
-func ensureDir(fs vfs.FS, dir string) ([]string, error) {
+// ensureDir lists dir, creating it if it does not exist, and makes its
+// entry durable: each new directory's parent is synced, and so is an
+// existing directory's. A directory can exist and not be durable: its
+// creation or rename was followed by a failed directory fsync and a
+// restart. The store must not build on it as if a power cut could not
+// take it away (what PostgreSQL learned, and fsyncs its data directory at
+// the start of crash recovery for).
+func ensureDir(fs vfs.FS, dir string, trustEntry bool) ([]string, error) {
 	names, err := fs.List(dir)
-	if err == nil {
+	if err == nil && trustEntry {
 		return names, nil
+	}
+	if err == nil {
+		return names, syncDir(fs, fs.PathDir(dir))
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		return nil, ioErr("list", dir, err)

@@ -18,7 +18,7 @@ import (
 // a new generation, so nothing is ever appended after a discarded tail.
 func Open(fs vfs.FS, dir string, opts Options) (*Store, error) {
 	s := &Store{fs: fs, dir: dir, opts: opts.withDefaults(), tree: newTree()}
-	names, err := ensureDir(fs, dir)
+	names, err := ensureDir(fs, dir, s.opts.TrustDirEntry)
 	if err != nil {
 		return nil, err
 	}

@@ -351,3 +351,26 @@ func TestFailedWriteLeavesAnOpenableStore(t *testing.T) {
 	s = openT(t, fs, noL1)
 	require.Equal(t, map[string]string{"a": "1"}, contents(s))
 }
+
+// A store directory renamed into place whose parent was never synced (the
+// directory fsync failed, then the process restarted) is durable once Open
+// returns: a power cut after it must not take the store away.
+func TestOpenMakesARenamedDirectoryDurable(t *testing.T) {
+	for _, trust := range []bool{false, true} {
+		fs := vfs.NewCrashableMem()
+		threeRecords(t, fs)
+		moved := fs.PathJoin(fs.PathDir(testDir), "store.moved")
+		require.NoError(t, fs.Rename(testDir, moved)) // no directory sync
+		opts := noL1
+		opts.TrustDirEntry = trust
+		s, err := Open(fs, moved, opts)
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		_, err = fs.CrashClone(vfs.CrashCloneCfg{}).Stat(moved)
+		if trust {
+			require.Error(t, err, "the planted bug trusts the entry: a power cut undoes the rename")
+		} else {
+			require.NoError(t, err, "Open synced the parent: the rename survives a power cut")
+		}
+	}
+}

@@ -29,6 +29,10 @@ type Options struct {
 	// IgnoreSyncErrors is a planted bug (node.Bugs.IgnoreFsyncError): a
 	// failed log fsync is ignored, and the batch is reported durable.
 	IgnoreSyncErrors bool
+	// TrustDirEntry is a planted bug (node.Bugs.SkipDirSync): Open builds
+	// on an existing directory without syncing its parent, as if its entry
+	// (a rename into place) were surely durable.
+	TrustDirEntry bool
 }
 
 func (o Options) withDefaults() Options {
