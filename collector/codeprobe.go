@@ -17,6 +17,7 @@ const (
 	ProbeSessionLost     node.CodeProbe = "collector/session-lost"
 	ProbeMonitorRefused  node.CodeProbe = "collector/monitor-refused"
 	ProbeBehindMonitor   node.CodeProbe = "collector/behind-its-monitor"
+	ProbeUnsubscribed    node.CodeProbe = "collector/subscription-lost"
 	ProbeCorruptDropped  node.CodeProbe = "collector/corrupt-message-dropped"
 	ProbeRegisteredFull  node.CodeProbe = "collector/boot-found-in-full-state"
 	ProbeOpenFailed      node.CodeProbe = "collector/store-open-failed"
@@ -38,6 +39,7 @@ var codeProbes = []struct {
 	{ProbeSessionLost, "its monitor stopped acking: it tried another", "collector/session.go lose"},
 	{ProbeMonitorRefused, "a monitor outside a quorum refused it: it tried another", "collector/session.go onAck"},
 	{ProbeBehindMonitor, "its monitor held events it never got (a push lost): it caught up", "collector/session.go onAck"},
+	{ProbeUnsubscribed, "its monitor no longer held its subscription (it restarted): it asked again", "collector/session.go onAck"},
 	{ProbeCorruptDropped, "a message failed its checksum and was dropped", "collector/collector.go Deliver"},
 	{ProbeRegisteredFull, "it learned from a full state, not an event, that its boot was recorded or its session ended", "collector/session.go ownState"},
 	{ProbeOpenFailed, "the store failed to open: the collector stopped", "collector/store.go open"},

@@ -28,6 +28,7 @@ func init() {
 		},
 		"power-loss": cmdPowerLoss, "tick": cmdTick, "record": cmdRecord, "trim": cmdTrim,
 		"answer": cmdAnswer, "drop": cmdDrop, "serve": cmdServe, "push": cmdPush, "status": cmdStatus,
+		"forget": func(w *world, t *testing.T, td *datadriven.TestData) { w.subFrom = -1 },
 	}
 }
 
@@ -178,6 +179,9 @@ func (w *world) answer(m wmsg, refuse bool) {
 		reply := node.Msg{Type: node.MColAck}
 		if !refuse {
 			reply.FC, reply.LC, reply.Flags = first, last, node.FlagInQuorum
+		}
+		if !refuse && w.subFrom == m.to {
+			reply.Flags |= node.FlagSubscribed
 		}
 		w.deliver(m.to, reply)
 	case node.MColQuery:

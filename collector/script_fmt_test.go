@@ -68,6 +68,9 @@ func fmtMsg(m *node.Msg) string {
 		} else {
 			f("held=%d..%d", m.FC, m.LC)
 		}
+		if m.Has(node.FlagSubscribed) {
+			f("subscribed")
+		}
 	case node.MColQuery:
 		f("after=%d", m.LC)
 	case node.MColSummary:

@@ -84,7 +84,12 @@ func (c *Collector) onAck(msg *node.Msg) {
 		c.startCatchup()
 		return
 	}
-	if c.cu.state == idle && c.sess.announced > c.highest() {
+	switch {
+	case c.cu.state != idle:
+	case !msg.Has(node.FlagSubscribed):
+		c.reached(ProbeUnsubscribed) // the monitor restarted: ask again, which subscribes
+		c.startCatchup()
+	case c.sess.announced > c.highest():
 		c.reached(ProbeBehindMonitor)
 		c.startCatchup()
 	}

@@ -36,7 +36,7 @@ const (
 	// subscribe.go). Seq carries the collector's id, Cookie its session.
 	MColBoot    // collector -> monitor: I booted (Cookie, V = status); a peon forwards it to the leader
 	MColStatus  // collector -> monitor: still here (Cookie, V = status, LC = last confirmed); forwarded too
-	MColAck     // monitor -> collector: FC..LC are the events held; FlagInQuorum unless refused
+	MColAck     // monitor -> collector: FC..LC are the events held; FlagInQuorum unless refused, FlagSubscribed if it pushes to it
 	MColQuery   // collector -> monitor: what follows LC (its last confirmed event)?
 	MColSummary // monitor -> collector: FC..LC are held; events after LC will be pushed
 	MColFetch   // collector -> monitor: send events FC..LC, or with FlagFull the full state
@@ -59,11 +59,12 @@ func (t MsgType) String() string {
 
 // Message flags.
 const (
-	FlagSyncing   uint8 = 1 << iota // probe reply: the sender is syncing
-	FlagRepairing                   // probe reply: the sender is repairing its store
-	FlagFull                        // sync: a full (not recent) sync
-	FlagLast                        // sync chunk: the last one
-	FlagInQuorum                    // probe reply: the sender is in a quorum
+	FlagSyncing    uint8 = 1 << iota // probe reply: the sender is syncing
+	FlagRepairing                    // probe reply: the sender is repairing its store
+	FlagFull                         // sync: a full (not recent) sync
+	FlagLast                         // sync chunk: the last one
+	FlagInQuorum                     // probe reply: the sender is in a quorum
+	FlagSubscribed                   // collector ack: the sender pushes events to this collector
 )
 
 // Version is one paxos version and its transaction.

@@ -34,7 +34,7 @@ func (m *Monitor) leaveRoles() {
 	m.px.reset()
 	m.sync = syncing{}
 	m.svc.dropQueued()
-	m.rec, m.subs = recording{}, nil
+	m.rec = recording{}
 }
 
 func (m *Monitor) probeAgain() {

@@ -236,6 +236,9 @@ func fmtMsg(m *Msg) string {
 		} else {
 			f("held=%d..%d", m.FC, m.LC)
 		}
+		if m.Has(FlagSubscribed) {
+			f("subscribed")
+		}
 	case MColQuery:
 		f("after=%d", m.LC)
 	case MColFetch:

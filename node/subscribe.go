@@ -12,8 +12,12 @@ import (
 // pushes every event it applies, and answers fetches: events in a range, at
 // most EventsPerMsg at once, or the full table at its first event for a
 // collector behind the trim. A monitor outside a quorum, or with a partial
-// store, refuses: the collector tries another. Subscriptions live in memory
-// and end when the monitor leaves its quorum or the collector falls silent.
+// store, refuses: the collector tries another. Subscriptions live in memory:
+// a restart ends them, and so does a collector falling silent; while the
+// monitor is out of the quorum it pushes nothing, and the events it missed
+// pushing reach the collector as a gap it fetches. An ack says whether the
+// monitor holds the collector's subscription, so a collector that lost it
+// asks again.
 
 type subscription struct {
 	next    uint64 // the next event to push
@@ -39,8 +43,11 @@ func (m *Monitor) handleCollector(msg *Msg) {
 	first, last := m.eventsRange()
 	switch msg.Type {
 	case MColBoot, MColStatus:
-		m.touchSubscription(msg.From)
-		m.send(msg.From, &Msg{Type: MColAck, Seq: msg.Seq, FC: first, LC: last, Flags: FlagInQuorum})
+		ack := Msg{Type: MColAck, Seq: msg.Seq, FC: first, LC: last, Flags: FlagInQuorum}
+		if m.touchSubscription(msg.From) {
+			ack.Flags |= FlagSubscribed
+		}
+		m.send(msg.From, &ack)
 		if m.phase == PhaseLeader {
 			m.noteReport(msg)
 		} else {
@@ -60,10 +67,14 @@ func (m *Monitor) handleCollector(msg *Msg) {
 	}
 }
 
-func (m *Monitor) touchSubscription(collector int) {
-	if s := m.subs[collector]; s != nil {
+// touchSubscription notes that a collector is still there, and says
+// whether it is subscribed.
+func (m *Monitor) touchSubscription(collector int) bool {
+	s := m.subs[collector]
+	if s != nil {
 		s.touched = m.env.Now()
 	}
+	return s != nil
 }
 
 // answerFetch sends the events asked for, or the full table at the first
