@@ -61,7 +61,8 @@ func TestRegressionSeeds(t *testing.T) {
 			if f.Collectors != nil && *f.Collectors > 0 {
 				collectors = *f.Collectors
 			}
-			res := sc.Run(Options{Seed: f.Seed, Bug: f.Bug, Monitors: f.Monitors, Collectors: collectors, Plan: &f.Plan})
+			// A shrunk file narrows the clients' work too: replay it as saved.
+			res := sc.Run(Options{Seed: f.Seed, Bug: f.Bug, Monitors: f.Monitors, Collectors: collectors, Plan: &f.Plan, Workload: f.Workload})
 			if f.Bug == "" {
 				require.False(t, res.Failed(), "fixed bug is back: %s (was: %s)", res.Verdict(), f.Failure.Reason)
 				return
