@@ -15,7 +15,7 @@ MUTATE_N    ?= 100
 MUTATE_TIME ?= 60s
 MUTATE_SURVIVOR_TIME ?= 3m
 
-.PHONY: run test lint bench fuzz cover mutate
+.PHONY: run test lint bench bench-repair fuzz cover mutate
 
 ## run: the main job: every scenario over fresh seeds for about 30 s
 run:
@@ -36,7 +36,11 @@ lint:
 
 ## bench: the figures in BENCHMARKS.md (one package at a time, one core each)
 bench:
-	$(GO) test -p 1 -cpu 1 -run='^$$' -bench=. -count=6 ./sim/ ./netsim/ ./faultfs/ ./node/kvstore/ ./checker/ ./scenarios/ | tee bench.txt
+	$(GO) test -p 1 -cpu 1 -run='^$$' -bench='^Benchmark[^R]' -count=6 ./sim/ ./netsim/ ./faultfs/ ./node/kvstore/ ./checker/ ./scenarios/ | tee bench.txt
+
+## bench-repair: page repair against whole-store repair, by store size (BENCHMARKS.md)
+bench-repair:
+	$(GO) test -cpu 1 -run='^$$' -bench='^BenchmarkRepairCost$$' -benchtime=1x ./scenarios/ | tee bench-repair.txt
 
 ## fuzz: a longer hunt than make test: every scenario for FUZZTIME on all cores
 fuzz:

@@ -72,7 +72,7 @@ func (l *CollectorLog) Observe(at int64, ev node.Event) {
 	switch ev.Kind {
 	case node.EvRecorded:
 		l.applied(at, ev)
-	case node.EvMarkedClear, node.EvRepairStart, node.EvSyncChunk:
+	case node.EvMarkedClear, node.EvRepairStart, node.EvSyncChunk, node.EvPageInstalled:
 		l.byRank[ev.Rank] = 0 // its events now come from a copy, not from applying them
 	}
 }

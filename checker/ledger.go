@@ -93,9 +93,16 @@ func (l *Ledger) Observe(at int64, ev node.Event) {
 	case node.EvCommit:
 		l.commit(at, ev)
 	case node.EvApply:
-		l.apply(at, ev, r)
+		if ev.Mixed {
+			r.agreed, r.known = false, true // pages of later versions: no state to judge
+		} else {
+			l.apply(at, ev, r)
+		}
 		r.floor, r.held, r.last = max(r.floor, ev.Version), ev.Version, ev.Version
 		l.maxApplied = max(l.maxApplied, ev.Version)
+	case node.EvPageRepairDone:
+		e, ok := l.versions.get(ev.Version)
+		r.last, r.agreed, r.known = ev.Version, !ev.Mixed && (!ok || !e.hasState || e.state == ev.Hash), true
 	case node.EvStoreOpen:
 		if ev.Version < r.floor {
 			l.rec.addf(NameLedger, ev.Rank, at, "durable lc went back from %d to %d: the store reopened without a marked clear", r.floor, ev.Version)
@@ -108,7 +115,7 @@ func (l *Ledger) Observe(at int64, ev node.Event) {
 		// only chosen values.
 		l.maxApplied = max(l.maxApplied, ev.Version)
 		e, ok := l.versions.get(ev.Version)
-		r.last, r.agreed, r.known = ev.Version, !ok || !e.hasState || e.state == ev.Hash, true
+		r.last, r.agreed, r.known = ev.Version, !ev.Mixed && (!ok || !e.hasState || e.state == ev.Hash), true
 	case node.EvMarkedClear:
 		r.floor, r.held, r.last, r.agreed, r.known = 0, 0, 0, true, true
 	case node.EvSyncChunk:

@@ -30,6 +30,7 @@ const (
 	NameCollectorLog    Name = "collector-log"
 	NameOfflinePeriods  Name = "offline-periods"
 	NameFetch           Name = "fetch"
+	NamePageRepair      Name = "page-repair"
 	// NameBudget is a run that exhausted its event or time budget.
 	NameBudget Name = "budget"
 	// NamePlan is a fault plan that could not be loaded.
@@ -40,7 +41,7 @@ const (
 func Names() []Name {
 	return []Name{NameLinearizability, NameLedger, NameStateHash, NameSync, NamePromises, NameLease, NameRepair,
 		NameLiveness, NameUnavailability, NameKVDurability, NamePartial, NameStopped, NameTrim, NameLeftovers,
-		NameStability, NameCollectorLog, NameOfflinePeriods, NameFetch, NameBudget, NamePlan}
+		NameStability, NameCollectorLog, NameOfflinePeriods, NameFetch, NamePageRepair, NameBudget, NamePlan}
 }
 
 // UnmarshalText reads a checker's name; an unknown name is an error.

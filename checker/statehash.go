@@ -12,7 +12,9 @@ import (
 // report of v must equal it. So a full sync and a recent sync that reach v
 // yield the same state as applying v one version at a time, and a store
 // recovered after a crash holds exactly the state of the version it claims.
-// Version 0 is the empty state, hash 0.
+// Version 0 is the empty state, hash 0. A store that holds pages of other
+// versions (Mixed: a page repair under way) claims no state; its check-in
+// when the repair is done (EvPageRepairDone) is judged like a sync's end.
 //
 // The reference for v comes only from a monitor whose state was right at
 // v-1 (or from a store or sync ending at v), so a monitor that skipped a
@@ -63,6 +65,14 @@ func (s *StateHash) Observe(at int64, ev node.Event) {
 	}
 	s.ranks = grow(s.ranks, ev.Rank)
 	r := &s.ranks[ev.Rank]
+	switch {
+	case ev.Mixed && (ev.Kind == node.EvApply || ev.Kind == node.EvStoreOpen || ev.Kind == node.EvPageRepairDone):
+		r.known, r.last, r.agreed = true, ev.Version, false
+		return
+	case ev.Kind == node.EvPageRepairDone:
+		s.check(at, ev, r, false)
+		return
+	}
 	switch ev.Kind {
 	case node.EvApply:
 		// Only an apply onto the previous version's agreed state may set
@@ -105,6 +115,8 @@ func (s *StateHash) check(at int64, ev node.Event, r *hashRank, trusted bool) {
 		what = fmt.Sprintf("state after applying version %d is %016x", ev.Version, ev.Hash)
 	case node.EvSyncFinish:
 		what = fmt.Sprintf("%s from rank %d ended at version %d with state %016x", syncKind(ev.Full), ev.Peer, ev.Version, ev.Hash)
+	case node.EvPageRepairDone:
+		what = fmt.Sprintf("page repair caught up at version %d with state %016x", ev.Version, ev.Hash)
 	default:
 		what = fmt.Sprintf("store opened at version %d with state %016x", ev.Version, ev.Hash)
 	}

@@ -23,8 +23,14 @@ func NewStopped(explained []bool) *Stopped { return &Stopped{explained: explaine
 
 // Observe feeds one event.
 func (s *Stopped) Observe(at int64, ev node.Event) {
-	if ev.Kind == node.EvStoreFailed && !s.isExplained(ev.Rank) {
+	switch {
+	case s.isExplained(ev.Rank):
+	case ev.Kind == node.EvStoreFailed:
 		s.rec.addf(NameStopped, ev.Rank, at, "its store failed though the plan injected no disk fault into it: %s", ev.Detail)
+	case ev.Kind == node.EvPageDamaged:
+		s.rec.addf(NameStopped, ev.Rank, at, "its store opened with page %d damaged though the plan injected no disk fault into it", ev.Page)
+	case ev.Kind == node.EvPageFallback:
+		s.rec.addf(NameStopped, ev.Rank, at, "its store opened with damaged pages though the plan injected no disk fault into it: %s", ev.Detail)
 	}
 }
 

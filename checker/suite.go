@@ -52,6 +52,7 @@ func (s *Stopped) recorded() *record        { return &s.rec }
 func (s *Stability) recorded() *record      { return &s.rec }
 func (l *CollectorLog) recorded() *record   { return &l.rec }
 func (o *OfflinePeriods) recorded() *record { return &o.rec }
+func (c *PageRepair) recorded() *record     { return &c.rec }
 
 // NewSuite returns the event checkers for a cluster of the given size.
 // diskFaulted[r] says the run injects faults into rank r's disk that may
@@ -62,7 +63,7 @@ func NewSuite(monitors int, diskFaulted []bool, fetchTimeout int64) *Suite {
 		unavail: NewUnavailability(monitors), stopped: NewStopped(diskFaulted), colLog: NewCollectorLog()}
 	c.fetch = NewFetch(c.colLog, fetchTimeout)
 	c.events = []eventChecker{c.ledger, NewStateHash(monitors), NewSyncInvariants(monitors), c.repair, c.prom, NewLease(monitors),
-		NewPartial(monitors), NewTrim(monitors), c.stopped, c.colLog, NewOfflinePeriods(c.colLog)}
+		NewPartial(monitors), NewTrim(monitors), c.stopped, NewPageRepair(monitors), c.colLog, NewOfflinePeriods(c.colLog)}
 	for _, ch := range c.events {
 		c.recs = append(c.recs, ch.recorded())
 	}
@@ -162,6 +163,10 @@ func (c *Suite) WatchStability(from int64) {
 	c.events = append(c.events, st)
 	c.recs = append(c.recs, st.recorded())
 }
+
+// UnavailableOnce makes FinishUnavailable's check start once n stores broke
+// (0: every store). Call it before the run.
+func (c *Suite) UnavailableOnce(n int) { c.unavail.StartAt(n) }
 
 // FinishUnavailable is Finish for a run that broke every store on purpose:
 // instead of the ledger's durability check (every acknowledged write went

@@ -45,5 +45,27 @@ func TestUnavailabilityRefusesAPlanThatBrokeTooLittle(t *testing.T) {
 	u.Observe(5, node.Event{Kind: node.EvCommit, Rank: 2, Version: 4}) // the intact one may go on
 	v, _ := u.Finish(10)
 	require.Len(t, v, 1)
-	require.Contains(t, v[0].Reason, "did not break every store")
+	require.Contains(t, v[0].Reason, "did not break 3 stores")
+}
+
+// With a majority to break (repair-scattered without page repair), the
+// check starts once a majority began whole-store repairs: the others alone
+// are no quorum, and must not become one.
+func TestUnavailabilityFromAMajorityBroken(t *testing.T) {
+	u := NewUnavailability(5)
+	u.StartAt(3)
+	breakAll(u, 3)
+	v, note := u.Finish(10)
+	require.Empty(t, v)
+	require.Contains(t, note, "3 of 5 stores broke")
+
+	u = NewUnavailability(5)
+	u.StartAt(3)
+	breakAll(u, 2)
+	u.Observe(4, node.Event{Kind: node.EvQuorum, Rank: 4, Epoch: 6}) // two broken: the others may go on
+	breakAll(u, 3)
+	u.Observe(5, node.Event{Kind: node.EvQuorum, Rank: 4, Epoch: 8})
+	v, _ = u.Finish(10)
+	require.Len(t, v, 1)
+	require.Contains(t, v[0].Reason, "after 3 of 5 stores broke")
 }

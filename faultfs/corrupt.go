@@ -69,23 +69,60 @@ func (fs *FS) Corrupt(k CorruptKind, target string) (Fault, bool) {
 		return fs.misdirect(cands)
 	}
 	c := cands[fs.rand.Intn(len(cands))]
+	c.n.data.settle()
+	return fs.damage(c, k, 0, int64(len(c.n.data.stableImage())))
+}
+
+// CorruptWithin is Corrupt aimed inside one file: locate finds, in a
+// file's durable bytes, the extent to damage (a page of a checkpoint, say).
+// The file is the last in path order under target in which locate finds
+// one (of files named by a sequence number, such as checkpoints, the
+// newest). A bit flip or a cut lands inside the extent; a zeroed sector is
+// a whole sector that overlaps it. Wipe and Misdirect are not aimed: it
+// reports false for them.
+func (fs *FS) CorruptWithin(k CorruptKind, target string, locate func(data []byte) (off, n int64, ok bool)) (Fault, bool) {
+	if k != BitFlip && k != ZeroSector && k != Truncate {
+		return Fault{}, false
+	}
+	type aimed struct {
+		c      corruptTarget
+		off, n int64
+	}
+	var cands []aimed
+	for _, c := range fs.corruptible(strings.TrimLeft(target, "/")) {
+		data := c.n.data.durableImage()
+		if off, n, ok := locate(data); ok && n > 0 && off >= 0 && off+n <= int64(len(data)) {
+			cands = append(cands, aimed{c, off, n})
+		}
+	}
+	if len(cands) == 0 {
+		return Fault{}, false
+	}
+	a := cands[len(cands)-1]
+	a.c.n.data.settle()
+	return fs.damage(a.c, k, a.off, a.off+a.n)
+}
+
+// damage applies a bit flip, a zeroed sector or a cut to c's durable bytes
+// within [lo, hi), and reports it.
+func (fs *FS) damage(c corruptTarget, k CorruptKind, lo, hi int64) (Fault, bool) {
 	d := &c.n.data
-	d.settle()
 	stable := d.mutableStable()
 	size := int64(len(stable))
 	f := Fault{Kind: "corrupt/" + k.String(), Path: c.path}
 	switch k {
 	case BitFlip:
-		off, bit := int64(fs.rand.Below(uint64(size))), fs.rand.Intn(8)
+		off, bit := lo+int64(fs.rand.Below(uint64(hi-lo))), fs.rand.Intn(8)
 		stable[off] ^= 1 << bit
 		f.Off, f.Len, f.Detail = off, 1, fmt.Sprintf("bit %d flipped", bit)
 	case ZeroSector:
-		off := int64(fs.rand.Below(uint64(sectors(size)))) * sectorSize
+		first := lo / sectorSize
+		off := (first + int64(fs.rand.Below(uint64(sectors(hi)-first)))) * sectorSize
 		end := min(off+sectorSize, size)
 		clear(stable[off:end])
 		f.Off, f.Len, f.Detail = off, end-off, "sector zeroed"
 	case Truncate:
-		cut := int64(fs.rand.Below(uint64(size)))
+		cut := lo + int64(fs.rand.Below(uint64(hi-lo)))
 		d.stable = stable[:cut]
 		f.Off, f.Len, f.Detail = cut, size-cut, fmt.Sprintf("truncated from %d to %d bytes", size, cut)
 	}

@@ -151,3 +151,47 @@ func TestWipeRemovesADirectoryDurably(t *testing.T) {
 	_, ok = d.Corrupt(Wipe, "db")
 	require.False(t, ok, "nothing left to wipe")
 }
+
+// Aimed corruption stays inside the extent the locator finds: a bit flip
+// and a cut land in it, a zeroed sector overlaps it; files the locator
+// finds nothing in are left alone.
+func TestCorruptWithinLandsInsideTheLocatedExtent(t *testing.T) {
+	// locateIn finds bytes 1000..1699 of the file that starts like target.
+	locateIn := func(target []byte) func([]byte) (int64, int64, bool) {
+		return func(data []byte) (int64, int64, bool) { return 1000, 700, data[0] == target[0] }
+	}
+	for _, kind := range []CorruptKind{BitFlip, ZeroSector, Truncate} {
+		t.Run(kind.String(), func(t *testing.T) {
+			for seed := uint64(0); seed < 20; seed++ {
+				d, want := corruptScenario(t, seed)
+				if want["db/a"][0] == want["db/b"][0] {
+					continue
+				}
+				f, ok := d.CorruptWithin(kind, "db/", locateIn(want["db/b"]))
+				require.True(t, ok)
+				require.Equal(t, "db/b", f.Path, "db/a holds nothing the locator finds")
+				require.Equal(t, []Fault{f}, d.faultsOf("corrupt/"+kind.String()))
+				d.PowerLoss(Honest)
+				got := readFile(t, d, f.Path)
+				checkDamage(t, kind, f, want, got)
+				require.Equal(t, want["db/a"], readFile(t, d, "db/a"))
+				switch kind {
+				case ZeroSector:
+					require.True(t, f.Off < 1700 && f.Off+f.Len > 1000, "sector %d+%d misses the extent", f.Off, f.Len)
+				default:
+					require.True(t, f.Off >= 1000 && f.Off < 1700, "offset %d outside the extent", f.Off)
+				}
+			}
+		})
+	}
+	d, want := corruptScenario(t, 1)
+	f, ok := d.CorruptWithin(BitFlip, "db/", func([]byte) (int64, int64, bool) { return 10, 5, true })
+	require.True(t, ok)
+	require.Equal(t, "db/b", f.Path, "of the files it finds the extent in, the last")
+	d, want = corruptScenario(t, 1)
+	_, ok = d.CorruptWithin(Misdirect, "db/", locateIn(want["db/b"]))
+	require.False(t, ok, "misdirected writes are not aimed")
+	_, ok = d.CorruptWithin(BitFlip, "db/", func([]byte) (int64, int64, bool) { return 0, 0, false })
+	require.False(t, ok)
+	require.Empty(t, d.faults)
+}

@@ -118,6 +118,15 @@ func (d *fileData) overlapsLater(i int, from, to int64) bool {
 // exactly the durable image.
 func (d *fileData) settle() { d.fold(d.synced) }
 
+// durableImage is a copy of the synced state, leaving the file as it is.
+func (d *fileData) durableImage() []byte {
+	img := append([]byte(nil), d.stableImage()...)
+	for _, w := range d.log[:d.synced] {
+		img = applyAt(img, w.off, w.data)
+	}
+	return img
+}
+
 // durableSize is the size of the synced state.
 func (d *fileData) durableSize() int64 {
 	size := int64(len(d.stableImage()))

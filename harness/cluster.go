@@ -72,17 +72,21 @@ func newCluster(o Options) (*cluster, error) {
 		Net: clusterNet, Disk: diskCosts(), Trace: o.Trace,
 		MaxEvents: 20_000_000, MaxTime: ClusterEnd + sim.Second,
 		Vocabulary: Vocabulary(monitors, o.Collectors), Resolve: c.resolve, ResolveTarget: c.targetPath,
-		OnDiskFault: c.diskFault,
+		LocateTarget: func(t sim.Target) func([]byte) (int64, int64, bool) { return node.PageLocator(node.Target(t)) },
+		OnDiskFault:  c.diskFault,
 	})
 	c.k = k
 	c.obs = newObserver(k, monitors, o.Plan)
-	if !o.Unavailable {
+	if o.Unavailable {
+		c.obs.suite.UnavailableOnce(o.BrokenStores)
+	} else {
 		c.obs.suite.WatchStability(stableFrom)
 	}
 	drift := k.Stream("drift")
+	preload := PreloadKeys(o.Preload)
 	for r := range monitors {
 		cfg := MonitorConfig(r, monitors)
-		cfg.Bugs = bugs
+		cfg.Bugs, cfg.NoPageRepair, cfg.Preload = bugs, o.NoPageRepair, preload
 		h := &monitorHost{k: k, rank: r, cfg: cfg, obs: c.obs}
 		c.hosts = append(c.hosts, h)
 		k.Attach(r, h)

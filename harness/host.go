@@ -36,7 +36,7 @@ func (h *monitorHost) Deliver(from int, msg []byte) { h.m.Deliver(from, msg) }
 func (h *monitorHost) Fire(id sim.TimerID, tag uint64) { h.m.Fire(node.TimerID(id), tag) }
 
 func (h *monitorHost) Stop() {
-	if h.m != nil && h.m.Repairing() && h.k.PowerLosses(h.rank) > h.powerLosses {
+	if h.m != nil && (h.m.Repairing() || h.m.PageRepairing()) && h.k.PowerLosses(h.rank) > h.powerLosses {
 		h.obs.counters["mid_repair_power_losses"]++
 	}
 	h.m = nil

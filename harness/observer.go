@@ -17,6 +17,8 @@ type observer struct {
 	probes    Counters // code probes reached, by name
 	maxFC     uint64
 	repairing []bool
+	paging    []bool // a page repair is under way
+	fetching  []bool // the sync running is a repair's (its copy, or a page repair's catch-up)
 	// repairPath measures the first repair's filesystem operations, from
 	// repair/start to the end of the switch, for crash-point enumeration.
 	repairPath RepairPath
@@ -27,11 +29,13 @@ func newObserver(k *sim.Kernel, monitors int, plan sim.Plan) *observer {
 	counters := Counters{}
 	for _, name := range []string{"elections", "full_syncs", "recent_syncs", "trims", "commits",
 		"repairs_started", "repairs_completed", "repairs_full", "repairs_recent", "mid_repair_power_losses",
-		"collector_catchups", "full_states", "events_fetched"} {
+		"collector_catchups", "full_states", "events_fetched",
+		"page_repairs", "page_repairs_completed", "pages_repaired", "repair_bytes", "whole_store_fallbacks"} {
 		counters[name] = 0 // reported even when nothing happened
 	}
 	return &observer{k: k, suite: checker.NewSuite(monitors, diskFaulted(plan, monitors), collectorFetchTimeout), counters: counters,
-		repairPath: RepairPath{Node: -1}, repairing: make([]bool, monitors), probes: Counters{}, querying: map[int]bool{}}
+		repairPath: RepairPath{Node: -1}, repairing: make([]bool, monitors), paging: make([]bool, monitors), fetching: make([]bool, monitors),
+		probes: Counters{}, querying: map[int]bool{}}
 }
 
 // eventTraceKinds caches each event's trace kind, so tracing an event
@@ -49,8 +53,8 @@ func (o *observer) event(rank int, ev node.Event) {
 	attrs := [...]sim.Attr{
 		sim.Uint("v", ev.Version), sim.Uint("fc", ev.FC), sim.Uint("hash", ev.Hash), sim.Uint("epoch", ev.Epoch),
 		sim.Int("peer", int64(ev.Peer)), sim.Uint("quorum", ev.Quorum), sim.Int("until", ev.Until),
-		sim.Str(AttrDetail, ev.Detail), sim.Int(AttrFull, boolInt(ev.Full)), {}}
-	n := len(attrs) - 1
+		sim.Str(AttrDetail, ev.Detail), sim.Int(AttrFull, boolInt(ev.Full)), {}, {}, {}}
+	n := len(attrs) - 3
 	// A typed field is traced only with the kind that carries it.
 	switch ev.Kind {
 	case node.EvState:
@@ -61,6 +65,14 @@ func (o *observer) event(rank int, ev node.Event) {
 		attrs[n], n = sim.Int(AttrCopy, boolInt(ev.Copy)), n+1
 	case node.EvRecorded:
 		attrs[n], n = sim.Str(AttrChange, ev.Record.Change.String()), n+1
+	case node.EvPageDamaged, node.EvPageSource, node.EvPageServed:
+		attrs[n], n = sim.Int(AttrPage, int64(ev.Page)), n+1
+	case node.EvPageInstalled:
+		attrs[n], n = sim.Int(AttrPage, int64(ev.Page)), n+1
+		attrs[n], n = sim.Int(AttrBytes, ev.Bytes), n+1
+	}
+	if ev.Mixed {
+		attrs[n], n = sim.Int(AttrMixed, 1), n+1
 	}
 	o.k.Record(rank, eventTraceKinds[ev.Kind], attrs[:n]...)
 	o.suite.Observe(o.k.Now(), ev)
@@ -76,6 +88,9 @@ const (
 	AttrDetail = "detail" // why, in words
 	AttrFull   = "full"   // 1 for a full sync
 	AttrChange = "change" // ev/recorded: what the collector event records (node.CollectorChange's name)
+	AttrPage   = "page"   // ev/page-*: the page
+	AttrBytes  = "bytes"  // ev/page-installed: bytes of the page fetched
+	AttrMixed  = "mixed"  // ev/store-open, ev/apply: 1 while pages of other versions are in the store
 )
 
 func (o *observer) count(rank int, ev node.Event) {
@@ -84,7 +99,16 @@ func (o *observer) count(rank int, ev node.Event) {
 		if ev.Peer == rank {
 			o.counters["elections"]++
 		}
+	case node.EvSyncStart:
+		o.fetching[rank] = o.repairing[rank] || o.paging[rank]
+	case node.EvSyncChunk:
+		if o.fetching[rank] {
+			o.counters["repair_bytes"] += ev.Bytes
+		}
+	case node.EvSyncAbort:
+		o.fetching[rank] = false
 	case node.EvSyncFinish:
+		o.fetching[rank] = false
 		if ev.Full {
 			o.counters["full_syncs"]++
 		} else {
@@ -104,6 +128,7 @@ func (o *observer) count(rank int, ev node.Event) {
 			o.repairing[rank] = true
 			o.counters["repairs_started"]++
 		}
+		o.paging[rank] = false // a page repair that fell back, or was superseded
 	case node.EvStoreOpen:
 		if !ev.Copy && o.repairing[rank] { // the switch finished; its report was cut off
 			o.repairing[rank] = false
@@ -118,6 +143,34 @@ func (o *observer) count(rank int, ev node.Event) {
 	case node.EvRepairSwitched:
 		o.repairing[rank] = false
 		o.counters["repairs_completed"]++
+	default:
+		o.countPages(rank, ev)
+	}
+	if ev.Kind == node.EvQuorum && ev.Quorum&(1<<rank) != 0 {
+		o.rejoined(rank)
+	}
+}
+
+// countPages counts page repairs: each begins with the first damaged page
+// reported and ends when the monitor checks in caught up (or its store is
+// rebuilt or cleared instead).
+func (o *observer) countPages(rank int, ev node.Event) {
+	switch ev.Kind {
+	case node.EvPageDamaged:
+		if !o.paging[rank] {
+			o.paging[rank] = true
+			o.counters["page_repairs"]++
+		}
+	case node.EvPageInstalled:
+		o.counters["pages_repaired"]++
+		o.counters["repair_bytes"] += ev.Bytes
+	case node.EvPageRepairDone:
+		if o.paging[rank] {
+			o.paging[rank] = false
+			o.counters["page_repairs_completed"]++
+		}
+	case node.EvPageFallback:
+		o.counters["whole_store_fallbacks"]++
 	}
 }
 
@@ -127,14 +180,23 @@ func (o *observer) boot(rank int, mainStore bool) {
 	o.suite.Boot(o.k.Now(), rank, mainStore)
 }
 
-// point watches probe points for the first repair's path.
+// point watches probe points for the first repair's path: a whole-store
+// repair from repair/start to the end of its switch, or a page repair from
+// page/start to page/done.
 func (o *observer) point(rank int, p node.Point, ops int64) {
 	rp := &o.repairPath
 	switch {
-	case p == node.PointRepairStart && rp.Node < 0:
-		rp.Node, rp.startOps = rank, ops
-	case p == node.PointRepairMarkDeleted && rp.Node == rank && rp.Ops == 0:
-		rp.Ops = ops - rp.startOps
+	case (p == node.PointRepairStart || p == node.PointPageRepairStart) && rp.Node < 0:
+		rp.Node, rp.Start, rp.startOps, rp.StartAt = rank, p, ops, o.k.Now()
+	case (p == node.PointRepairMarkDeleted || p == node.PointPageRepairDone) && rp.Node == rank && rp.Ops == 0:
+		rp.Ops, rp.DoneAt = ops-rp.startOps, o.k.Now()
+	}
+}
+
+// rejoined notes when the first repair's monitor is back in a quorum.
+func (o *observer) rejoined(rank int) {
+	if rp := &o.repairPath; rp.Node == rank && rp.Ops > 0 && rp.RejoinAt == 0 {
+		rp.RejoinAt = o.k.Now()
 	}
 }
 

@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"fmt"
+	"hash/fnv"
 	"io"
 
 	"github.com/monsim/monsim/node"
@@ -36,10 +38,18 @@ type Options struct {
 	Plan sim.Plan
 	// Workload is what the clients do; nil means the default.
 	Workload *Workload
-	// Unavailable says the plan breaks every store on purpose: instead of
-	// converging after the heal, the cluster must stay unavailable and
-	// never start a new history.
-	Unavailable bool
+	// Unavailable says the plan breaks stores on purpose beyond what the
+	// cluster can repair: instead of converging after the heal, it must
+	// stay unavailable and never start a new history once BrokenStores
+	// stores broke (0: all of them).
+	Unavailable  bool
+	BrokenStores int
+	// NoPageRepair turns the monitors' page repair off: a damaged page is
+	// repaired by rebuilding the whole store (node.Config.NoPageRepair).
+	NoPageRepair bool
+	// Preload is how many config keys every store starts with, besides the
+	// clients' (PreloadKeys): a benchmark's store of a given size. 0: none.
+	Preload int
 	// Trace receives every trace record as a JSON line; nil hashes only.
 	Trace io.Writer
 }
@@ -61,6 +71,18 @@ func MonitorConfig(rank, monitors int) node.Config {
 		CollectorTimeout: collectorTimeout, EventsKeep: eventsKeep, EventsTrimMin: eventsTrimMin,
 		Store: kvstore.Options{L1Every: 32, L2Every: 256, SegmentBytes: 256 << 10},
 	}
+}
+
+// PreloadKeys are n config keys of 16-byte values, spread evenly over the
+// store's pages of config keys (node/pages.go) by a hash of their number.
+func PreloadKeys(n int) []node.Pair {
+	out := make([]node.Pair, n)
+	for i := range out {
+		h := fnv.New32a()
+		fmt.Fprintf(h, "%d", i)
+		out[i] = node.Pair{Key: fmt.Sprintf("k%08x", h.Sum32()), Value: fmt.Appendf(nil, "preloaded-%06d", i)}
+	}
+	return out
 }
 
 func (o *Options) monitors() int {

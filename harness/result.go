@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/node"
 )
 
 // Result is the outcome of one run.
@@ -36,13 +37,19 @@ type Result struct {
 	ClientOps []int
 }
 
-// RepairPath is the first repair of a run: which monitor, and how many
-// mutating filesystem operations it made from repair/start to the end of
-// its switch (0 if it never finished).
+// RepairPath is the first repair of a run: which monitor, the probe point
+// it started at (node.PointRepairStart for a whole-store repair,
+// node.PointPageRepairStart for a page repair), and how many mutating
+// filesystem operations it made until it was done (the end of the switch,
+// or page/done; 0 if it never finished). StartAt, DoneAt and RejoinAt are
+// when it started, finished, and the monitor was next in a quorum (0:
+// never).
 type RepairPath struct {
-	Node     int
-	startOps int64
-	Ops      int64
+	Node                      int
+	Start                     node.Point
+	startOps                  int64
+	Ops                       int64
+	StartAt, DoneAt, RejoinAt int64
 }
 
 // Failed reports whether any check was violated.

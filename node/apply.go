@@ -15,6 +15,7 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 		return false
 	}
 	var b kvstore.Batch
+	b.SetLSN(v) // the version is each page's LSN: a page that holds it already is left alone
 	b.Put(versionKey(v), value)
 	b.Put(keyLC, u64(v))
 	fc := m.fc
@@ -43,7 +44,7 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 		overlay[key] = val
 	}
 	trimmedTo := uint64(0)
-	events := eventApply{get: current, set: set}
+	events := eventApply{get: current, set: set, held: func() bool { return m.eventsPageHolds(v) }}
 	for i := range t.ops {
 		op := &t.ops[i]
 		switch op.kind {
@@ -78,18 +79,27 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 	if m.pendingV != 0 && m.pendingV <= v {
 		clearPending(&b)
 	}
+	if m.vec.dirty {
+		b.Put(keyLSNVectors, m.vec.encode()) // stored with the state, in a batch written anyway
+	}
 	if !m.apply(&b, true) {
 		return false
 	}
+	m.vec.dirty = false
 	if m.pendingV != 0 && m.pendingV <= v {
 		m.pendingV, m.pendingPN, m.pendingVal = 0, 0, nil
 	}
 	m.lc, m.fc, m.stateHash = v, fc, hash
-	m.emit(Event{Kind: EvApply, Version: v, Hash: hash, FC: fc})
+	// Pages installed at later versions: the hash, kept up one version at a
+	// time, claims nothing until the page repair checks in.
+	m.emit(Event{Kind: EvApply, Version: v, Hash: hash, FC: fc, Mixed: m.pr.active})
 	if trimmedTo != 0 {
 		m.emit(Event{Kind: EvTrim, FC: fc, Version: v})
 	}
 	m.recorded(&events)
+	if m.pr.active {
+		m.caughtUp(m.pagesAhead())
+	}
 	return true
 }
 

@@ -50,6 +50,14 @@ func (m *Monitor) Start() {
 		return
 	}
 	m.store = s
+	if len(s.Damaged()) > 0 {
+		m.env.Point(PointPageRepairStart)
+		if why := m.pageRepairRefused(s); why != "" {
+			m.store = nil
+			m.fallBack(s, why)
+			return
+		}
+	}
 	if mk, ok := readMark(s); ok {
 		if mk.state != markCompleted {
 			m.fail(fmt.Errorf("main store holds a repair mark in state %d", mk.state))
@@ -69,25 +77,30 @@ func (m *Monitor) openMain() (*kvstore.Store, error) {
 		m.reached(ProbeMainStoreAbsent)
 		return nil, errStoreMissing
 	}
-	return m.openDir(m.cfg.Dir)
+	return m.openDir(m.cfg.Dir, !m.cfg.NoPageRepair)
 }
 
-func (m *Monitor) openDir(dir string) (*kvstore.Store, error) {
+// openDir opens a store; with pages, damage inside a page of its
+// checkpoint is reported as that page (Store.Damaged), not as corruption.
+func (m *Monitor) openDir(dir string, pages bool) (*kvstore.Store, error) {
 	var err error
 	for range m.cfg.OpenRetries {
 		var s *kvstore.Store
-		if s, err = kvstore.Open(m.env.FS(), dir, m.storeOptions()); err == nil {
+		if s, err = kvstore.Open(m.env.FS(), dir, m.storeOptions(pages)); err == nil {
 			return s, nil
 		}
 	}
 	return nil, err
 }
 
-func (m *Monitor) storeOptions() kvstore.Options {
+func (m *Monitor) storeOptions(pages bool) kvstore.Options {
 	o := m.cfg.Store
 	o.Point = func(p kvstore.Point) { m.env.Point(Point(p)) }
 	o.Reached = func(p kvstore.CodeProbe) { m.env.Reached(CodeProbe(p)) }
 	o.IgnoreSyncErrors = m.cfg.Bugs.IgnoreFsyncError
+	o.PageBounds = pageBounds()
+	o.AllowDamagedPages = pages
+	o.IgnorePageLSNOnRedo = m.cfg.Bugs.PageRedoIgnoresLSN
 	o.TrustDirEntry = m.cfg.Bugs.SkipDirSync
 	return o
 }
@@ -95,19 +108,36 @@ func (m *Monitor) storeOptions() kvstore.Options {
 // run loads the open store's state, reports it and starts probing. isCopy
 // says the store is a repair's copy, not the main store.
 func (m *Monitor) run(isCopy bool) {
-	if err := m.load(); err != nil {
+	if err := m.load(true); err != nil {
 		m.fail(err)
 		return
 	}
 	m.bootFresh = m.epoch == 0 && !m.rep.active
 	m.emit(Event{Kind: EvStoreOpen, Version: m.lc, FC: m.fc, Hash: m.stateHash, Epoch: m.epoch,
-		PN: m.acceptedPN, Pending: m.pendingV, PendingPN: m.pendingPN, Copy: isCopy})
+		PN: m.acceptedPN, Pending: m.pendingV, PendingPN: m.pendingPN, Copy: isCopy, Mixed: m.pr.active})
+	for _, p := range m.pr.damaged {
+		m.emit(Event{Kind: EvPageDamaged, Page: p, Version: m.lc})
+	}
+	if m.cfg.Mkfs && m.store.Info().New && len(m.cfg.Preload) > 0 && !m.preload() {
+		return
+	}
 	m.bootstrap()
 }
 
+// preload commits Config.Preload as version 1 of a new store.
+func (m *Monitor) preload() bool {
+	var t txn
+	for _, p := range m.cfg.Preload {
+		t.ops = append(t.ops, txnOp{kind: txPut, key: p.Key, value: p.Value})
+	}
+	return m.applyCommitted(1, t.encode())
+}
+
 // load reads the persisted state. A store left mid full-sync is cleared: its
-// partial contents must never be taken for a real history.
-func (m *Monitor) load() error {
+// partial contents must never be taken for a real history. A store with
+// damaged pages, or pages ahead of its lc, holds no version's state: it has
+// no state hash until the page repair is done.
+func (m *Monitor) load(atBoot bool) error {
 	s := m.store
 	m.fc, m.lc = getU64(s, keyFC), getU64(s, keyLC)
 	m.epoch = getU64(s, keyEpoch)
@@ -130,6 +160,16 @@ func (m *Monitor) load() error {
 		m.reached(ProbeInSyncCleared)
 		m.emit(Event{Kind: EvMarkedClear, Detail: "in-sync marker found at boot"})
 	}
-	m.stateHash = computeStateHash(s)
+	m.vec = lsnVectors{}
+	if b, ok := s.Get(keyLSNVectors); ok {
+		m.vec.decode(b, m.cfg.Monitors, len(s.Pages()))
+	} else {
+		m.vec.init(m.cfg.Monitors, len(s.Pages()))
+	}
+	m.loadPageRepair(atBoot)
+	m.stateHash = 0
+	if !m.pr.active {
+		m.stateHash = computeStateHash(s)
+	}
 	return nil
 }

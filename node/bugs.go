@@ -42,6 +42,19 @@ type Bugs struct {
 	// marked down from its own memory, not from the replicated events: a
 	// new leader records a second stop for one offline period.
 	StopEventTwice bool
+	// PageStaleVector makes a page repair take each page from the monitor
+	// that one peer's LSN vector says holds its highest LSN, unchecked.
+	PageStaleVector bool
+	// PageRedoIgnoresLSN makes recovery redo log records onto a page whose
+	// LSN shows it already holds them.
+	PageRedoIgnoresLSN bool
+	// PageRepairsMetadata makes a page repair fetch a damaged page of the
+	// monitor's own Paxos metadata from a peer.
+	PageRepairsMetadata bool
+	// PageLiteral repairs pages as patent CN108228678B says, taken
+	// literally: ask one healthy peer for the page's LSN vector, fetch the
+	// page from the monitor with the highest LSN, rejoin at once.
+	PageLiteral bool
 
 	// The collectors' planted bugs (package collector reads them here, so
 	// that there is one catalog).
@@ -100,6 +113,14 @@ var bugCatalog = []BugInfo{
 		func(b *Bugs) *bool { return &b.CatchupFromReceived }},
 	{"trimmed-gap-skipped", "collectors-offline", "a collector behind the trim skips the trimmed events instead of taking the full state: its log has a gap",
 		func(b *Bugs) *bool { return &b.TrimmedGapSkipped }},
+	{"page-stale-vector", "repair-page", "a page repair takes each page from the holder of the highest LSN in one peer's vector, unchecked: a stale vector installs a page older than the monitor's own state",
+		func(b *Bugs) *bool { return &b.PageStaleVector }},
+	{"page-redo-ignores-lsn", "repair-page-powerloss", "recovery redoes log records onto a page installed at a newer version: after a power cut mid catch-up the page goes back",
+		func(b *Bugs) *bool { return &b.PageRedoIgnoresLSN }},
+	{"page-repairs-metadata", "repair-page", "a damaged page of the monitor's own Paxos metadata is fetched from a peer: it takes on the peer's promises",
+		func(b *Bugs) *bool { return &b.PageRepairsMetadata }},
+	{"page-literal", "repair-page", "the patent's page repair as written: one healthy peer's vector, the highest LSN, rejoin at once with pages of another version",
+		func(b *Bugs) *bool { return &b.PageLiteral }},
 }
 
 // ErrUnknownBug is returned for a name not in the catalog.

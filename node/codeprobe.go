@@ -94,6 +94,17 @@ const (
 	ProbeCollectorRefused    CodeProbe = "subscribe/refused-out-of-quorum"
 	ProbeFetchBelowFirst     CodeProbe = "subscribe/fetch-below-first-event"
 	ProbeSubscriptionExpired CodeProbe = "subscribe/subscription-expired"
+
+	ProbePageFallbackMetadata CodeProbe = "page/fallback-metadata-damaged"
+	ProbePageFallbackPartial  CodeProbe = "page/fallback-store-partial-or-marked"
+	ProbePageNoSource         CodeProbe = "page/no-eligible-source-yet"
+	ProbePageSourceRepairing  CodeProbe = "page/source-repairing-its-own-pages"
+	ProbePageServedRepairing  CodeProbe = "page/served-while-repairing"
+	ProbePageFetchTimedOut    CodeProbe = "page/fetch-timed-out"
+	ProbePageCatchUpResumed   CodeProbe = "page/catch-up-resumed-at-boot"
+	ProbePageCatchUpFull      CodeProbe = "page/catch-up-by-full-sync"
+	ProbePageNoCatchUp        CodeProbe = "page/installed-at-own-lc"
+	ProbeVectorRowReset       CodeProbe = "vector/peer-went-back"
 )
 
 var codeProbes = []CodeProbeInfo{
@@ -158,4 +169,15 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeCollectorRefused, "a monitor outside a quorum, or with a partial store, refused a collector", "node/subscribe.go handleCollector"},
 	{ProbeFetchBelowFirst, "a collector fetched events trimmed since it asked what follows its last one", "node/subscribe.go answerFetch"},
 	{ProbeSubscriptionExpired, "a subscription ended: its collector fell silent", "node/subscribe.go pushEvents"},
+
+	{ProbePageFallbackMetadata, "damage reached a page of the monitor's own metadata: a whole-store repair instead", "node/pagerepair.go pageRepairRefused"},
+	{ProbePageFallbackPartial, "damaged pages in a store that was partial or held a repair mark: a whole-store repair instead", "node/pagerepair.go pageRepairRefused"},
+	{ProbePageNoSource, "a majority of the others reported, but some damaged page had no source at the monitor's own lc or above", "node/pagerepair.go chooseSources"},
+	{ProbePageSourceRepairing, "a page was taken from a monitor repairing pages of its own", "node/pagerepair.go chooseSources"},
+	{ProbePageServedRepairing, "a monitor repairing its own pages served an intact one", "node/pagerepair.go handlePageFetch"},
+	{ProbePageFetchTimedOut, "a page source did not answer in time: a new round", "node/pagerepair.go pageFetchTimedOut"},
+	{ProbePageCatchUpResumed, "a boot found installed pages ahead of lc: the catch-up resumed", "node/pagerepair.go loadPageRepair"},
+	{ProbePageCatchUpFull, "a page repair's catch-up had to use a full sync: the source had trimmed past the monitor", "node/pagerepair.go catchUpFrom"},
+	{ProbePageNoCatchUp, "pages were installed at the monitor's own lc: nothing to catch up", "node/pagerepair.go installPages"},
+	{ProbeVectorRowReset, "a peer's LSN report showed its lc went back (a clear or a rebuild): its vector row starts over", "node/lsnvec.go mergeReport"},
 }

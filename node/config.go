@@ -41,6 +41,15 @@ type Config struct {
 	// OpenRetries is how many times a failing store open is retried before
 	// the monitor gives up on the store. 0: 3.
 	OpenRetries int
+	// NoPageRepair turns page repair off: damage inside a replicated page
+	// of the store is repaired like any other, by rebuilding the whole
+	// store. False: such a page is fetched from the others (pagerepair.go).
+	NoPageRepair bool
+	// Preload is config keys and values a store created at mkfs starts
+	// with, committed as version 1 alike on every monitor given the same:
+	// a fixture, so a benchmark can start from a store of a given size.
+	// Nil: stores start empty.
+	Preload []Pair
 
 	// CollectorTimeout is how long the leader waits for a collector's
 	// report before it marks the collector down (its stop event), as

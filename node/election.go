@@ -32,8 +32,9 @@ func (m *Monitor) bootWaitOver() bool {
 func (m *Monitor) partial() bool { return m.inSync || m.lc < m.floor }
 
 // mayVote says whether this monitor may take part in elections at all: not
-// while repairing, not with a partial store, not behind the rejoin fence.
-func (m *Monitor) mayVote() bool { return !m.rep.active && !m.partial() && !m.fenced() }
+// while repairing its store or pages, not with a partial store, not behind
+// the rejoin fence.
+func (m *Monitor) mayVote() bool { return !m.rep.active && !m.pr.active && !m.partial() && !m.fenced() }
 
 func (m *Monitor) startElection() {
 	if !m.mayVote() {

@@ -9,15 +9,15 @@ type EventKind uint8
 // from them, so each is emitted only once what it reports is durable or
 // has been sent.
 const (
-	EvStoreOpen       EventKind = iota + 1 // store opened: Version = lc, FC, Hash = state hash; Copy: it is store.repair
+	EvStoreOpen       EventKind = iota + 1 // store opened: Version = lc, FC, Hash = state hash (none if Mixed); Copy: it is store.repair
 	EvStoreFailed                          // opening the store failed: Detail says why
 	EvCommit                               // the leader committed Version with txn hash Hash
-	EvApply                                // Version applied durably: Hash = state hash after it
+	EvApply                                // Version applied durably: Hash = state hash after it (none if Mixed)
 	EvVote                                 // acked Peer's proposal in Epoch
 	EvQuorum                               // joined a quorum: Epoch, Quorum, Peer = leader
 	EvLease                                // leader granted / peon received a lease until Until
 	EvSyncStart                            // sync from Peer began: Full, Version = my lc
-	EvSyncChunk                            // a sync chunk was applied: Version = lc reached
+	EvSyncChunk                            // a sync chunk was applied: Version = lc reached, Bytes received
 	EvSyncFinish                           // sync done: Version = lc, Hash = state hash, FC = provider's final lc
 	EvSyncAbort                            // sync abandoned: Detail says why
 	EvTrim                                 // versions below FC were trimmed
@@ -37,6 +37,12 @@ const (
 	EvBootstrap                            // the monitor left its role to probe again: Detail says why
 	EvCorruptMsg                           // a message from Peer failed its checksum and was dropped
 	EvRecorded                             // a collector event was applied: Record, Hash = the collector table's hash after it
+	EvPageDamaged                          // the store opened with Page damaged, at lc Version: a page repair begins
+	EvPageSource                           // Page will be fetched from Peer, at lc Version; Quorum: whose reports the choice saw
+	EvPageInstalled                        // Page from Peer is durable, taken at Version; Bytes fetched; Local: it holds the monitor's own metadata
+	EvPageRepairDone                       // every page is back and caught up: the state at Version hashes to Hash (no claim if Mixed: a full sync took over)
+	EvPageServed                           // served Page to Peer at my lc Version
+	EvPageFallback                         // damaged pages cannot be repaired page by page: a whole-store repair follows; Detail says why
 	numEventKinds
 )
 
@@ -48,7 +54,8 @@ var eventNames = map[EventKind]string{
 	EvMarkedClear: "marked-clear", EvPromise: "promise", EvAccept: "accept", EvRead: "read",
 	EvRepairStart: "repair-start", EvRepairSource: "repair-source", EvRepairCompleted: "repair-completed",
 	EvRepairSwitched: "repair-switched", EvRepairRejoined: "repair-rejoined", EvBootstrap: "bootstrap",
-	EvCorruptMsg: "corrupt-msg", EvRecorded: "recorded",
+	EvCorruptMsg: "corrupt-msg", EvRecorded: "recorded", EvPageDamaged: "page-damaged", EvPageSource: "page-source", EvPageInstalled: "page-installed",
+	EvPageRepairDone: "page-repair-done", EvPageServed: "page-served", EvPageFallback: "page-fallback",
 }
 
 func (k EventKind) String() string {
@@ -131,4 +138,11 @@ type Event struct {
 	Detail    string      // for people: why, in words; no program parses it
 	// Record is the collector event applied (EvRecorded).
 	Record CollectorEvent
+	// Mixed (EvStoreOpen, EvApply): the store holds damaged pages, or pages
+	// installed at a later version than Version, so its state is no
+	// version's: Hash claims nothing.
+	Mixed bool
+	Page  int   // the page events': which page
+	Bytes int64 // EvPageInstalled, EvSyncChunk: bytes of state received
+	Local bool  // EvPageInstalled: the page holds the monitor's own Paxos metadata
 }

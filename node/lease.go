@@ -63,7 +63,9 @@ func (m *Monitor) expectLease() {
 	m.px.knownLease = max(m.px.knownLease, now+m.cfg.LeaseDuration)
 }
 
-func (m *Monitor) leaseMsg() *Msg { return &Msg{Type: MLease, LC: m.lc, Until: m.px.leaseRound} }
+func (m *Monitor) leaseMsg() *Msg {
+	return &Msg{Type: MLease, LC: m.lc, Until: m.px.leaseRound, VecAsOf: m.vec.asOf}
+}
 
 // resendLease repeats the current lease round to the peons that have not
 // acked it: it must be acked within one renewal interval.
@@ -83,10 +85,13 @@ func (m *Monitor) handleLease(msg *Msg) {
 	m.px.peonLease, m.px.peonLeaseLC = max(m.px.peonLease, msg.Until), max(m.px.peonLeaseLC, msg.LC)
 	m.px.knownLease = max(m.px.knownLease, msg.Until)
 	m.arm(tLeaseExpire, m.cfg.leaseAckTimeout())
-	m.send(msg.From, &Msg{Type: MLeaseAck, Until: msg.Until, LC: m.lc, FC: m.fc})
+	ack := Msg{Type: MLeaseAck, Until: msg.Until, LC: m.lc, FC: m.fc}
+	m.attachReport(&ack, msg)
+	m.send(msg.From, &ack)
 }
 
 func (m *Monitor) handleLeaseAck(msg *Msg) {
+	m.mergeReport(msg)
 	if msg.LC < m.lc && msg.LC+1 >= m.fc {
 		// The peon missed commits (lost messages): send them again.
 		m.reached(ProbeLeaseAckCatchUp)

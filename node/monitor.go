@@ -13,17 +13,18 @@ import (
 type Phase uint8
 
 const (
-	PhaseBooting   Phase = iota // the store is not open yet
-	PhaseProbing                // asking the others where the cluster is
-	PhaseElecting               // an election is running
-	PhaseSyncing                // copying state from a provider
-	PhaseLeader                 // leads the quorum
-	PhasePeon                   // a quorum member following the leader
-	PhaseBroken                 // the store cannot be used: the monitor does nothing
-	PhaseRepairing              // rebuilding a broken store: probing for a safe source
+	PhaseBooting    Phase = iota // the store is not open yet
+	PhaseProbing                 // asking the others where the cluster is
+	PhaseElecting                // an election is running
+	PhaseSyncing                 // copying state from a provider
+	PhaseLeader                  // leads the quorum
+	PhasePeon                    // a quorum member following the leader
+	PhaseBroken                  // the store cannot be used: the monitor does nothing
+	PhaseRepairing               // rebuilding a broken store: probing for a safe source
+	PhasePageRepair              // replacing damaged pages, or catching up past installed ones: out of the cluster
 )
 
-var phaseNames = [...]string{"booting", "probing", "electing", "syncing", "leader", "peon", "broken", "repairing"}
+var phaseNames = [...]string{"booting", "probing", "electing", "syncing", "leader", "peon", "broken", "repairing", "page-repair"}
 
 func (p Phase) String() string {
 	if int(p) < len(phaseNames) {
@@ -66,6 +67,7 @@ const (
 	tProvider                     // a provider session expires (arg: cookie)
 	tLeaseResend                  // the leader resends an unacked lease round
 	tCollectors                   // the leader looks for collectors gone silent
+	tPageFetch                    // a page repair heard no page data for too long
 	numTimers
 )
 
@@ -106,6 +108,8 @@ type Monitor struct {
 	rep   repairState
 	rec   recording
 	subs  map[int]*subscription // collectors subscribed to the events, by endpoint
+	pr    pageRepair
+	vec   lsnVectors
 }
 
 // New returns a monitor that will boot on Start.
@@ -168,6 +172,14 @@ func (m *Monitor) dispatch(msg *Msg) {
 		m.handleClient(msg)
 	case MColBoot, MColStatus, MColQuery, MColFetch:
 		m.handleCollector(msg)
+	case MPageProbe:
+		m.handlePageProbe(msg)
+	case MPageReport:
+		m.handlePageReport(msg)
+	case MPageFetch:
+		m.handlePageFetch(msg)
+	case MPageData:
+		m.handlePageData(msg)
 	}
 }
 
@@ -212,6 +224,8 @@ func (m *Monitor) Fire(id TimerID, tag uint64) {
 		m.proposePending()
 	case tLeaseResend:
 		m.resendLease()
+	case tPageFetch:
+		m.pageFetchTimedOut()
 	case tResend:
 		m.resendRound()
 	case tCollectors:

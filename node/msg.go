@@ -42,13 +42,18 @@ const (
 	MColFetch   // collector -> monitor: send events FC..LC, or with FlagFull the full state
 	MColEvents  // monitor -> collector: a fetch's answer: Versions (V = seq, Value = event), or FlagFull: Value = table at FC, Hash
 	MColPush    // monitor -> collector: new events as they are applied
+	MPageProbe  // a page repair asks for the LSNs of its damaged pages
+	MPageReport // ...and is told them, with what the sender knows of the others'
+	MPageFetch  // a page repair asks for pages
+	MPageData   // one page, at the sender's last committed version
 	msgTypeEnd
 )
 
 var msgNames = [...]string{"", "probe", "probe-reply", "propose", "ack", "victory", "collect", "last",
 	"begin", "accept", "commit", "lease", "lease-ack", "sync-get-cookie", "sync-cookie", "sync-get-chunk",
 	"sync-chunk", "sync-no-cookie", "client-request", "client-reply", "forward",
-	"col-boot", "col-status", "col-ack", "col-query", "col-summary", "col-fetch", "col-events", "col-push"}
+	"col-boot", "col-status", "col-ack", "col-query", "col-summary", "col-fetch", "col-events", "col-push",
+	"page-probe", "page-report", "page-fetch", "page-data"}
 
 func (t MsgType) String() string {
 	if t > 0 && t < msgTypeEnd {
@@ -65,6 +70,8 @@ const (
 	FlagLast                         // sync chunk: the last one
 	FlagInQuorum                     // probe reply: the sender is in a quorum
 	FlagSubscribed                   // collector ack: the sender pushes events to this collector
+	FlagPageRepair                   // page report: the sender is repairing pages of its own
+	FlagRefused                      // page data: the sender cannot serve the page now
 )
 
 // Version is one paxos version and its transaction.
@@ -77,6 +84,15 @@ type Version struct {
 type Pair struct {
 	Key   string
 	Value []byte
+}
+
+// PageLSN says that monitor Rank holds page Page at LSN: a page LSN report
+// (Rank is the sender), what the sender knows of another monitor's page
+// (its LSN vector), or, in a request, a page asked for.
+type PageLSN struct {
+	Page int
+	Rank int
+	LSN  uint64
 }
 
 // Msg is every message, raft-style: one flat struct, with each type using
@@ -101,6 +117,27 @@ type Msg struct {
 	Versions  []Version
 	Pairs     []Pair
 	Op        ClientOp
+	// Pages: page LSNs reported, or pages asked for. A report covers every
+	// page of the sender whose LSN is above Since.
+	Pages []PageLSN
+	Since uint64
+	// VecAsOf[r] is how far the sender's LSN vector row for rank r is
+	// complete (rank r's lc when it last reported): the receiver reports
+	// only the pages it changed since (probes and leases).
+	VecAsOf []uint64
+}
+
+// stateBytes is how many bytes of state a sync chunk or page carries: its
+// keys, values and versions.
+func (m *Msg) stateBytes() int64 {
+	var n int64
+	for _, p := range m.Pairs {
+		n += int64(len(p.Key) + len(p.Value))
+	}
+	for _, v := range m.Versions {
+		n += int64(len(v.Value))
+	}
+	return n
 }
 
 // Has reports whether every bit of flag is set.
@@ -140,6 +177,17 @@ func (m *Msg) Encode() []byte {
 		e.bytes(p.Value)
 	}
 	m.Op.encode(&e)
+	e.uvarint(uint64(len(m.Pages)))
+	for _, p := range m.Pages {
+		e.uvarint(uint64(p.Page))
+		e.varint(int64(p.Rank))
+		e.uvarint(p.LSN)
+	}
+	e.uvarint(m.Since)
+	e.uvarint(uint64(len(m.VecAsOf)))
+	for _, v := range m.VecAsOf {
+		e.uvarint(v)
+	}
 	binary.LittleEndian.PutUint32(e.b, crc32.Checksum(e.b[4:], castagnoli))
 	return e.b
 }
@@ -180,6 +228,19 @@ func DecodeMsg(b []byte) (Msg, error) {
 		}
 	}
 	m.Op.decode(&d)
+	if n := d.count(); n > 0 {
+		m.Pages = make([]PageLSN, n)
+		for i := range m.Pages {
+			m.Pages[i] = PageLSN{Page: int(d.uvarint()), Rank: int(d.varint()), LSN: d.uvarint()}
+		}
+	}
+	m.Since = d.uvarint()
+	if n := d.count(); n > 0 {
+		m.VecAsOf = make([]uint64, n)
+		for i := range m.VecAsOf {
+			m.VecAsOf[i] = d.uvarint()
+		}
+	}
 	if d.err != nil || len(d.b) != 0 || m.Type == 0 || m.Type >= msgTypeEnd {
 		return Msg{}, ErrCorruptMsg
 	}

@@ -32,6 +32,14 @@ func genMsg(t *rapid.T) Msg {
 	for range rapid.IntRange(0, 3).Draw(t, "np") {
 		m.Pairs = append(m.Pairs, Pair{Key: rapid.String().Draw(t, "pk"), Value: rapid.SliceOf(rapid.Byte()).Draw(t, "pv")})
 	}
+	for range rapid.IntRange(0, 3).Draw(t, "npl") {
+		m.Pages = append(m.Pages, PageLSN{Page: rapid.IntRange(0, 100).Draw(t, "pp"), Rank: rapid.IntRange(-1, 7).Draw(t, "pr"),
+			LSN: rapid.Uint64().Draw(t, "pl")})
+	}
+	m.Since = rapid.Uint64().Draw(t, "since")
+	for range rapid.IntRange(0, 7).Draw(t, "nasof") {
+		m.VecAsOf = append(m.VecAsOf, rapid.Uint64().Draw(t, "asof"))
+	}
 	m.Op = ClientOp{Client: rapid.Uint64().Draw(t, "c"), ReqID: rapid.Uint64().Draw(t, "r"),
 		Kind: OpKind(rapid.IntRange(1, 4).Draw(t, "k")), Key: rapid.String().Draw(t, "key"),
 		Value: rapid.SliceOf(rapid.Byte()).Draw(t, "ov"), Expect: rapid.SliceOf(rapid.Byte()).Draw(t, "oe"),

@@ -38,6 +38,8 @@ const (
 	keyEventsLast    = "events/last"
 	keyEventsBase    = "events/base"
 	keyEventsCurrent = "events/table"
+	keyLSNVectors    = "mon/lsn_vectors"
+	prefixLocal      = "mon/"
 )
 
 // replicatedPrefixes are cleared at the start of a full sync and copied by

@@ -22,6 +22,13 @@ const (
 	PointRepairAfterRemove  Point = "repair/after-remove"      // the damaged store is gone; the copy is not renamed yet
 	PointRepairAfterRename  Point = "repair/after-rename"      // store.repair is now store; the parent is not synced yet
 	PointRepairMarkDeleted  Point = "repair/after-mark-delete" // the switch is done and durable
+
+	PointPageRepairStart Point = "page/start"            // the store opened with damaged pages; nothing written yet
+	PointPageSources     Point = "page/sources-chosen"   // every damaged page has a source; fetches sent
+	PointPageFetched     Point = "page/fetched"          // every damaged page is in memory, none installed
+	PointPageInstalled   Point = "page/installed"        // the pages are durable in a new generation
+	PointPageCatchUp     Point = "page/catch-up-applied" // a version applied while installed pages are ahead of lc
+	PointPageRepairDone  Point = "page/done"             // lc reached every installed page: back to probing
 )
 
 // RepairPoints are the steps of a whole-store repair, in order.
@@ -31,10 +38,17 @@ func RepairPoints() []Point {
 		PointRepairMarkDeleted}
 }
 
+// PageRepairPoints are the steps of a page repair, in order.
+func PageRepairPoints() []Point {
+	return []Point{PointPageRepairStart, PointPageSources, PointPageFetched, PointPageInstalled, PointPageCatchUp,
+		PointPageRepairDone}
+}
+
 // Points lists every probe point a monitor passes, its store's included.
 func Points() []Point {
 	out := []Point{PointPaxosAccepted, PointSyncChunkApplied}
 	out = append(out, RepairPoints()...)
+	out = append(out, PageRepairPoints()...)
 	for _, p := range kvstore.Points() {
 		out = append(out, Point(p))
 	}

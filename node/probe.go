@@ -12,10 +12,14 @@ type probing struct {
 func (m *Monitor) bootstrap() {
 	m.leaveRoles()
 	m.probe = probing{outside: 1 << m.cfg.Rank}
-	if m.rep.active {
+	m.pageRepairStep()
+	switch {
+	case m.rep.active:
 		m.rep.replies = make([]probeInfo, m.cfg.Monitors)
 		m.setPhase(PhaseRepairing)
-	} else {
+	case m.pr.active:
+		m.setPhase(PhasePageRepair)
+	default:
 		m.setPhase(PhaseProbing)
 	}
 	m.probeAgain()
@@ -37,15 +41,21 @@ func (m *Monitor) leaveRoles() {
 	m.rec = recording{}
 }
 
+// probeAgain probes, or, for a page repair with pages still damaged, asks
+// for page LSNs.
 func (m *Monitor) probeAgain() {
-	m.sendOthers(&Msg{Type: MProbe})
+	if len(m.pr.damaged) > 0 {
+		m.pageProbe()
+	} else {
+		m.sendOthers(&Msg{Type: MProbe, VecAsOf: m.vec.asOf})
+	}
 	m.arm(tProbe, m.cfg.ProbeInterval)
 }
 
 // handleProbe answers a probe in any phase: where I am, what I hold.
 func (m *Monitor) handleProbe(msg *Msg) {
-	if m.rep.active && !m.cfg.Bugs.AnswerProbeWhileRepairing {
-		return // a store being rebuilt must not be taken for a source or a peer
+	if m.rep.active && !m.cfg.Bugs.AnswerProbeWhileRepairing || m.pr.active {
+		return // a store being rebuilt or repaired must not be taken for a source or a peer
 	}
 	reply := Msg{Type: MProbeReply, FC: m.fc, LC: m.lc, Leader: m.leader}
 	if m.quorum != 0 {
@@ -58,6 +68,7 @@ func (m *Monitor) handleProbe(msg *Msg) {
 	if syncing {
 		reply.Flags |= FlagSyncing
 	}
+	m.attachReport(&reply, msg)
 	m.send(msg.From, &reply)
 	m.emit(Event{Kind: EvProbeReply, Peer: msg.From, Version: m.lc, FC: m.fc, Syncing: syncing})
 }
@@ -65,8 +76,13 @@ func (m *Monitor) handleProbe(msg *Msg) {
 // handleProbeReply decides, per Ceph: full sync if the peer trimmed past
 // me, recent sync if I lag more than max_join_drift, else an election.
 func (m *Monitor) handleProbeReply(msg *Msg) {
-	if m.phase == PhaseRepairing {
+	m.mergeReport(msg)
+	switch m.phase {
+	case PhaseRepairing:
 		m.repairProbeReply(msg)
+		return
+	case PhasePageRepair:
+		m.pageCatchUpReply(msg)
 		return
 	}
 	if m.phase != PhaseProbing {

@@ -34,7 +34,7 @@ func (p *providers) dropAll() { p.sessions = nil }
 
 func (m *Monitor) handleGetCookie(msg *Msg) {
 	full := msg.Has(FlagFull)
-	if m.phase == PhaseSyncing || m.inSync || m.rep.active {
+	if m.phase == PhaseSyncing || m.inSync || m.rep.active || m.pr.active {
 		m.reached(ProbeProvideRefusedBusy)
 		m.send(msg.From, &Msg{Type: MSyncNoCookie})
 		return
@@ -79,7 +79,7 @@ func (m *Monitor) handleGetChunk(msg *Msg) {
 		m.reached(ProbeProvideDuplicate)
 		return // a duplicate of a request already answered
 	}
-	if s == nil || s.requester != msg.From || msg.Seq != s.seq || m.phase == PhaseSyncing || m.rep.active {
+	if s == nil || s.requester != msg.From || msg.Seq != s.seq || m.phase == PhaseSyncing || m.rep.active || m.pr.active {
 		m.send(msg.From, &Msg{Type: MSyncNoCookie, Cookie: msg.Cookie})
 		return
 	}

@@ -198,8 +198,13 @@ func (m *Monitor) collectorOps() []txnOp {
 // eventApply applies a version's collector events within applyCommitted's
 // batch: it reads and writes through the batch's view of the store.
 type eventApply struct {
-	get      func(key string) ([]byte, bool)
-	set      func(key string, value []byte)
+	get func(key string) ([]byte, bool)
+	set func(key string, value []byte)
+	// held says whether the store's page of events holds the version
+	// already (a page repair installed it at a later one): the store leaves
+	// that page alone, and its events are recorded there already.
+	held     func() bool
+	skip     bool
 	loaded   bool
 	first    uint64
 	last     uint64
@@ -214,6 +219,9 @@ func (a *eventApply) load() {
 		return
 	}
 	a.loaded = true
+	if a.skip = a.held != nil && a.held(); a.skip {
+		return
+	}
 	u := func(key string) uint64 {
 		b, ok := a.get(key)
 		if !ok || len(b) != 8 {
@@ -229,7 +237,7 @@ func (a *eventApply) load() {
 }
 
 func (a *eventApply) record(ev CollectorEvent) {
-	if a.load(); a.err != nil {
+	if a.load(); a.err != nil || a.skip {
 		return
 	}
 	if ev.Seq != a.last+1 {
@@ -250,7 +258,7 @@ func (a *eventApply) record(ev CollectorEvent) {
 // trim drops the events below to, folding them into the table kept at the
 // first event left.
 func (a *eventApply) trim(to uint64) {
-	if a.load(); a.err != nil || to <= a.first || to > a.last {
+	if a.load(); a.err != nil || a.skip || to <= a.first || to > a.last {
 		return
 	}
 	b, _ := a.get(keyEventsBase)
@@ -279,7 +287,7 @@ func (a *eventApply) trim(to uint64) {
 
 // finish writes first, last and the current table, if anything changed.
 func (a *eventApply) finish() {
-	if !a.loaded || a.err != nil {
+	if !a.loaded || a.err != nil || a.skip {
 		return
 	}
 	a.set(keyEventsFirst, u64(a.first))
@@ -293,4 +301,10 @@ func (m *Monitor) recorded(a *eventApply) {
 		m.emit(Event{Kind: EvRecorded, Version: ev.Seq, Peer: ev.Collector, Epoch: ev.Inc, Hash: a.hashes[i], Record: ev})
 	}
 	m.pushEvents(a.recorded)
+}
+
+// eventsPageHolds says whether the store's page of collector events already
+// holds version v: a page repair installed it at v or later.
+func (m *Monitor) eventsPageHolds(v uint64) bool {
+	return m.store.Pages()[m.store.PageOf(prefixEvents)].LSN >= v
 }

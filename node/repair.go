@@ -102,7 +102,7 @@ func (m *Monitor) startRepair(how RepairStart, why string) {
 			return
 		}
 	}
-	rs, err := m.openDir(m.cfg.repairDir()) // durably created: kvstore.Open syncs its parent
+	rs, err := m.openDir(m.cfg.repairDir(), false) // durably created: kvstore.Open syncs its parent
 	if err != nil {
 		m.fail(err)
 		return
@@ -120,7 +120,7 @@ func (m *Monitor) startRepair(how RepairStart, why string) {
 
 // resumeRepair continues the repair a restart interrupted.
 func (m *Monitor) resumeRepair() {
-	rs, err := m.openDir(m.cfg.repairDir())
+	rs, err := m.openDir(m.cfg.repairDir(), false)
 	if err != nil && !broken(err) {
 		m.fail(err) // the disk, not the copy, failed: try again later
 		return

@@ -29,7 +29,7 @@ func init() {
 		"hold": cmdHold, "release": cmdRelease,
 		"disk-error": cmdDiskError, "rename": cmdRename, "refire": cmdRefire, "ls": cmdLs,
 		"propose": cmdPropose, "write": cmdWrite, "read": cmdRead, "status": cmdStatus, "timers": cmdTimers,
-		"queue": cmdQueue, "ledger": cmdLedger,
+		"queue": cmdQueue, "ledger": cmdLedger, "pages": cmdPages,
 	}
 }
 
@@ -119,13 +119,24 @@ func (c *scriptCluster) fault(t *testing.T, td *datadriven.TestData, power bool,
 	}
 }
 
-// cmdCorrupt rots synced data at rest: corrupt 1 kind=bit-flip path=mon-1/store/MANIFEST.
+// cmdCorrupt rots synced data at rest: corrupt 1 kind=bit-flip path=mon-1/store/MANIFEST,
+// or one page of the live checkpoint: corrupt 1 page=3.
 func cmdCorrupt(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	var kind faultfs.CorruptKind
 	if err := kind.UnmarshalText([]byte(argStr(t, td, "kind", "bit-flip"))); err != nil {
 		td.Fatalf(t, "%v", err)
 	}
 	for _, r := range ranks(t, c, td) {
+		if page := argInt(t, td, "page", -1); page >= 0 {
+			target := PageTargets()[page]
+			path, _ := Config{Rank: r}.TargetPath(target)
+			if f, ok := c.nodes[r].fs.CorruptWithin(kind, path, PageLocator(target)); ok {
+				c.printf("n%d disk: %s %s (page %d)", r, f.Kind, f.Path, page)
+			} else {
+				c.printf("n%d disk: page %d holds nothing to corrupt", r, page)
+			}
+			continue
+		}
 		path := argStr(t, td, "path", fmt.Sprintf("mon-%d/store/", r))
 		if f, ok := c.nodes[r].fs.Corrupt(kind, path); ok {
 			c.printf("n%d disk: %s %s", r, f.Kind, f.Path)

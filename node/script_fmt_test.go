@@ -96,12 +96,19 @@ func fmtEvent(ev *Event) string {
 		if ev.Pending != 0 {
 			f("pending=%d@%d", ev.Pending, ev.PendingPN)
 		}
+		if ev.Mixed {
+			f("mixed")
+		}
 	case EvStoreFailed:
 		f("%s", errClass(ev.Detail))
 	case EvCommit:
 		f("v=%d e=%d txn=%s", ev.Version, ev.Epoch, fmtHash(ev.Hash))
 	case EvApply:
-		f("v=%d fc=%d h=%s", ev.Version, ev.FC, fmtHash(ev.Hash))
+		if ev.Mixed {
+			f("v=%d fc=%d mixed", ev.Version, ev.FC)
+		} else {
+			f("v=%d fc=%d h=%s", ev.Version, ev.FC, fmtHash(ev.Hash))
+		}
 	case EvVote:
 		f("for=n%d e=%d", ev.Peer, ev.Epoch)
 	case EvQuorum:
@@ -159,8 +166,44 @@ func fmtEvent(ev *Event) string {
 		f("e=%d seen-from=n%d", ev.Epoch, ev.Peer)
 	case EvRecorded:
 		f("%s table=%s", fmtCollectorEvent(ev.Record), fmtHash(ev.Hash))
+	case EvPageDamaged:
+		f("page=%d lc=%d", ev.Page, ev.Version)
+	case EvPageSource:
+		f("page=%d from=n%d lc=%d reports=%s: %s", ev.Page, ev.Peer, ev.Version, fmtQuorum(ev.Quorum), ev.Detail)
+	case EvPageInstalled:
+		f("page=%d from=n%d at v=%d bytes=%d", ev.Page, ev.Peer, ev.Version, ev.Bytes)
+		if ev.Local {
+			f("local")
+		}
+	case EvPageRepairDone:
+		if ev.Mixed {
+			f("lc=%d: %s", ev.Version, ev.Detail)
+		} else {
+			f("lc=%d h=%s", ev.Version, fmtHash(ev.Hash))
+		}
+	case EvPageServed:
+		f("page=%d to=n%d lc=%d", ev.Page, ev.Peer, ev.Version)
+	case EvPageFallback:
+		f("%s", ev.Detail)
 	}
 	return b.String()
+}
+
+// fmtPages renders page LSNs: p2@7 for the sender's own, n1:p2@5 for what
+// it knows of another monitor's, p2 for a page asked for.
+func fmtPages(m *Msg) string {
+	var parts []string
+	for _, p := range m.Pages {
+		switch {
+		case m.Type == MPageProbe || m.Type == MPageFetch:
+			parts = append(parts, fmt.Sprintf("p%d", p.Page))
+		case p.Rank == m.From:
+			parts = append(parts, fmt.Sprintf("p%d@%d", p.Page, p.LSN))
+		default:
+			parts = append(parts, fmt.Sprintf("n%d:p%d@%d", p.Rank, p.Page, p.LSN))
+		}
+	}
+	return "[" + strings.Join(parts, " ") + "]"
 }
 
 func fmtMsg(m *Msg) string {
@@ -258,6 +301,21 @@ func fmtMsg(m *Msg) string {
 		}
 		if m.Type == MColEvents && len(m.Versions) == 0 && !m.Has(FlagFull) {
 			f("none held=%d..%d", m.FC, m.LC)
+		}
+	case MPageProbe, MPageFetch:
+		f("lc=%d pages=%s", m.LC, fmtPages(m))
+	case MPageReport:
+		f("fc=%d lc=%d pages=%s", m.FC, m.LC, fmtPages(m))
+		if m.Has(FlagPageRepair) {
+			f("repairing-pages")
+		}
+		if m.Has(FlagSyncing) {
+			f("syncing")
+		}
+	case MPageData:
+		f("lc=%d page=%s pairs=%d", m.LC, fmtPages(m), len(m.Pairs))
+		if m.Has(FlagRefused) {
+			f("refused")
 		}
 	}
 	return b.String()

@@ -40,6 +40,9 @@ func cmdStatus(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 		if m.Repairing() {
 			b.WriteString(" repairing")
 		}
+		if m.PageRepairing() {
+			b.WriteString(" page-repairing")
+		}
 		if m.rep.rejoinAbove != 0 {
 			fmt.Fprintf(&b, " fenced-below=%d", m.rep.rejoinAbove)
 		}
@@ -60,6 +63,46 @@ func cmdTimers(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	for _, tm := range ts {
 		if len(rs) == 0 || slices.Contains(rs, tm.rank) {
 			c.printf("n%d %s at %s", tm.rank, timerName(tm.tag), fmtTime(tm.at))
+		}
+	}
+}
+
+// cmdPages prints, per monitor, the LSN of each page that has one, its
+// damaged pages, and what its LSN vector says of the others:
+// pages [0 1 ...].
+func cmdPages(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
+	rs := ranks(t, c, td)
+	for r, n := range c.nodes {
+		if len(rs) > 0 && !slices.Contains(rs, r) {
+			continue
+		}
+		m := n.m
+		if m == nil || m.store == nil {
+			c.printf("n%d down", r)
+			continue
+		}
+		var own []string
+		for _, p := range m.store.Pages() {
+			if p.LSN != 0 && !localPage(p) {
+				own = append(own, fmt.Sprintf("p%d@%d", p.Page, p.LSN))
+			}
+		}
+		line := fmt.Sprintf("n%d pages %s", r, strings.Join(own, " "))
+		if d := m.store.Damaged(); len(d) > 0 {
+			line += fmt.Sprintf(" damaged=%v", d)
+		}
+		c.printf("%s", line)
+		for peer, row := range m.vec.rows {
+			if peer == r || m.vec.asOf[peer] == 0 {
+				continue
+			}
+			var known []string
+			for p, lsn := range row {
+				if lsn != 0 {
+					known = append(known, fmt.Sprintf("p%d@%d", p, lsn))
+				}
+			}
+			c.printf("  vector n%d as of lc %d: %s", peer, m.vec.asOf[peer], strings.Join(known, " "))
 		}
 	}
 }

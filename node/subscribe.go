@@ -25,8 +25,10 @@ type subscription struct {
 }
 
 // serving says whether this monitor may answer collectors: in a quorum,
-// with a whole store.
-func (m *Monitor) serving() bool { return m.phase.InQuorum() && !m.partial() && !m.rep.active }
+// with a whole store, every page of it at one version.
+func (m *Monitor) serving() bool {
+	return m.phase.InQuorum() && !m.partial() && !m.rep.active && !m.pr.active
+}
 
 func (m *Monitor) handleCollector(msg *Msg) {
 	if msg.From < m.cfg.Monitors { // a report a peon forwarded

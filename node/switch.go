@@ -37,7 +37,7 @@ func (m *Monitor) switchStores(mk mark) {
 			return
 		}
 	}
-	s, err := m.openDir(m.cfg.Dir)
+	s, err := m.openDir(m.cfg.Dir, false)
 	if err != nil {
 		m.fail(err)
 		return

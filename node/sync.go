@@ -121,7 +121,7 @@ func (m *Monitor) handleChunk(msg *Msg) {
 			return
 		}
 	}
-	m.emit(Event{Kind: EvSyncChunk, Peer: m.sync.provider, Version: m.lc, Full: m.sync.full})
+	m.emit(Event{Kind: EvSyncChunk, Peer: m.sync.provider, Version: m.lc, Full: m.sync.full, Bytes: msg.stateBytes()})
 	m.env.Point(PointSyncChunkApplied)
 	if m.rep.active {
 		m.env.Point(PointRepairSyncChunk)

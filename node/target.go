@@ -22,13 +22,14 @@ const (
 	TargetManifest   Target = Target(kvstore.ZoneManifest)
 )
 
-// Targets lists every target: the whole store, then each zone of it.
+// Targets lists every target: the whole store, each zone of it, then each
+// page of its checkpoint (PageTargets).
 func Targets() []Target {
 	out := []Target{TargetStore, TargetRepairCopy}
 	for _, z := range kvstore.Zones() {
 		out = append(out, Target(z))
 	}
-	return out
+	return append(out, PageTargets()...)
 }
 
 // TargetPath is the path prefix, on the monitor's disk, of every file t
@@ -41,6 +42,9 @@ func (c Config) TargetPath(t Target) (string, bool) {
 		return dir + "/", true
 	case TargetRepairCopy:
 		return c.repairDir() + "/", true
+	}
+	if _, ok := TargetPage(t); ok {
+		return dir + "/" + kvstore.ZoneCheckpoint.PathPrefix(), true // PageLocator finds the page in it
 	}
 	z := kvstore.Zone(t)
 	if p := z.PathPrefix(); p != "" {

@@ -152,7 +152,7 @@ var legend = []struct {
 	{phaseDown, "down"}, {phaseBooting, "booting"}, {phaseProbing, "probing"},
 	{phaseElecting, "electing"}, {phaseLeader, "leader"}, {phasePeon, "peon"},
 	{phaseSyncFull, "full sync"}, {phaseSyncRecent, "recent sync"}, {phaseSyncing, "syncing"},
-	{phaseRepairing, "repairing"}, {phaseBroken, "broken"},
+	{phaseRepairing, "repairing"}, {phasePageRepair, "page repair"}, {phaseBroken, "broken"},
 	{phaseHunting, "collector: no monitor"}, {phaseCatchingUp, "catching up"}, {phaseJoining, "not recorded up"},
 	{phaseOnline, "online"},
 }
@@ -185,14 +185,14 @@ table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left;vertical-al
 .violation .checker{color:#c2185b}
 .timeline{border:1px solid #ddd;background:#fafafa}
 .lane-label,.axis text,.client-label{font:11px ui-monospace,monospace;fill:#333}
-.grid{stroke:#e0e0e0}.seg{stroke:none}.repair{fill:#e66101}.repair.interrupted{fill:#fdb863}
+.grid{stroke:#e0e0e0}.seg{stroke:none}.repair{fill:#e66101}.repair.interrupted{fill:#fdb863}.repair.pages{fill:#c51b7d}.repair.pages.interrupted{fill:#f1b6da}
 .applied{fill:#1b7837}
 .ph-down{fill:#424242;background:#424242}.ph-booting{fill:#bdbdbd;background:#bdbdbd}
 .ph-probing{fill:#9ecae1;background:#9ecae1}.ph-electing{fill:#fdd835;background:#fdd835}
 .ph-leader{fill:#1b7837;background:#1b7837}.ph-peon{fill:#7fbf7b;background:#7fbf7b}
 .ph-sync-full{fill:#542788;background:#542788}.ph-sync-recent{fill:#b2abd2;background:#b2abd2}
 .ph-syncing{fill:#8073ac;background:#8073ac}.ph-repairing{fill:#e66101;background:#e66101}
-.ph-broken{fill:#8c510a;background:#8c510a}
+.ph-broken{fill:#8c510a;background:#8c510a}.ph-page-repair{fill:#c51b7d;background:#c51b7d}
 .ph-hunting{fill:#f4a582;background:#f4a582}.ph-catching-up{fill:#4393c3;background:#4393c3}
 .ph-joining{fill:#d1e5f0;background:#d1e5f0}.ph-online{fill:#2166ac;background:#2166ac}
 .fault line{stroke:#d32f2f;stroke-width:1}.fault path{fill:#d32f2f}
@@ -233,7 +233,7 @@ iframe{width:100%;height:720px;border:1px solid #ddd}
 <span><svg width="12" height="12"><circle cx="6" cy="6" r="4" fill="#ff9800" stroke="#333"/></svg> disk fault</span>
 <span><svg width="12" height="12"><path d="M6 0v12" stroke="#000" stroke-width="1.5"/></svg> monitor or collector event</span>
 <span><svg width="12" height="12"><circle cx="6" cy="6" r="5" fill="#c2185b"/></svg> violation</span>
-<span><span class="sw repair"></span>repair (stripe)</span><span><span class="sw applied" style="opacity:.6;background:#1b7837"></span>versions applied, or collector events stored (strip)</span>
+<span><span class="sw repair"></span>repair (stripe)</span><span><span class="sw repair pages"></span>page repair (stripe)</span><span><span class="sw applied" style="opacity:.6;background:#1b7837"></span>versions applied, or collector events stored (strip)</span>
 </div>
 {{template "chart" .Chart}}
 {{- with .Detail}}
@@ -286,7 +286,7 @@ iframe{width:100%;height:720px;border:1px solid #ddd}
 <g class="lane" id="{{$.ID}}lane-{{$l.Node}}" data-{{if $l.Collector}}collector{{else}}monitor{{end}}="{{$l.Node}}">
 <text class="lane-label" x="6" y="{{plus ($.LaneY $i) 20}}">{{$l.Label}}</text>
 <g clip-path="url(#{{$.ID}}plot)">
-{{- range $l.Repairs}}<rect class="repair{{if .Interrupted}} interrupted{{end}}" x="{{$.X .Start}}" y="{{$.LaneY $i}}" width="{{$.W .Start .End}}" height="4"><title>repair {{seconds .Start}}–{{seconds .End}}{{if .Interrupted}} (interrupted){{end}}</title></rect>{{end}}
+{{- range $l.Repairs}}<rect class="repair{{if .Pages}} pages{{end}}{{if .Interrupted}} interrupted{{end}}" x="{{$.X .Start}}" y="{{$.LaneY $i}}" width="{{$.W .Start .End}}" height="4"><title>{{if .Pages}}page {{end}}repair {{seconds .Start}}–{{seconds .End}}{{if .Interrupted}} (interrupted){{end}}</title></rect>{{end}}
 {{- range $l.Segments}}
 <rect class="seg ph-{{.Phase}}" x="{{$.X .Start}}" y="{{plus ($.LaneY $i) 6}}" width="{{$.W .Start .End}}" height="20"><title>{{$l.Label}} {{.Phase}} {{seconds .Start}}–{{seconds .End}}{{if .Reason}} ({{.Reason}}){{end}}</title></rect>
 {{- end}}

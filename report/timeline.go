@@ -25,14 +25,15 @@ const (
 func phaseOf(p node.Phase) lanePhase { return lanePhase(p.String()) }
 
 var (
-	phaseBooting   = phaseOf(node.PhaseBooting)
-	phaseProbing   = phaseOf(node.PhaseProbing)
-	phaseElecting  = phaseOf(node.PhaseElecting)
-	phaseSyncing   = phaseOf(node.PhaseSyncing) // a sync whose kind is not known yet
-	phaseLeader    = phaseOf(node.PhaseLeader)
-	phasePeon      = phaseOf(node.PhasePeon)
-	phaseRepairing = phaseOf(node.PhaseRepairing)
-	phaseBroken    = phaseOf(node.PhaseBroken)
+	phaseBooting    = phaseOf(node.PhaseBooting)
+	phaseProbing    = phaseOf(node.PhaseProbing)
+	phaseElecting   = phaseOf(node.PhaseElecting)
+	phaseSyncing    = phaseOf(node.PhaseSyncing) // a sync whose kind is not known yet
+	phaseLeader     = phaseOf(node.PhaseLeader)
+	phasePeon       = phaseOf(node.PhasePeon)
+	phaseRepairing  = phaseOf(node.PhaseRepairing)
+	phasePageRepair = phaseOf(node.PhasePageRepair)
+	phaseBroken     = phaseOf(node.PhaseBroken)
 )
 
 // clusterFaults act on the network or the whole cluster, whatever node
@@ -58,10 +59,12 @@ type segment struct {
 }
 
 // span is one self-repair, from ev/repair-start to ev/repair-switched, or
+// one page repair (Pages), from ev/page-damaged to ev/page-repair-done;
 // Interrupted by a crash or power loss.
 type span struct {
 	Start, End  int64
 	Interrupted bool
+	Pages       bool
 }
 
 // marker is one instant worth pointing at: a fault, a disk fault, a
@@ -193,13 +196,13 @@ func (b *builder) event(kind node.EventKind, r sim.Record, plan sim.Plan) {
 		} else {
 			b.enter(r.Node, r.T, phaseSyncRecent)
 		}
-	case node.EvRepairStart:
+	case node.EvRepairStart, node.EvPageDamaged:
 		if b.repair[r.Node] < 0 {
 			l := &b.tl.Lanes[r.Node]
-			l.Repairs = append(l.Repairs, span{Start: r.T, End: -1})
+			l.Repairs = append(l.Repairs, span{Start: r.T, End: -1, Pages: kind == node.EvPageDamaged})
 			b.repair[r.Node] = len(l.Repairs) - 1
 		}
-	case node.EvRepairSwitched:
+	case node.EvRepairSwitched, node.EvPageRepairDone:
 		b.endRepair(r.Node, r.T, false)
 	}
 	if !slices.Contains(quietEvents, kind) {

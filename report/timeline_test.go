@@ -120,6 +120,39 @@ func TestCrashInterruptsARepair(t *testing.T) {
 	require.Equal(t, []span{{Start: 1 * ms, End: 2 * ms, Interrupted: true}, {Start: 4 * ms, End: 4 * ms}}, tl.Lanes[0].Repairs)
 }
 
+// A page repair shows on the monitor's lane: its phase, a stripe of its own
+// from the damaged page to the check-in, and its events as markers.
+func TestPageRepairShowsOnTheLane(t *testing.T) {
+	trace := `{"t":0,"node":0,"kind":"start"}
+{"t":1000000,"node":0,"kind":"ev/store-open","v":40,"mixed":1}
+{"t":1000000,"node":0,"kind":"ev/page-damaged","v":40,"page":2}
+{"t":1000000,"node":0,"kind":"ev/state","phase":"page-repair"}
+{"t":2000000,"node":0,"kind":"ev/page-source","v":48,"peer":1,"page":2}
+{"t":3000000,"node":0,"kind":"ev/page-installed","v":48,"peer":1,"page":2,"bytes":310}
+{"t":3000000,"node":0,"kind":"ev/state","phase":"syncing"}
+{"t":3000000,"node":0,"kind":"ev/sync-start","peer":1,"full":0}
+{"t":5000000,"node":0,"kind":"ev/page-repair-done","v":48}
+{"t":6000000,"node":0,"kind":"ev/sync-finish","peer":1,"full":0}
+{"t":6000000,"node":0,"kind":"ev/state","phase":"probing"}
+`
+	tl, err := buildTimeline([]byte(trace), 1, 0, 10*ms, sim.Plan{})
+	require.NoError(t, err)
+	require.Equal(t, []segment{
+		{0, 1 * ms, phaseBooting, ""},
+		{1 * ms, 3 * ms, phasePageRepair, ""},
+		{3 * ms, 6 * ms, phaseSyncRecent, ""},
+		{6 * ms, 10 * ms, phaseProbing, ""},
+	}, tl.Lanes[0].Segments)
+	require.Equal(t, []span{{Start: 1 * ms, End: 5 * ms, Pages: true}}, tl.Lanes[0].Repairs)
+	var events []string
+	for _, e := range tl.Lanes[0].Events {
+		events = append(events, e.Kind)
+	}
+	require.Equal(t, []string{"ev/store-open", "ev/page-damaged", "ev/page-source", "ev/page-installed", "ev/sync-start",
+		"ev/page-repair-done", "ev/sync-finish"}, events)
+	require.Contains(t, tl.Lanes[0].Events[3].Title, "bytes=310")
+}
+
 func TestARelabelledPhaseMergesWithTheOneBefore(t *testing.T) {
 	// A sync that starts and is reported at the same instant as a probe
 	// that immediately turns back into the previous phase leaves no sliver.

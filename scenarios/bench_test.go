@@ -1,12 +1,16 @@
 package scenarios
 
 import (
+	"fmt"
 	"slices"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/harness"
+	"github.com/monsim/monsim/node"
+	"github.com/monsim/monsim/sim"
 )
 
 // BenchmarkScenario runs whole seeds of each scenario: ns/op is one seed,
@@ -75,4 +79,54 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkRepairCost is what repairing one damaged page costs, page by
+// page against rebuilding the whole store (page repair off), for stores of
+// 1k, 10k and 100k config keys: the bytes of state the repairing monitor
+// fetched, and the simulated time from the damage found at boot to the
+// repair done, and to the monitor back in a quorum (rejoined: 1 if it was
+// by the end of the run). The damage is one bit in the page of keys k6..k7
+// (an eighth of them) of monitor 2's checkpoint, while it is down at t=9 s
+// for 300 ms. Each op runs
+// seeds 1 to 3 of that plan and reports their means (rejoined: the share
+// that did). Run with -benchtime 1x (make bench-repair).
+func BenchmarkRepairCost(b *testing.B) {
+	plan := sim.Plan{Faults: breakPages(nil, 9*sim.Second, 300*sim.Millisecond, 2, []int{node.PageOf("kv/k6")})}
+	for _, keys := range []int{1_000, 10_000, 100_000} {
+		for _, pages := range []bool{true, false} {
+			how := "page"
+			if !pages {
+				how = "whole-store"
+			}
+			b.Run(fmt.Sprintf("keys=%d/%s", keys, how), func(b *testing.B) {
+				var bytes, repair, rejoin, rejoined float64
+				n := 0
+				for b.Loop() {
+					for seed := uint64(1); seed <= 3; seed++ {
+						res := harness.RunCluster(harness.Options{Seed: seed, Plan: plan, Preload: keys, NoPageRepair: !pages})
+						for _, v := range res.Violations {
+							if v.Checker != checker.NameLiveness { // a repair that never ends is a figure, not an error
+								b.Fatal(v.String())
+							}
+						}
+						path := res.RepairPath
+						bytes += float64(res.Counters["repair_bytes"])
+						if path.RejoinAt > 0 {
+							repair += float64(path.DoneAt-path.StartAt) / 1e9
+							rejoin += float64(path.RejoinAt-path.StartAt) / 1e9
+							rejoined++
+						}
+						n++
+					}
+				}
+				b.ReportMetric(bytes/float64(n), "bytes/repair")
+				b.ReportMetric(rejoined/float64(n), "rejoined")
+				if rejoined > 0 {
+					b.ReportMetric(repair/rejoined, "sim-s/repair")
+					b.ReportMetric(rejoin/rejoined, "sim-s/rejoin")
+				}
+			})
+		}
+	}
 }

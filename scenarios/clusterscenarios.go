@@ -20,7 +20,7 @@ func init() {
 		{"partition", "symmetric and one-way partitions, clogs, slow links, process pauses, loss, duplication and wire corruption", partitionFaults},
 		{"lagging", "a monitor down long enough to need a recent sync", laggingFaults},
 		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
-		{"swarm", "each seed draws its own mix of crash, power, disk-error, rot-at-rest and network faults", swarmFaults},
+		{"swarm", "each seed draws its own mix of crash, power, disk-error, rot-at-rest, page-damage and network faults", swarmFaults},
 		{"handover", "a monitor back from a crash calls an election just as the leader is cut off with one peon: old leases must run out before the new leader commits", handoverFaults},
 		{"sync-interrupted", "full and recent syncs broken off at a chunk (requester crash or power cut, provider crash or power cut, requester cut off), while the leader dies and elections run: a half-copied store must stay out", syncInterruptedFaults},
 	} {
@@ -43,8 +43,12 @@ type clusterSpec struct {
 	// unavailable: every store breaks, so instead of converging after the
 	// heal the cluster must stay unavailable and never start a new history.
 	unavailable bool
-	monitors    int // default cluster size; 0 means 5
-	collectors  int // default number of collectors; 0 means defaultCollectors
+	// scattered: a majority of the stores break in pages; only page repair
+	// can recover, so with it off the cluster must stay unavailable once
+	// that majority has broken.
+	scattered  bool
+	monitors   int // default cluster size; 0 means 5
+	collectors int // default number of collectors; 0 means defaultCollectors
 }
 
 // defaultCollectors run beside the monitors of every cluster scenario that
@@ -84,8 +88,13 @@ func clusterScenario(spec clusterSpec) *Scenario {
 			return sim.Plan{Faults: faults}
 		},
 		execute: func(o Options, plan sim.Plan) *harness.Result {
-			return harness.RunCluster(harness.Options{Seed: o.Seed, Monitors: monitorsOf(o), Collectors: collectorsOf(o),
-				Bug: o.Bug, Plan: plan, Workload: o.Workload, Unavailable: spec.unavailable, Trace: o.Trace})
+			n := monitorsOf(o)
+			ho := harness.Options{Seed: o.Seed, Monitors: n, Collectors: collectorsOf(o), Bug: o.Bug, Plan: plan, Workload: o.Workload,
+				Unavailable: spec.unavailable, NoPageRepair: o.NoPageRepair, Trace: o.Trace}
+			if spec.scattered && o.NoPageRepair {
+				ho.Unavailable, ho.BrokenStores = true, n/2+1
+			}
+			return harness.RunCluster(ho)
 		},
 		monitors: monitorsOf, collectors: collectorsOf,
 	}
@@ -383,6 +392,7 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 	crash, power, long, net, disk := r.Chance(0.5), r.Chance(0.5), r.Chance(0.3), r.Chance(0.6), r.Chance(0.3)
 	rot := r.Chance(0.25)
 	rotted := make([]bool, n)
+	pages := r.Chance(0.3)
 	gap := r.Range(300*sim.Millisecond, 3*sim.Second)
 	var out []sim.Fault
 	d := downBudget{until: make([]int64, n)}
@@ -408,6 +418,8 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 		case 2:
 			if rot && (!disk || r.Chance(0.5)) {
 				out = append(out, rotAtRest(r, &d, rotted, t)...)
+			} else if pages && (!disk || r.Chance(0.5)) {
+				out = append(out, swarmPageBreak(r, &d, t)...)
 			} else if disk && r.Chance(0.3) {
 				out = append(out, failedSyncCut(r, &d, t)...)
 			} else if disk {
@@ -420,6 +432,20 @@ func swarmFaults(r *rng.Stream, n int) []sim.Fault {
 		}
 	}
 	return out
+}
+
+// swarmPageBreak damages pages of one monitor's checkpoint while it is
+// down, within the budget.
+func swarmPageBreak(r *rng.Stream, d *downBudget, t int64) []sim.Fault {
+	if t < firstCheckpoint {
+		return nil
+	}
+	down := downFor(r, r.Chance(0.3))
+	m, ok := d.pick(r, t, down+sim.Second)
+	if !ok {
+		return nil
+	}
+	return breakPages(r, t, down, m, somePages(r, t))
 }
 
 // rotAtRest flips a bit in, or zeroes a sector of, a running monitor's

@@ -9,8 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Each store-breaking fault of the repair scenarios really makes the
-// store fail to open, and the monitor repairs and rejoins.
+// Each store-breaking fault of the repair scenarios really makes the store
+// fail to open, or damages pages of it, and the monitor repairs it (the
+// whole store or those pages) and rejoins.
 func TestStoreBreakingFaultsBreakTheStore(t *testing.T) {
 	sc, err := Lookup("repair")
 	require.NoError(t, err)
@@ -27,8 +28,8 @@ func TestStoreBreakingFaultsBreakTheStore(t *testing.T) {
 			plan := sim.Plan{Faults: faults}
 			res := sc.Run(Options{Seed: 3, Plan: &plan})
 			require.False(t, res.Failed(), res.Verdict())
-			require.EqualValues(t, 1, res.Counters["repairs_started"], "the store did not fail to open")
-			require.EqualValues(t, 1, res.Counters["repairs_completed"])
+			require.EqualValues(t, 1, res.Counters["repairs_started"]+res.Counters["page_repairs"], "the store did not fail to open")
+			require.EqualValues(t, 1, res.Counters["repairs_completed"]+res.Counters["page_repairs_completed"])
 		})
 	}
 }

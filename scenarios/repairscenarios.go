@@ -57,17 +57,27 @@ var storeBreaks = []storeBreak{
 	{lying: true},
 }
 
-// sureBreaks is how many of storeBreaks always break the store.
+// sureBreaks is how many of storeBreaks always break the store. Of those,
+// the ones inside the checkpoint may hit a page of it alone, which a page
+// repair fixes (pagescenarios.go); wholeStoreBreaks never do.
 const sureBreaks = 7
+
+var wholeStoreBreaks = []storeBreak{
+	{kind: faultfs.BitFlip, target: node.TargetLog},
+	{kind: faultfs.BitFlip, target: node.TargetManifest},
+	{kind: faultfs.ZeroSector, target: node.TargetManifest},
+	{kind: faultfs.Wipe, target: node.TargetStore},
+}
 
 // breakStore makes monitor m's store fail to open at time t.
 func breakStore(r *rng.Stream, t int64, m int) []sim.Fault {
 	return breakStoreWith(storeBreaks[r.Intn(len(storeBreaks))], r, t, m)
 }
 
-// breakStoreSurely never picks a break that can miss.
-func breakStoreSurely(r *rng.Stream, t int64, m int) []sim.Fault {
-	return breakStoreWith(storeBreaks[r.Intn(sureBreaks)], r, t, m)
+// breakWholeStore never picks a break that can miss, nor one a page repair
+// could mend.
+func breakWholeStore(r *rng.Stream, t int64, m int) []sim.Fault {
+	return breakStoreWith(wholeStoreBreaks[r.Intn(len(wholeStoreBreaks))], r, t, m)
 }
 
 // breakStoreWith applies one break; with no stream the monitor is down for
@@ -200,7 +210,7 @@ func repairAllFaults(r *rng.Stream, n int) []sim.Fault {
 	t := r.Range(3*sim.Second, 8*sim.Second)
 	var out []sim.Fault
 	for m := range n {
-		out = append(out, breakStoreSurely(r, t+r.Range(0, 100*sim.Millisecond), m)...)
+		out = append(out, breakWholeStore(r, t+r.Range(0, 100*sim.Millisecond), m)...)
 	}
 	return out
 }

@@ -27,6 +27,9 @@ type Options struct {
 	Plan *sim.Plan
 	// Workload narrows the clients' work (shrink); nil means the default.
 	Workload *harness.Workload
+	// NoPageRepair turns the monitors' page repair off: damaged pages are
+	// repaired by rebuilding the whole store (simrun -page-repair=false).
+	NoPageRepair bool
 }
 
 // Scenario is a named, seeded experiment: it derives an explicit fault plan
@@ -57,6 +60,8 @@ type Result struct {
 	Bug      node.Bug
 	// Plan is the fault phase that ran (a cluster run adds its heal phase).
 	Plan sim.Plan
+	// NoPageRepair: the run had page repair off.
+	NoPageRepair bool
 }
 
 // ErrUnknownScenario is returned for a name not in the catalog.
@@ -104,5 +109,5 @@ func (s *Scenario) Run(o Options) *Result {
 	} else {
 		plan = s.Generate(o)
 	}
-	return &Result{Result: s.execute(o, plan), Scenario: s.Name, Seed: o.Seed, Bug: o.Bug, Plan: plan}
+	return &Result{Result: s.execute(o, plan), Scenario: s.Name, Seed: o.Seed, Bug: o.Bug, Plan: plan, NoPageRepair: o.NoPageRepair}
 }

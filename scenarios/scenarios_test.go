@@ -62,7 +62,8 @@ func TestRegressionSeeds(t *testing.T) {
 				collectors = *f.Collectors
 			}
 			// A shrunk file narrows the clients' work too: replay it as saved.
-			res := sc.Run(Options{Seed: f.Seed, Bug: f.Bug, Monitors: f.Monitors, Collectors: collectors, Plan: &f.Plan, Workload: f.Workload})
+			res := sc.Run(Options{Seed: f.Seed, Bug: f.Bug, Monitors: f.Monitors, Collectors: collectors, Plan: &f.Plan,
+				Workload: f.Workload, NoPageRepair: f.NoPageRepair})
 			if f.Bug == "" {
 				require.False(t, res.Failed(), "fixed bug is back: %s (was: %s)", res.Verdict(), f.Failure.Reason)
 				return

@@ -126,7 +126,13 @@ func (k *Kernel) applyFault(f *Fault, t int64) {
 		}
 	case FaultCorrupt:
 		if d := k.nodes[f.Node].disk; d != nil {
-			if _, ok := d.Corrupt(f.Corruption, k.targetPath(f)); !ok {
+			var ok bool
+			if locate := k.locator(f); locate != nil {
+				_, ok = d.CorruptWithin(f.Corruption, k.targetPath(f), locate)
+			} else {
+				_, ok = d.Corrupt(f.Corruption, k.targetPath(f))
+			}
+			if !ok {
 				k.Trace.Record(t, f.Node, KindFaultNoTarget, Str("target", string(f.Target)))
 			}
 		}
@@ -245,6 +251,15 @@ func (k *Kernel) targetPath(f *Fault) string {
 		return string(f.Target)
 	}
 	return k.cfg.ResolveTarget(f.Node, f.Target)
+}
+
+// locator aims the fault's corruption inside its target's files, if the
+// target is a part of a file (Config.LocateTarget).
+func (k *Kernel) locator(f *Fault) func([]byte) (int64, int64, bool) {
+	if f.Target == "" || k.cfg.LocateTarget == nil {
+		return nil
+	}
+	return k.cfg.LocateTarget(f.Target)
 }
 
 // mode is the name of the fault's kind-specific mode, for the trace.

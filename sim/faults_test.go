@@ -95,6 +95,38 @@ func TestEveryFaultKindHappensAndShowsInTheTrace(t *testing.T) {
 	}
 }
 
+// A corruption whose target is part of a file (Config.LocateTarget) lands
+// inside the extent the locator finds.
+func TestAimedCorruptionLandsWhereTheLocatorSays(t *testing.T) {
+	k, ps, buf := newWorld(t, Config{Seed: 3, Endpoints: 1, Disks: 1,
+		Vocabulary:    Vocabulary{Targets: []Target{"f", "f:middle"}},
+		ResolveTarget: func(_ int, t Target) string { return "f" },
+		LocateTarget: func(t Target) func([]byte) (int64, int64, bool) {
+			if t != "f:middle" {
+				return nil
+			}
+			return func(data []byte) (int64, int64, bool) { return 500, 20, len(data) >= 520 }
+		}})
+	require.NoError(t, k.Load(Plan{Faults: []Fault{{At: 50 * Millisecond, Kind: FaultCorrupt, Node: 0,
+		Corruption: faultfs.BitFlip, Target: "f:middle"}}}))
+	ps[0].onStart = func(p *probe) {
+		d := k.Disk(0)
+		f, err := d.Create("f", vfs.WriteCategoryUnspecified)
+		require.NoError(t, err)
+		_, err = f.Write(make([]byte, 1024))
+		require.NoError(t, err)
+		require.NoError(t, f.Sync())
+		require.NoError(t, f.Close())
+	}
+	k.Start(0, 0)
+	require.NoError(t, k.Run(Second))
+	recs := traceKinds(buf)
+	require.True(t, hasRecord(recs, "disk/corrupt/bit-flip", func(r map[string]any) bool {
+		off := r["off"].(float64)
+		return off >= 500 && off < 520
+	}), "the flip lands in the located extent")
+}
+
 func TestPlanValidationRejectsNonsense(t *testing.T) {
 	v := Vocabulary{Nodes: 2, Points: []Point{"step"}, Targets: []Target{"log"}, Roles: []Role{"provider-of"}}
 	bad := []Fault{

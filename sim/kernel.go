@@ -39,6 +39,11 @@ type Config struct {
 	// ResolveTarget maps a fault's target on a node to a path prefix on its
 	// disk; nil takes the target itself as the prefix.
 	ResolveTarget func(node int, t Target) string
+	// LocateTarget, if set, aims a corruption of a target inside each file
+	// under its path: it returns a locator of the extent to damage in a
+	// file's bytes (faultfs.FS.CorruptWithin), or nil for a target that is
+	// whole files.
+	LocateTarget func(t Target) func(data []byte) (off, n int64, ok bool)
 	// OnDiskFault, if set, hears every fault a node's disk reports (after
 	// the trace does), so a harness can tell its checkers about damage done
 	// on purpose.

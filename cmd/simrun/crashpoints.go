@@ -26,6 +26,7 @@ func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&seed, "seed", "seed of the run to enumerate (default 1)")
 	fs.StringVar(&rf.bug, "bug", "", "planted bug to switch on")
 	rf.registerCluster(fs)
+	rf.registerPageRepair(fs)
 	fs.IntVar(&workers, "workers", workers, "parallel simulations")
 	fs.StringVar(&corpus, "corpus", "corpus", "directory for failing seed files")
 	if _, err := parseFlags(fs, args, 0); err != nil {
@@ -55,7 +56,7 @@ func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(corpus, 0o755); err != nil {
 		return usagef("crashpoints: -corpus: %v", err)
 	}
-	fmt.Fprintf(stdout, "repair path: monitor %d, %d filesystem operations from repair/start to the end of the switch\n", path.Node, path.Ops)
+	fmt.Fprintf(stdout, "repair path: monitor %d, %d filesystem operations from %s to the end of the repair\n", path.Node, path.Ops, path.Start)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	failed := c.Run(ctx, first, points)

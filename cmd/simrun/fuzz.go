@@ -29,6 +29,7 @@ func cmdFuzz(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&rf.scenario, "scenario", "", "scenario, comma-separated list, or all (default: the bug's own scenario, else all)")
 	fs.StringVar(&rf.bug, "bug", "", "planted bug to switch on")
 	rf.registerCluster(fs)
+	rf.registerPageRepair(fs)
 	fs.IntVar(&seeds, "seeds", 0, "seeds per scenario")
 	fs.Var(&dur, "duration", "run for this long instead of a seed count")
 	fs.IntVar(&workers, "workers", runtime.NumCPU(), "parallel simulations")

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/scenarios"
@@ -11,10 +12,11 @@ import (
 
 // runFlags are the flags shared by run and the fuzz-like commands.
 type runFlags struct {
-	scenario   string
-	bug        string
-	monitors   int
-	collectors int // -1: the scenario's default
+	scenario     string
+	bug          string
+	monitors     int
+	collectors   int // -1: the scenario's default
+	noPageRepair bool
 }
 
 // maxCollectors bounds -collectors.
@@ -26,6 +28,34 @@ func (rf *runFlags) registerCluster(fs *flag.FlagSet) {
 	fs.IntVar(&rf.collectors, "collectors", -1, "collectors beside the monitors, 0 to 16 (default: the scenario's)")
 }
 
+// registerPageRepair adds -page-repair (default true): -page-repair=false
+// runs the monitors with page repair off.
+func (rf *runFlags) registerPageRepair(fs *flag.FlagSet) {
+	fs.Var(offSwitch{&rf.noPageRepair}, "page-repair", "repair damaged pages one by one (false: rebuild the whole store)")
+}
+
+// offSwitch is a boolean flag that holds its negation: a feature that is on
+// unless switched off.
+type offSwitch struct{ off *bool }
+
+func (o offSwitch) String() string {
+	if o.off == nil {
+		return "true"
+	}
+	return strconv.FormatBool(!*o.off)
+}
+
+func (o offSwitch) Set(v string) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("must be true or false, got %q", v)
+	}
+	*o.off = !b
+	return nil
+}
+
+func (o offSwitch) IsBoolFlag() bool { return true }
+
 func cmdRun(args []string, stdout, _ io.Writer) error {
 	fs := newFlags("run")
 	rf := runFlags{collectors: -1}
@@ -36,6 +66,7 @@ func cmdRun(args []string, stdout, _ io.Writer) error {
 	fs.Var(&seed, "seed", "run seed (non-negative integer)")
 	fs.StringVar(&rf.bug, "bug", "", "planted bug to switch on")
 	rf.registerCluster(fs)
+	rf.registerPageRepair(fs)
 	out.register(fs)
 	fs.BoolVar(&verbose, "v", false, "print every violation and the counters")
 	if _, err := parseFlags(fs, args, 0); err != nil {
@@ -71,7 +102,7 @@ func (rf *runFlags) resolve() (*scenarios.Scenario, scenarios.Options, error) {
 	default:
 		return nil, scenarios.Options{}, usagef("-monitors must be 3, 5 or 7, got %d", rf.monitors)
 	}
-	opts := scenarios.Options{Bug: node.Bug(rf.bug), Monitors: rf.monitors}
+	opts := scenarios.Options{Bug: node.Bug(rf.bug), Monitors: rf.monitors, NoPageRepair: rf.noPageRepair}
 	switch {
 	case rf.collectors == 0:
 		opts.Collectors = scenarios.NoCollectors

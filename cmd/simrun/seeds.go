@@ -40,7 +40,7 @@ func optionsOf(f *seedfile.File) (*scenarios.Scenario, scenarios.Options, error)
 	if f.Collectors != nil {
 		collectors = *f.Collectors
 	}
-	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: monitors, collectors: collectors}).resolve()
+	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: monitors, collectors: collectors, noPageRepair: f.NoPageRepair}).resolve()
 	if err != nil {
 		return nil, opts, err
 	}

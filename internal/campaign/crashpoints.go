@@ -61,7 +61,7 @@ func (c *Crashpoints) Run(ctx context.Context, first *scenarios.Result, points [
 	results, _ := Map(ctx, c.Pool, len(points), func(i int) *CrashFailure {
 		p := points[i]
 		o := c.Opts
-		o.Plan = cutAfter(first.Plan, path.Node, p.Op, p.Mode)
+		o.Plan = cutAfter(first.Plan, path.Node, path.Start, p.Op, p.Mode)
 		res := c.Scenario.Run(o)
 		if !res.Failed() {
 			return nil
@@ -83,11 +83,12 @@ func (c *Crashpoints) Run(ctx context.Context, first *scenarios.Result, points [
 }
 
 // cutAfter adds to plan a power cut of monitor rank right after its op-th
-// mutating filesystem operation following its first repair/start.
-func cutAfter(plan sim.Plan, rank int, op int64, mode faultfs.PowerMode) *sim.Plan {
+// mutating filesystem operation following its first pass of start (the
+// repair's first step).
+func cutAfter(plan sim.Plan, rank int, start node.Point, op int64, mode faultfs.PowerMode) *sim.Plan {
 	p := sim.Plan{Faults: slices.Clone(plan.Faults)}
 	p.Faults = append(p.Faults, sim.Fault{
-		On:   &sim.Trigger{Point: sim.Point(node.PointRepairStart), Node: rank, Nth: 1, AfterOps: int(op)},
+		On:   &sim.Trigger{Point: sim.Point(start), Node: rank, Nth: 1, AfterOps: int(op)},
 		Kind: sim.FaultPowerLoss, Node: rank, Power: mode, For: 300 * sim.Millisecond,
 	})
 	return &p

@@ -36,10 +36,13 @@ type File struct {
 	Monitors int      `json:"monitors,omitempty"`
 	// Collectors is how many collectors ran; absent in files saved before
 	// collectors existed, whose runs had none.
-	Collectors *int     `json:"collectors,omitempty"`
-	Base       uint64   `json:"base,omitempty"`
-	Shard      string   `json:"shard,omitempty"`
-	Plan       sim.Plan `json:"plan"`
+	Collectors *int `json:"collectors,omitempty"`
+	// NoPageRepair: the run had the monitors' page repair off
+	// (simrun -page-repair=false).
+	NoPageRepair bool     `json:"no_page_repair,omitempty"`
+	Base         uint64   `json:"base,omitempty"`
+	Shard        string   `json:"shard,omitempty"`
+	Plan         sim.Plan `json:"plan"`
 	// Workload, when set, narrows the clients' work (a shrunk failure).
 	Workload  *harness.Workload `json:"workload,omitempty"`
 	Failure   Failure           `json:"failure"`

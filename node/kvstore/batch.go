@@ -14,7 +14,18 @@ import (
 type Batch struct {
 	payload []byte
 	ops     int
+	lsn     uint64
 }
+
+// SetLSN stamps the batch with the owner's log sequence number for it (a
+// monitor uses the replicated version the batch commits): the batch is
+// not applied to a page whose LSN is already at or above it, and it raises
+// the LSN of every page it changes. An unstamped batch (LSN 0) is always
+// applied and leaves the pages it changes at LSN 0.
+func (b *Batch) SetLSN(lsn uint64) { b.lsn = lsn }
+
+// LSN is the batch's stamp, 0 if none.
+func (b *Batch) LSN() uint64 { return b.lsn }
 
 // Operation kinds as written in a record's payload.
 const (
@@ -57,6 +68,7 @@ func (b *Batch) Size() int { return len(b.payload) }
 func (b *Batch) Reset() {
 	b.payload = b.payload[:0]
 	b.ops = 0
+	b.lsn = 0
 }
 
 func appendString(dst []byte, s string) []byte {

@@ -9,16 +9,24 @@ import (
 )
 
 // Checkpoint format, shared by CKPT-<gen> (level 2, synced) and L1
-// (level 1, never synced):
+// (level 1, never synced): a header with the page table, then each page's
+// pairs. The header has its own checksum, and so does each page, so damage
+// inside one page is that page's, not the checkpoint's:
 //
 //	magic[4] ("KVCK" or "KVL1") | version u32 | generation u64 | seq u64 |
-//	count u64 | anchorOff u64 | anchorCRC u32 |
-//	count x (uvarint keyLen | key | uvarint valueLen | value), keys ascending |
+//	anchorOff u64 | anchorCRC u32 | pages u32 |
+//	pages x (offset u64 | length u64 | count u64 | lsn u64 | crc u32) |
 //	crc u32 = CRC32C(everything before it)
+//	then each page at its offset: count x (uvarint keyLen | key | uvarint
+//	valueLen | value), keys ascending and within the page; its crc is
+//	CRC32C of those bytes
 //
 // The anchor (L1 only) is the offset in LOG-<gen> and the entry CRC of the
 // record with sequence seq, the last one the checkpoint includes.
-const ckptHeaderSize = 44
+const (
+	ckptFixedSize = 40 // the header before the page table
+	pageEntrySize = 36
+)
 
 var (
 	l2Magic = []byte("KVCK")
@@ -27,81 +35,149 @@ var (
 
 // checkpoint is a decoded state.
 type checkpoint struct {
-	gen    uint64
-	seq    uint64
-	anchor recordRef // L1 only
-	tree   *btree.BTreeG[item]
+	gen     uint64
+	seq     uint64
+	anchor  recordRef // L1 only
+	tree    *btree.BTreeG[item]
+	pageLSN []uint64
+	damaged []*CorruptionError // per page: nil if intact
 }
 
-func encodeCheckpoint(magic []byte, c checkpoint) []byte {
-	size := ckptHeaderSize + 4
+// damagedPages lists the pages found damaged.
+func (c *checkpoint) damagedPages() []int {
+	var out []int
+	for p, e := range c.damaged {
+		if e != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func encodeCheckpoint(magic []byte, lay layout, c checkpoint) []byte {
+	n := lay.pages()
+	bodies := make([][]byte, n)
+	counts := make([]uint64, n)
+	size := ckptFixedSize + n*pageEntrySize + 4
 	c.tree.Ascend(func(it item) bool {
-		size += 2*binary.MaxVarintLen32 + len(it.key) + len(it.value)
+		p := lay.pageOf(it.key)
+		bodies[p] = appendString(bodies[p], it.key)
+		bodies[p] = binary.AppendUvarint(bodies[p], uint64(len(it.value)))
+		bodies[p] = append(bodies[p], it.value...)
+		counts[p]++
 		return true
 	})
+	for _, body := range bodies {
+		size += len(body)
+	}
 	b := make([]byte, 0, size)
 	b = append(b, magic...)
 	b = binary.LittleEndian.AppendUint32(b, formatVersion)
 	b = binary.LittleEndian.AppendUint64(b, c.gen)
 	b = binary.LittleEndian.AppendUint64(b, c.seq)
-	b = binary.LittleEndian.AppendUint64(b, uint64(c.tree.Len()))
 	b = binary.LittleEndian.AppendUint64(b, uint64(c.anchor.off))
 	b = binary.LittleEndian.AppendUint32(b, c.anchor.crc)
-	c.tree.Ascend(func(it item) bool {
-		b = appendString(b, it.key)
-		b = binary.AppendUvarint(b, uint64(len(it.value)))
-		b = append(b, it.value...)
-		return true
-	})
-	return binary.LittleEndian.AppendUint32(b, checksum(b))
+	b = binary.LittleEndian.AppendUint32(b, uint32(n))
+	off := uint64(ckptFixedSize + n*pageEntrySize + 4)
+	for p, body := range bodies {
+		b = binary.LittleEndian.AppendUint64(b, off)
+		b = binary.LittleEndian.AppendUint64(b, uint64(len(body)))
+		b = binary.LittleEndian.AppendUint64(b, counts[p])
+		b = binary.LittleEndian.AppendUint64(b, c.pageLSN[p])
+		b = binary.LittleEndian.AppendUint32(b, checksum(body))
+		off += uint64(len(body))
+	}
+	b = binary.LittleEndian.AppendUint32(b, checksum(b))
+	for _, body := range bodies {
+		b = append(b, body...)
+	}
+	return b
 }
 
-// decodeCheckpoint checks and decodes a checkpoint file. Every defect is a
-// *CorruptionError; whether that matters is the caller's call (it does for
-// level 2, never for level 1).
-func decodeCheckpoint(path string, magic, b []byte) (checkpoint, error) {
+// decodeCheckpoint checks and decodes a checkpoint file laid out in lay. A
+// defect of the header or page table, or bytes past the last page, is a
+// *CorruptionError; a defect inside one page (its checksum, its pairs, or
+// a file cut short within it) leaves the page out of the tree and is
+// recorded in c.damaged. Whether either matters is the caller's call (it
+// does for level 2, never for level 1).
+func decodeCheckpoint(path string, magic []byte, lay layout, b []byte) (checkpoint, error) {
 	var c checkpoint
+	n := lay.pages()
+	head := ckptFixedSize + n*pageEntrySize + 4
 	switch {
-	case len(b) < ckptHeaderSize+4:
+	case len(b) < ckptFixedSize:
 		return c, corruptf(path, 0, "checkpoint is %d bytes, too short", len(b))
 	case !bytes.Equal(b[:4], magic):
 		return c, corruptf(path, 0, "bad checkpoint magic")
-	case binary.LittleEndian.Uint32(b[len(b)-4:]) != checksum(b[:len(b)-4]):
-		return c, corruptf(path, int64(len(b)-4), "checkpoint checksum mismatch")
+	case binary.LittleEndian.Uint32(b[36:]) != uint32(n):
+		return c, corruptf(path, 36, "checkpoint of %d pages, the store has %d", binary.LittleEndian.Uint32(b[36:]), n)
+	case len(b) < head:
+		return c, corruptf(path, 0, "checkpoint is %d bytes, its page table needs %d", len(b), head)
+	case binary.LittleEndian.Uint32(b[head-4:]) != checksum(b[:head-4]):
+		return c, corruptf(path, int64(head-4), "checkpoint header checksum mismatch")
 	case binary.LittleEndian.Uint32(b[4:]) != formatVersion:
 		return c, corruptf(path, 4, "unknown format version %d", binary.LittleEndian.Uint32(b[4:]))
 	}
 	c.gen = binary.LittleEndian.Uint64(b[8:])
 	c.seq = binary.LittleEndian.Uint64(b[16:])
-	count := binary.LittleEndian.Uint64(b[24:])
 	c.anchor = recordRef{
-		off: int64(binary.LittleEndian.Uint64(b[32:])),
+		off: int64(binary.LittleEndian.Uint64(b[24:])),
 		seq: c.seq,
-		crc: binary.LittleEndian.Uint32(b[40:]),
+		crc: binary.LittleEndian.Uint32(b[32:]),
 	}
-	c.tree = newTree()
-	body := b[ckptHeaderSize : len(b)-4]
+	c.tree, c.pageLSN, c.damaged = newTree(), make([]uint64, n), make([]*CorruptionError, n)
+	end := uint64(head)
+	for p := range n {
+		e := b[ckptFixedSize+p*pageEntrySize:]
+		off, size := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint64(e[8:])
+		if off != end || size > uint64(1)<<40 {
+			return c, corruptf(path, int64(ckptFixedSize+p*pageEntrySize), "page %d at offset %d, want %d", p, off, end)
+		}
+		end += size
+		c.pageLSN[p] = binary.LittleEndian.Uint64(e[24:])
+		c.damaged[p] = decodePage(path, lay, p, b, off, size, binary.LittleEndian.Uint64(e[16:]), binary.LittleEndian.Uint32(e[32:]), c.tree)
+	}
+	if uint64(len(b)) > end {
+		return c, corruptf(path, int64(end), "%d bytes after the last page", uint64(len(b))-end)
+	}
+	return c, nil
+}
+
+// decodePage adds page p's pairs to t, or reports why the page is damaged
+// (then it adds none of them).
+func decodePage(path string, lay layout, p int, b []byte, off, size, count uint64, crc uint32, t *btree.BTreeG[item]) *CorruptionError {
+	if off+size > uint64(len(b)) {
+		return corruptf(path, int64(off), "page %d cut short: %d of its %d bytes", p, max(int64(len(b))-int64(off), 0), size)
+	}
+	body := b[off : off+size]
+	if checksum(body) != crc {
+		return corruptf(path, int64(off), "page %d checksum mismatch", p)
+	}
+	var pairs []item
 	prev := ""
 	for i := uint64(0); i < count; i++ {
 		key, rest, ok := cutBytes(body)
 		if !ok {
-			return c, corruptf(path, int64(len(b)-len(body)), "truncated key %d of %d", i, count)
+			return corruptf(path, int64(off), "page %d: truncated key %d of %d", p, i, count)
 		}
 		value, rest, ok := cutBytes(rest)
 		if !ok {
-			return c, corruptf(path, int64(len(b)-len(rest)), "truncated value %d of %d", i, count)
+			return corruptf(path, int64(off), "page %d: truncated value %d of %d", p, i, count)
 		}
-		if i > 0 && string(key) <= prev {
-			return c, corruptf(path, int64(len(b)-len(body)), "keys out of order")
+		if i > 0 && string(key) <= prev || !lay.contains(p, string(key)) {
+			return corruptf(path, int64(off), "page %d: key out of order or outside the page", p)
 		}
 		prev = string(key)
-		c.tree.ReplaceOrInsert(item{key: prev, value: append([]byte{}, value...)})
+		pairs = append(pairs, item{key: prev, value: append([]byte{}, value...)})
 		body = rest
 	}
 	if len(body) != 0 {
-		return c, corruptf(path, int64(len(b)-4-len(body)), "%d bytes after the last pair", len(body))
+		return corruptf(path, int64(off+size)-int64(len(body)), "page %d: %d bytes after its last pair", p, len(body))
 	}
-	return c, nil
+	for _, it := range pairs {
+		t.ReplaceOrInsert(it)
+	}
+	return nil
 }
 
 // writeL1 writes the level-1 checkpoint, anchored on the last record. It is
@@ -109,7 +185,7 @@ func decodeCheckpoint(path string, magic, b []byte) (checkpoint, error) {
 // anchored in is still there.
 func (s *Store) writeL1() error {
 	path := s.path(l1Name)
-	data := encodeCheckpoint(l1Magic, checkpoint{gen: s.gen, seq: s.seq, anchor: s.last, tree: s.tree})
+	data := encodeCheckpoint(l1Magic, s.lay, checkpoint{gen: s.gen, seq: s.seq, anchor: s.last, tree: s.tree, pageLSN: s.pageLSN})
 	f, err := s.fs.Create(path, vfs.WriteCategoryUnspecified)
 	if err != nil {
 		return ioErr("create", path, err)
@@ -135,7 +211,7 @@ func (s *Store) writeL1() error {
 func (s *Store) switchGeneration(obsolete []string) error {
 	gen := s.gen + 1
 	ckpt := s.path(ckptName(gen))
-	data := encodeCheckpoint(l2Magic, checkpoint{gen: gen, seq: s.seq, tree: s.tree})
+	data := encodeCheckpoint(l2Magic, s.lay, checkpoint{gen: gen, seq: s.seq, tree: s.tree, pageLSN: s.pageLSN})
 	if err := writeFileSynced(s.fs, ckpt+tmpSuffix, data, s.point,
 		PointCkptWritten, PointCkptSynced); err != nil {
 		return err
@@ -154,7 +230,7 @@ func (s *Store) switchGeneration(obsolete []string) error {
 		return err
 	}
 	s.point(PointDirSynced)
-	if err := writeManifest(s.fs, s.dir, manifest{gen: gen, ckptSeq: s.seq}, s.point); err != nil {
+	if err := writeManifest(s.fs, s.dir, manifest{gen: gen, ckptSeq: s.seq, lay: s.lay}, s.point); err != nil {
 		w.f.Close()
 		return err
 	}
@@ -177,4 +253,20 @@ func (s *Store) switchGeneration(obsolete []string) error {
 	}
 	s.point(PointObsoleteRemoved)
 	return nil
+}
+
+// PageExtent finds page p's bytes in a checkpoint file's contents, from its
+// page table: what a fault injector aims at to damage exactly one page. It
+// fails if the header is unreadable or p is not in it.
+func PageExtent(data []byte, p int) (off, n int64, ok bool) {
+	if len(data) < ckptFixedSize || p < 0 {
+		return 0, 0, false
+	}
+	pages := int(binary.LittleEndian.Uint32(data[36:]))
+	head := ckptFixedSize + pages*pageEntrySize + 4
+	if p >= pages || len(data) < head || binary.LittleEndian.Uint32(data[head-4:]) != checksum(data[:head-4]) {
+		return 0, 0, false
+	}
+	e := data[ckptFixedSize+p*pageEntrySize:]
+	return int64(binary.LittleEndian.Uint64(e)), int64(binary.LittleEndian.Uint64(e[8:])), true
 }

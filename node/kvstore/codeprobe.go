@@ -14,14 +14,17 @@ type CodeProbeInfo struct {
 
 // The store's code probes.
 const (
-	ProbeTornTail     CodeProbe = "kvstore/torn-tail-discarded"
-	ProbeRecoveredL1  CodeProbe = "kvstore/recovered-from-level-1"
-	ProbeL1Unusable   CodeProbe = "kvstore/level-1-checkpoint-unusable"
-	ProbeLeftoverGen  CodeProbe = "kvstore/cut-switch-leftovers-removed"
-	ProbeCutCreation  CodeProbe = "kvstore/cut-creation-started-over"
-	ProbeWriteFailed  CodeProbe = "kvstore/log-write-failed"
-	ProbeSyncFailed   CodeProbe = "kvstore/log-fsync-failed"
-	ProbeSwitchFailed CodeProbe = "kvstore/checkpoint-failed"
+	ProbeTornTail        CodeProbe = "kvstore/torn-tail-discarded"
+	ProbeRecoveredL1     CodeProbe = "kvstore/recovered-from-level-1"
+	ProbeL1Unusable      CodeProbe = "kvstore/level-1-checkpoint-unusable"
+	ProbeLeftoverGen     CodeProbe = "kvstore/cut-switch-leftovers-removed"
+	ProbeCutCreation     CodeProbe = "kvstore/cut-creation-started-over"
+	ProbeWriteFailed     CodeProbe = "kvstore/log-write-failed"
+	ProbeSyncFailed      CodeProbe = "kvstore/log-fsync-failed"
+	ProbeSwitchFailed    CodeProbe = "kvstore/checkpoint-failed"
+	ProbePageDamaged     CodeProbe = "kvstore/page-damaged"
+	ProbePageRedoSkipped CodeProbe = "kvstore/redo-skipped-on-newer-page"
+	ProbePageHeldBatch   CodeProbe = "kvstore/batch-skipped-on-newer-page"
 )
 
 var codeProbes = []CodeProbeInfo{
@@ -33,6 +36,9 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeWriteFailed, "a log write failed: the store is poisoned", "store.go Apply"},
 	{ProbeSyncFailed, "a log fsync failed: the store is poisoned, the batch's fate unknown", "store.go Apply"},
 	{ProbeSwitchFailed, "a checkpoint due before a batch failed: the store is poisoned", "store.go Apply"},
+	{ProbePageDamaged, "Open found damage inside checkpoint pages and reported those pages, not a corrupt store", "recover.go recover"},
+	{ProbePageRedoSkipped, "recovery did not redo a log record onto a page whose LSN showed it already held it", "recover.go recover"},
+	{ProbePageHeldBatch, "a batch was not applied to a page whose LSN showed it already held it (a page installed ahead)", "store.go Apply"},
 }
 
 // CodeProbes lists every code probe of the store.

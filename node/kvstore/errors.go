@@ -11,6 +11,10 @@ var ErrCorrupt = errors.New("kvstore: corrupt")
 // ErrClosed is returned by Apply after Close.
 var ErrClosed = errors.New("kvstore: closed")
 
+// ErrDamaged is returned by Apply, and ExportPage, while the store holds
+// damaged pages (Store.Damaged) that InstallPages has not replaced.
+var ErrDamaged = errors.New("kvstore: damaged pages")
+
 // ErrPoisoned is returned, together with the original failure, by every
 // Apply after a failed write or fsync. Fsync failures are not retryable
 // (the kernel may already have dropped the dirty pages), so the only way

@@ -90,7 +90,7 @@ func recordOffsets(t testing.TB, data []byte) []int64 {
 	var offs []int64
 	off := int64(segmentHeaderSize)
 	for off < int64(len(data)) {
-		payload, _, ok := parseEntry(data[off:])
+		payload, _, _, ok := parseEntry(data[off:])
 		require.True(t, ok, "record at %d", off)
 		offs = append(offs, off)
 		off += entryHeaderSize + int64(len(payload)) + trailerSize

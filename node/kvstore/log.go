@@ -11,8 +11,8 @@ import (
 // Record format (all integers little-endian). A record is written as two
 // separate Write calls, so that the trailer can prove the entry complete:
 //
-//	entry:   magic[4] "\x8fKVE" | length u32 | seq u64 | crc u32 | payload[length]
-//	         crc = CRC32C(magic, length, seq, payload)
+//	entry:   magic[4] "\x8fKVE" | length u32 | seq u64 | lsn u64 | crc u32 | payload[length]
+//	         crc = CRC32C(magic, length, seq, lsn, payload)
 //	trailer: seq u64 | entryCRC u32 | crc u32 | magic[4] "KVT\xa5"
 //	         crc = CRC32C(seq, entryCRC)
 //
@@ -24,10 +24,10 @@ import (
 //
 //	magic[4] "KVLG" | version u32 | generation u64 | baseSeq u64 | crc u32
 const (
-	entryHeaderSize   = 20
+	entryHeaderSize   = 28
 	trailerSize       = 20
 	segmentHeaderSize = 28
-	formatVersion     = 1
+	formatVersion     = 2
 
 	// maxPayload bounds a record's payload; a larger length field is damage.
 	maxPayload = 1 << 30
@@ -59,13 +59,14 @@ func encodeSegmentHeader(gen, baseSeq uint64) []byte {
 	return h
 }
 
-// appendEntry appends the entry for (seq, payload) to dst and returns it
-// with the entry's CRC.
-func appendEntry(dst []byte, seq uint64, payload []byte) ([]byte, uint32) {
+// appendEntry appends the entry for (seq, lsn, payload) to dst and returns
+// it with the entry's CRC.
+func appendEntry(dst []byte, seq, lsn uint64, payload []byte) ([]byte, uint32) {
 	start := len(dst)
 	dst = append(dst, entryMagic...)
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(payload)))
 	dst = binary.LittleEndian.AppendUint64(dst, seq)
+	dst = binary.LittleEndian.AppendUint64(dst, lsn)
 	crc := checksum(dst[start:], payload)
 	dst = binary.LittleEndian.AppendUint32(dst, crc)
 	return append(dst, payload...), crc
@@ -128,9 +129,9 @@ func (w *logWriter) sync() error {
 // append writes one record as two writes, entry then trailer, calling
 // point between them so a simulation can cut power with the entry alone
 // on disk. It does not sync.
-func (w *logWriter) append(seq uint64, payload []byte, point func(Point)) (recordRef, error) {
+func (w *logWriter) append(seq, lsn uint64, payload []byte, point func(Point)) (recordRef, error) {
 	ref := recordRef{off: w.off, seq: seq}
-	buf, crc := appendEntry(w.scratch[:0], seq, payload)
+	buf, crc := appendEntry(w.scratch[:0], seq, lsn, payload)
 	n := len(buf)
 	buf = appendTrailer(buf, seq, crc)
 	w.scratch = buf
@@ -152,6 +153,7 @@ func (w *logWriter) close() error {
 // logRecord is one complete record found by scanSegment.
 type logRecord struct {
 	recordRef
+	lsn     uint64 // the batch's stamp
 	payload []byte // aliases the segment's bytes
 }
 
@@ -174,7 +176,7 @@ func scanSegment(path string, data []byte, gen, baseSeq uint64) (segmentScan, er
 	off := int64(segmentHeaderSize)
 	for off < int64(len(data)) {
 		rest := data[off:]
-		payload, crc, ok := parseEntry(rest)
+		payload, lsn, crc, ok := parseEntry(rest)
 		if !ok {
 			return scan, classifyBadEntry(path, data, off, want, &scan)
 		}
@@ -190,6 +192,7 @@ func scanSegment(path string, data []byte, gen, baseSeq uint64) (segmentScan, er
 		}
 		scan.records = append(scan.records, logRecord{
 			recordRef: recordRef{off: off, seq: seq, crc: crc},
+			lsn:       lsn,
 			payload:   payload,
 		})
 		off = tOff + trailerSize
@@ -220,20 +223,20 @@ func checkSegmentHeader(path string, data []byte, gen, baseSeq uint64) error {
 
 // parseEntry checks the entry at the start of b: magic, a length that fits
 // in b, and the CRC.
-func parseEntry(b []byte) (payload []byte, crc uint32, ok bool) {
+func parseEntry(b []byte) (payload []byte, lsn uint64, crc uint32, ok bool) {
 	if len(b) < entryHeaderSize || !bytes.Equal(b[:4], entryMagic) {
-		return nil, 0, false
+		return nil, 0, 0, false
 	}
 	n := binary.LittleEndian.Uint32(b[4:])
 	if n > maxPayload || int64(n) > int64(len(b)-entryHeaderSize) {
-		return nil, 0, false
+		return nil, 0, 0, false
 	}
 	payload = b[entryHeaderSize : entryHeaderSize+int(n)]
-	crc = binary.LittleEndian.Uint32(b[16:])
-	if checksum(b[:16], payload) != crc {
-		return nil, 0, false
+	crc = binary.LittleEndian.Uint32(b[24:])
+	if checksum(b[:24], payload) != crc {
+		return nil, 0, 0, false
 	}
-	return payload, crc, true
+	return payload, binary.LittleEndian.Uint64(b[16:]), crc, true
 }
 
 // validTrailer reports whether b starts with a trailer whose own CRC holds.

@@ -78,7 +78,7 @@ func findValidRecordPart(data []byte, from, to int64) (int64, bool) {
 		if i < 0 {
 			break
 		}
-		if _, _, ok := parseEntry(data[y+int64(i):]); ok {
+		if _, _, _, ok := parseEntry(data[y+int64(i):]); ok {
 			return y + int64(i), true
 		}
 		y += int64(i) + 1

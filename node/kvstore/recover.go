@@ -18,16 +18,22 @@ import (
 // a new generation, so nothing is ever appended after a discarded tail.
 func Open(fs vfs.FS, dir string, opts Options) (*Store, error) {
 	s := &Store{fs: fs, dir: dir, opts: opts.withDefaults(), tree: newTree()}
+	lay, err := newLayout(opts.PageBounds)
+	if err != nil {
+		return nil, err
+	}
 	names, err := ensureDir(fs, dir, s.opts.TrustDirEntry)
 	if err != nil {
 		return nil, err
 	}
 	inv := takeInventory(names)
 	s.info = OpenInfo{Files: inv.names, TornOffset: -1}
-	m, err := s.openManifest(inv)
+	m, err := s.openManifest(inv, lay)
 	if err != nil {
 		return nil, err
 	}
+	s.lay = m.lay
+	s.pageLSN, s.damaged = make([]uint64, s.lay.pages()), make([]bool, s.lay.pages())
 	// Files of a generation above the MANIFEST's are what a cut switch left:
 	// no record is ever appended to a generation before the MANIFEST that
 	// names it is durable. They are replaced or removed below. (They can be
@@ -52,6 +58,13 @@ func Open(fs vfs.FS, dir string, opts Options) (*Store, error) {
 	for _, gen := range inv.ckpts {
 		obsolete = append(obsolete, ckptName(gen))
 	}
+	if s.degraded {
+		// Nothing is written until the damaged pages are replaced: the
+		// files stay as they are, and InstallPages makes the new generation.
+		s.obsolete = obsolete
+		s.info.Seq, s.info.Generation = s.seq, s.gen
+		return s, nil
+	}
 	if err := s.switchGeneration(obsolete); err != nil {
 		if s.log != nil {
 			s.log.f.Close()
@@ -64,7 +77,7 @@ func Open(fs vfs.FS, dir string, opts Options) (*Store, error) {
 
 // openManifest reads the MANIFEST or, in a directory that holds no store,
 // creates the one of a new store.
-func (s *Store) openManifest(inv inventory) (manifest, error) {
+func (s *Store) openManifest(inv inventory, lay layout) (manifest, error) {
 	if inv.manifest {
 		return readManifest(s.fs, s.dir)
 	}
@@ -72,7 +85,8 @@ func (s *Store) openManifest(inv inventory) (manifest, error) {
 		return manifest{}, err
 	}
 	s.info.New = true
-	return manifest{}, writeManifest(s.fs, s.dir, manifest{}, s.point)
+	m := manifest{lay: lay}
+	return m, writeManifest(s.fs, s.dir, m, s.point)
 }
 
 // checkNoStore fails unless the files in a directory without a MANIFEST
@@ -114,9 +128,19 @@ func (s *Store) recover(inv inventory, m manifest) error {
 	if err != nil {
 		return err
 	}
-	base, err := decodeCheckpoint(ckptPath, l2Magic, data)
+	base, err := decodeCheckpoint(ckptPath, l2Magic, s.lay, data)
 	if err != nil {
 		return err
+	}
+	if damaged := base.damagedPages(); len(damaged) > 0 {
+		if !s.opts.AllowDamagedPages {
+			return base.damaged[damaged[0]]
+		}
+		s.reached(ProbePageDamaged)
+		for _, p := range damaged {
+			s.damaged[p] = true
+		}
+		s.degraded, s.info.Damaged = true, damaged
 	}
 	if base.gen != m.gen || base.seq != m.ckptSeq {
 		return corruptf(ckptPath, 8, "checkpoint of generation %d at seq %d, MANIFEST says %d at %d",
@@ -132,7 +156,10 @@ func (s *Store) recover(inv inventory, m manifest) error {
 		return err
 	}
 	s.info.Level = 2
-	if inv.l1 {
+	// L1 shortens the replay, over a sound durable base only: damage to
+	// the synced checkpoint is reported, never papered over by a copy that
+	// was never synced.
+	if inv.l1 && !s.degraded {
 		l1, ok, err := s.loadL1(m.gen, scan.records)
 		if err != nil {
 			return err
@@ -146,13 +173,22 @@ func (s *Store) recover(inv inventory, m manifest) error {
 		}
 	}
 	s.tree, s.seq = base.tree, base.seq
+	copy(s.pageLSN, base.pageLSN)
 	s.info.CheckpointSeq = base.seq
 	for _, r := range scan.records {
 		if r.seq <= base.seq {
 			continue
 		}
-		if err := applyBatch(s.tree, r.payload); err != nil {
+		// The redo rule: a record is redone onto a page only if its LSN is
+		// above the page's, so a page installed at a newer LSN than the
+		// log's records keeps what it holds.
+		f := s.filter(r.lsn, !s.opts.IgnorePageLSNOnRedo)
+		if err := applyPaged(s.tree, r.payload, f); err != nil {
 			return corruptf(logPath, r.off, "record %d: %v", r.seq, err)
+		}
+		if f.held && f.honor {
+			s.info.RedoSkipped++
+			s.reached(ProbePageRedoSkipped)
 		}
 		s.seq = r.seq
 		s.info.RecordsReplayed++
@@ -176,8 +212,8 @@ func (s *Store) loadL1(gen uint64, records []logRecord) (checkpoint, bool, error
 		}
 		return checkpoint{}, false, err
 	}
-	c, err := decodeCheckpoint(path, l1Magic, data)
-	if err != nil || c.gen != gen {
+	c, err := decodeCheckpoint(path, l1Magic, s.lay, data)
+	if err != nil || c.gen != gen || len(c.damagedPages()) > 0 {
 		return checkpoint{}, false, nil
 	}
 	i := sort.Search(len(records), func(i int) bool { return records[i].off >= c.anchor.off })

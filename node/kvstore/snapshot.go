@@ -79,36 +79,3 @@ func treeIterate(t *btree.BTreeG[item], prefix, start string, fn func(string, []
 		return fn(it.key, bytes.Clone(it.value))
 	})
 }
-
-// applyBatch applies a decoded payload to t. Values are copied, so t never
-// aliases a caller's or a file's buffer.
-func applyBatch(t *btree.BTreeG[item], payload []byte) error {
-	return decodeBatch(payload, func(op batchOp) {
-		switch op.kind {
-		case opPut:
-			t.ReplaceOrInsert(item{key: op.key, value: append([]byte{}, op.value...)})
-		case opDelete:
-			t.Delete(item{key: op.key})
-		case opDeletePrefix:
-			deletePrefix(t, op.key)
-		}
-	})
-}
-
-func deletePrefix(t *btree.BTreeG[item], prefix string) {
-	if prefix == "" {
-		t.Clear(false)
-		return
-	}
-	var doomed []string
-	t.AscendGreaterOrEqual(item{key: prefix}, func(it item) bool {
-		if !strings.HasPrefix(it.key, prefix) {
-			return false
-		}
-		doomed = append(doomed, it.key)
-		return true
-	})
-	for _, k := range doomed {
-		t.Delete(item{key: k})
-	}
-}

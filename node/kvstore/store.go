@@ -29,6 +29,20 @@ type Options struct {
 	// IgnoreSyncErrors is a planted bug (node.Bugs.IgnoreFsyncError): a
 	// failed log fsync is ignored, and the batch is reported durable.
 	IgnoreSyncErrors bool
+	// PageBounds divides a new store into pages (pages.go): page i holds
+	// the keys from PageBounds[i-1] up to PageBounds[i]. They must be
+	// strictly ascending and non-empty. A store keeps the bounds it was
+	// created with; nil makes one page of everything.
+	PageBounds []string
+	// AllowDamagedPages makes Open report damage inside checkpoint pages
+	// as those pages (Store.Damaged) rather than fail: the store opens
+	// read-only until InstallPages replaces them. False: such damage is a
+	// *CorruptionError like any other.
+	AllowDamagedPages bool
+	// IgnorePageLSNOnRedo is a planted bug (node.Bugs.PageRedoIgnoresLSN):
+	// recovery redoes a log record onto a page whose LSN shows it already
+	// holds it.
+	IgnorePageLSNOnRedo bool
 	// TrustDirEntry is a planted bug (node.Bugs.SkipDirSync): Open builds
 	// on an existing directory without syncing its parent, as if its entry
 	// (a rename into place) were surely durable.
@@ -51,6 +65,8 @@ func (o Options) withDefaults() Options {
 // OpenInfo describes what Open found and did.
 type OpenInfo struct {
 	New                 bool     // no store existed: an empty one was created
+	Damaged             []int    // pages of the checkpoint found damaged (only with Options.AllowDamagedPages)
+	RedoSkipped         int      // log records not redone onto some page that already held them
 	Level               int      // checkpoint level recovery started from: 1, 2, or 0 for a new store
 	CheckpointSeq       uint64   // sequence number of that checkpoint
 	RecoveredGeneration uint64   // generation the MANIFEST named at Open
@@ -72,6 +88,12 @@ type Store struct {
 	tree *btree.BTreeG[item]
 	seq  uint64 // last applied batch
 	gen  uint64 // live generation: CKPT-gen + LOG-gen
+
+	lay      layout
+	pageLSN  []uint64
+	damaged  []bool   // pages whose contents are unknown (Open found them damaged)
+	degraded bool     // some page is damaged: read-only, no log open
+	obsolete []string // a degraded store's files, replaced by InstallPages
 
 	log      *logWriter
 	last     recordRef // last record in the live segment, if haveLast
@@ -100,6 +122,9 @@ func (s *Store) Apply(b *Batch, sync bool) error {
 	if s.err != nil {
 		return fmt.Errorf("%w: %w", ErrPoisoned, s.err)
 	}
+	if s.degraded {
+		return fmt.Errorf("%w: pages %v", ErrDamaged, s.Damaged())
+	}
 	if len(b.payload) > maxPayload {
 		return fmt.Errorf("kvstore: batch of %d bytes exceeds the %d-byte limit", len(b.payload), maxPayload)
 	}
@@ -108,7 +133,7 @@ func (s *Store) Apply(b *Batch, sync bool) error {
 		return s.poison(err)
 	}
 	seq := s.seq + 1
-	ref, err := s.log.append(seq, b.payload, s.point)
+	ref, err := s.log.append(seq, b.lsn, b.payload, s.point)
 	if err != nil {
 		s.reached(ProbeWriteFailed)
 		return s.poison(err)
@@ -120,8 +145,12 @@ func (s *Store) Apply(b *Batch, sync bool) error {
 		}
 		s.point(PointLogSynced)
 	}
-	if err := applyBatch(s.tree, b.payload); err != nil {
+	f := s.filter(b.lsn, true)
+	if err := applyPaged(s.tree, b.payload, f); err != nil {
 		panic("kvstore: a Batch encoded a malformed payload: " + err.Error())
+	}
+	if f.held {
+		s.reached(ProbePageHeldBatch)
 	}
 	s.seq, s.last, s.haveLast = seq, ref, true
 	s.sinceL1++
@@ -143,6 +172,11 @@ func (s *Store) maintain() error {
 func (s *Store) poison(err error) error {
 	s.err = err
 	return err
+}
+
+// filter applies a batch of the given LSN to the store's pages.
+func (s *Store) filter(lsn uint64, honor bool) *pageFilter {
+	return &pageFilter{lay: s.lay, lsn: lsn, pageLSN: s.pageLSN, damaged: s.damaged, honor: honor}
 }
 
 func (s *Store) point(p Point) {
@@ -167,7 +201,8 @@ func (s *Store) IterateFrom(prefix, start string, fn func(key string, value []by
 	treeIterate(s.tree, prefix, start, fn)
 }
 
-// Snapshot returns an immutable view of the current state.
+// Snapshot returns an immutable view of the current state (for a degraded
+// store, of its intact pages).
 func (s *Store) Snapshot() *Snapshot {
 	return &Snapshot{tree: s.tree.Clone(), seq: s.seq}
 }
