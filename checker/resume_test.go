@@ -10,7 +10,7 @@ import (
 )
 
 func TestResumeAcceptsAHealthyRun(t *testing.T) {
-	s := NewSuite(3, nil)
+	s := NewSuite(3, nil, 0)
 	healthyStory().feed(s)
 	require.Empty(t, s.Violations())
 }

@@ -16,6 +16,10 @@ import (
 // here to the end of the run nothing may unsettle it (checker.Stability).
 const stableFrom = ClusterEnd - 10*sim.Second
 
+// quietFrom is when clients and collectors stop making changes, so that
+// the last commits have landed everywhere when the run ends.
+const quietFrom = ClusterEnd - 5*sim.Second
+
 // linTimeout bounds the porcupine check; past it the verdict is unknown.
 const linTimeout = 10 * time.Second
 
@@ -34,6 +38,7 @@ type cluster struct {
 	k           *sim.Kernel
 	monitors    int
 	hosts       []*monitorHost
+	collectors  []*collectorHost
 	clients     []*client
 	work        Workload
 	obs         *observer
@@ -61,11 +66,12 @@ func newCluster(o Options) (*cluster, error) {
 		return nil, err
 	}
 	c := &cluster{monitors: monitors, work: work, unavailable: o.Unavailable}
+	nodes := monitors + o.Collectors // the endpoints with a disk
 	k := sim.New(sim.Config{
-		Seed: o.Seed, Endpoints: monitors + work.Clients, Disks: monitors,
+		Seed: o.Seed, Endpoints: nodes + work.Clients, Disks: nodes,
 		Net: clusterNet, Disk: diskCosts(), Trace: o.Trace,
 		MaxEvents: 20_000_000, MaxTime: ClusterEnd + sim.Second,
-		Vocabulary: Vocabulary(monitors), Resolve: c.resolve, ResolveTarget: c.targetPath,
+		Vocabulary: Vocabulary(monitors, o.Collectors), Resolve: c.resolve, ResolveTarget: c.targetPath,
 		LocateTarget: func(t sim.Target) func([]byte) (int64, int64, bool) { return node.PageLocator(node.Target(t)) },
 		OnDiskFault:  c.diskFault,
 	})
@@ -91,11 +97,19 @@ func newCluster(o Options) (*cluster, error) {
 		k.SetDrift(r, drift.Range(-maxDriftPPM, maxDriftPPM))
 		k.Start(r, drift.Range(0, 50*sim.Millisecond))
 	}
+	for id := monitors; id < nodes; id++ {
+		h := &collectorHost{k: k, id: id, cfg: CollectorConfig(id, monitors), obs: c.obs}
+		h.cfg.Bugs = bugs
+		c.collectors = append(c.collectors, h)
+		k.Attach(id, h)
+		k.SetDrift(id, drift.Range(-maxDriftPPM, maxDriftPPM))
+		k.Start(id, drift.Range(50*sim.Millisecond, 500*sim.Millisecond))
+	}
 	for i := range work.Clients {
-		id := monitors + i
+		id := nodes + i
 		cl := &client{k: k, id: id, monitors: monitors, rand: k.Stream(fmt.Sprintf("client/%d", i)), obs: c.obs,
 			opts: ClientOptions{Keys: keys, PrefixDeletes: o.PrefixDeletes, ThinkMin: 5 * sim.Millisecond, ThinkMax: 60 * sim.Millisecond,
-				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: ClusterEnd - 5*sim.Second, HealAt: FaultPhase}}
+				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: quietFrom, HealAt: FaultPhase}}
 		if i < len(work.MaxOps) {
 			cl.opts.MaxOps = work.MaxOps[i]
 		}
@@ -103,18 +117,19 @@ func newCluster(o Options) (*cluster, error) {
 		k.Attach(id, cl)
 		k.Start(id, sim.Second)
 	}
-	if err := k.Load(withHeal(o.Plan, monitors)); err != nil {
+	if err := k.Load(withHeal(o.Plan, nodes)); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
 // withHeal appends the heal phase to a fault plan: at the end of the fault
-// phase every fault stops and every monitor boots if it is down.
-func withHeal(p sim.Plan, monitors int) sim.Plan {
+// phase every fault stops and every monitor and collector (nodes 0..n-1)
+// boots if it is down.
+func withHeal(p sim.Plan, n int) sim.Plan {
 	faults := append([]sim.Fault(nil), p.Faults...)
 	faults = append(faults, sim.Fault{At: FaultPhase, Kind: sim.FaultHeal})
-	for r := range monitors {
+	for r := range n {
 		faults = append(faults, sim.Fault{At: FaultPhase, Kind: sim.FaultRestart, Node: r})
 	}
 	return sim.Plan{Faults: faults}
@@ -122,7 +137,7 @@ func withHeal(p sim.Plan, monitors int) sim.Plan {
 
 // run executes the world and checks everything.
 func (c *cluster) run() *Result {
-	res := &Result{Monitors: c.monitors}
+	res := &Result{Monitors: c.monitors, Collectors: len(c.collectors)}
 	if err := c.k.Run(ClusterEnd); err != nil {
 		res.Violations = append(res.Violations, checker.Violation{Checker: checker.NameBudget, Node: -1, At: c.k.Now(), Reason: err.Error()})
 	}
@@ -138,6 +153,9 @@ func (c *cluster) run() *Result {
 		res.Violations = append(res.Violations, suite.Finish(now)...)
 		res.Violations = append(res.Violations, checker.CheckLiveness(now, c.states(), c.unfinishedOps(), "after the heal phase")...)
 		res.Violations = append(res.Violations, checker.CheckLeftovers(now, c.leftovers())...)
+		if len(c.collectors) > 0 {
+			res.Violations = append(res.Violations, suite.FinishCollectors(now, CollectorBound, c.collectorFinals(), "after the heal phase")...)
+		}
 	}
 	var ops []checker.KVOp
 	for _, cl := range c.clients {
@@ -158,6 +176,8 @@ func (c *cluster) run() *Result {
 	res.TraceHash, res.SimTime, res.Events = c.k.Trace.Hash(), now, c.k.Events()
 	res.Counters, res.RepairPath, res.ResumePath, res.Probes = c.obs.counters, c.obs.repairPath, c.obs.resumePath, c.obs.probes
 	res.Counters["client_ops"] = int64(len(ops))
+	fetched, _ := suite.Fetched()
+	res.Counters["events_fetched"] = int64(fetched)
 	for _, f := range []struct {
 		name string
 		kind sim.FaultKind
@@ -175,6 +195,14 @@ func (c *cluster) states() []checker.MonitorState {
 			st.Phase, st.LC, st.Quorum, st.Epoch = h.m.Phase(), h.m.LastCommitted(), h.m.Quorum(), h.m.Epoch()
 		}
 		out[r] = st
+	}
+	return out
+}
+
+func (c *cluster) collectorFinals() []checker.CollectorFinal {
+	out := make([]checker.CollectorFinal, len(c.collectors))
+	for i, h := range c.collectors {
+		out[i] = h.final()
 	}
 	return out
 }
@@ -227,8 +255,20 @@ func (c *cluster) diskFault(n int, f faultfs.Fault) {
 }
 
 // targetPath turns a plan's target on a monitor into a path prefix on its
-// disk, as the monitor's configuration lays it out.
+// disk, as the monitor's configuration lays it out; on a collector, the
+// same zones of its own store.
 func (c *cluster) targetPath(n int, t sim.Target) string {
-	p, _ := c.hosts[n].cfg.TargetPath(node.Target(t))
+	cfg := node.Config{Dir: c.collectorDir(n)}
+	if n < c.monitors {
+		cfg = c.hosts[n].cfg
+	}
+	p, _ := cfg.TargetPath(node.Target(t))
 	return p
+}
+
+func (c *cluster) collectorDir(n int) string {
+	if i := n - c.monitors; i >= 0 && i < len(c.collectors) {
+		return c.collectors[i].cfg.StoreDir()
+	}
+	return ""
 }

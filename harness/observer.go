@@ -2,6 +2,7 @@ package harness
 
 import (
 	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/collector"
 	"github.com/monsim/monsim/faultfs"
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/sim"
@@ -25,7 +26,8 @@ type observer struct {
 	repairPath, resumePath RepairPath
 	// tap, if set, sees every event after the checkers (a sync bench's
 	// measurements).
-	tap func(rank int, ev node.Event)
+	tap      func(rank int, ev node.Event)
+	querying map[int]bool // collectors that asked what follows their log and fetched nothing yet
 }
 
 func newObserver(k *sim.Kernel, monitors int, plan sim.Plan) *observer {
@@ -33,12 +35,13 @@ func newObserver(k *sim.Kernel, monitors int, plan sim.Plan) *observer {
 	for _, name := range []string{"elections", "full_syncs", "recent_syncs", "trims", "commits",
 		"repairs_started", "repairs_completed", "repairs_full", "repairs_recent", "mid_repair_power_losses",
 		"syncs_resumed", "sync_bytes", "resent_bytes", "resume_refusals",
+		"collector_catchups", "full_states", "events_fetched",
 		"page_repairs", "page_repairs_completed", "pages_repaired", "repair_bytes", "whole_store_fallbacks"} {
 		counters[name] = 0 // reported even when nothing happened
 	}
-	return &observer{k: k, suite: checker.NewSuite(monitors, diskFaulted(plan, monitors)), counters: counters, repairPath: RepairPath{Node: -1},
-		resumePath: RepairPath{Node: -1}, repairing: make([]bool, monitors), paging: make([]bool, monitors), fetching: make([]bool, monitors),
-		probes: Counters{}}
+	return &observer{k: k, suite: checker.NewSuite(monitors, diskFaulted(plan, monitors), collectorFetchTimeout), counters: counters,
+		repairPath: RepairPath{Node: -1}, resumePath: RepairPath{Node: -1}, repairing: make([]bool, monitors), paging: make([]bool, monitors),
+		fetching: make([]bool, monitors), probes: Counters{}, querying: map[int]bool{}}
 }
 
 // eventTraceKinds caches each event's trace kind, so tracing an event
@@ -66,6 +69,8 @@ func (o *observer) event(rank int, ev node.Event) {
 		attrs[n], n = sim.Str(AttrStart, ev.Start.String()), n+1
 	case node.EvStoreOpen:
 		attrs[n], n = sim.Int(AttrCopy, boolInt(ev.Copy)), n+1
+	case node.EvRecorded:
+		attrs[n], n = sim.Str(AttrChange, ev.Record.Change.String()), n+1
 	case node.EvPageDamaged, node.EvPageSource, node.EvPageServed:
 		attrs[n], n = sim.Int(AttrPage, int64(ev.Page)), n+1
 	case node.EvPageInstalled:
@@ -103,6 +108,7 @@ const (
 	AttrCopy   = "copy"   // ev/store-open: 1 if the store opened is the repair copy
 	AttrDetail = "detail" // why, in words
 	AttrFull   = "full"   // 1 for a full sync
+	AttrChange = "change" // ev/recorded: what the collector event records (node.CollectorChange's name)
 	AttrPage   = "page"   // ev/page-*: the page
 	AttrBytes  = "bytes"  // ev/page-installed: bytes of the page fetched
 	AttrMixed  = "mixed"  // ev/store-open, ev/apply: 1 while pages of other versions are in the store
@@ -264,4 +270,35 @@ func boolInt(b bool) int64 {
 		return 1
 	}
 	return 0
+}
+
+// collectorTraceKinds caches each collector event's trace kind.
+var collectorTraceKinds = func() map[collector.EventKind]sim.Kind {
+	m := map[collector.EventKind]sim.Kind{}
+	for _, k := range collector.EventKinds() {
+		m[k] = sim.EventKind(k.String())
+	}
+	return m
+}()
+
+// collectorEvent takes every collector event: the trace, the checkers, the
+// counters.
+func (o *observer) collectorEvent(ev collector.Event) {
+	o.k.Record(ev.Collector, collectorTraceKinds[ev.Kind],
+		sim.Uint("seq", ev.Seq), sim.Uint("confirmed", ev.Confirmed), sim.Uint("base", ev.Base),
+		sim.Uint("from", ev.From), sim.Uint("to", ev.To), sim.Uint("count", ev.Count), sim.Uint("hash", ev.Hash),
+		sim.Int("peer", int64(ev.Peer)), sim.Int(AttrFull, boolInt(ev.Full)), sim.Int("ahead", boolInt(ev.Ahead)),
+		sim.Int("retry", boolInt(ev.Retry)), sim.Str(AttrDetail, ev.Detail))
+	o.suite.ObserveCollector(o.k.Now(), ev)
+	switch ev.Kind {
+	case collector.EvQuery:
+		o.querying[ev.Collector] = true
+	case collector.EvFetch:
+		if o.querying[ev.Collector] {
+			o.querying[ev.Collector] = false
+			o.counters["collector_catchups"]++
+		}
+	case collector.EvFullState:
+		o.counters["full_states"]++
+	}
 }

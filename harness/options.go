@@ -30,8 +30,10 @@ const (
 // default.
 type Options struct {
 	Seed     uint64
-	Monitors int      // cluster size: 3, 5 or 7; 0 means 5
-	Bug      node.Bug // a planted bug to switch on; "" for none
+	Monitors int // cluster size: 3, 5 or 7; 0 means 5
+	// Collectors is how many collectors run beside the monitors (0: none).
+	Collectors int
+	Bug        node.Bug // a planted bug to switch on; "" for none
 	// Plan is the fault phase's plan; the heal phase is added to it.
 	Plan sim.Plan
 	// Workload is what the clients do; nil means the default.
@@ -73,6 +75,7 @@ func MonitorConfig(rank, monitors int) node.Config {
 	return node.Config{
 		Rank: rank, Monitors: monitors, MaxDriftPPM: maxDriftPPM,
 		PaxosMin: 50, TrimMin: 25, TrimMax: 50,
+		CollectorTimeout: collectorTimeout, EventsKeep: eventsKeep, EventsTrimMin: eventsTrimMin,
 		Store: kvstore.Options{L1Every: 32, L2Every: 256, SegmentBytes: 256 << 10},
 	}
 }

@@ -10,6 +10,7 @@ import (
 // Result is the outcome of one run.
 type Result struct {
 	Monitors   int
+	Collectors int
 	Violations []checker.Violation
 	// Unknown is set when a check could not decide within its bound.
 	Unknown   string

@@ -48,7 +48,7 @@ const syncBenchEnd = 600 * sim.Second
 func RunSyncBench(o SyncBenchOptions) SyncBenchResult {
 	const monitors, requester = 3, 2
 	k := sim.New(sim.Config{Seed: o.Seed, Endpoints: monitors + 1, Disks: monitors, Net: clusterNet, Disk: diskCosts(),
-		MaxEvents: 1 << 40, MaxTime: syncBenchEnd, Vocabulary: Vocabulary(monitors)})
+		MaxEvents: 1 << 40, MaxTime: syncBenchEnd, Vocabulary: Vocabulary(monitors, 0)})
 	obs := newObserver(k, monitors, sim.Plan{})
 	var res SyncBenchResult
 	var started int64 = -1

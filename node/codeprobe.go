@@ -100,6 +100,14 @@ const (
 	ProbeRepairNoSyncNeeded    CodeProbe = "repair/copy-already-current"
 	ProbeRejoinFenceLifted     CodeProbe = "repair/rejoin-fence-lifted"
 
+	ProbeMarkedDown         CodeProbe = "record/collector-marked-down"
+	ProbeBootWhileUp        CodeProbe = "record/boot-while-recorded-up"
+	ProbeReportOtherSession CodeProbe = "record/report-from-unrecorded-session"
+
+	ProbeCollectorRefused    CodeProbe = "subscribe/refused-out-of-quorum"
+	ProbeFetchBelowFirst     CodeProbe = "subscribe/fetch-below-first-event"
+	ProbeSubscriptionExpired CodeProbe = "subscribe/subscription-expired"
+
 	ProbePageFallbackMetadata CodeProbe = "page/fallback-metadata-damaged"
 	ProbePageFallbackPartial  CodeProbe = "page/fallback-store-partial-or-marked"
 	ProbePageNoSource         CodeProbe = "page/no-eligible-source-yet"
@@ -179,6 +187,14 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeRepairIgnoredPeer, "a repair ignored a probe reply from a syncing or repairing monitor", "node/repair.go repairProbeReply"},
 	{ProbeRepairNoSyncNeeded, "a repair's copy already held as much as the chosen source", "node/repair.go repairFrom"},
 	{ProbeRejoinFenceLifted, "a repaired monitor saw a quorum form without it and may vote again", "node/switch.go maybeLiftFence"},
+
+	{ProbeMarkedDown, "the leader marked down a collector whose reports stopped arriving", "node/record.go checkCollectors"},
+	{ProbeBootWhileUp, "a collector booted while the events said it was up: its old session's stop was recorded first", "node/record.go collectorOps"},
+	{ProbeReportOtherSession, "a status report came from a session the events do not hold (marked down, or restarted)", "node/record.go noteReport"},
+
+	{ProbeCollectorRefused, "a monitor outside a quorum, or with a partial store, refused a collector", "node/subscribe.go handleCollector"},
+	{ProbeFetchBelowFirst, "a collector fetched events trimmed since it asked what follows its last one", "node/subscribe.go answerFetch"},
+	{ProbeSubscriptionExpired, "a subscription ended: its collector fell silent", "node/subscribe.go pushEvents"},
 
 	{ProbePageFallbackMetadata, "damage reached a page of the monitor's own metadata: a whole-store repair instead", "node/pagerepair.go pageRepairRefused"},
 	{ProbePageFallbackPartial, "damaged pages in a store that was partial or held a repair mark: a whole-store repair instead", "node/pagerepair.go pageRepairRefused"},

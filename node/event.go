@@ -36,6 +36,7 @@ const (
 	EvRepairRejoined                       // the rejoin fence lifted: a quorum formed without me in Epoch
 	EvBootstrap                            // the monitor left its role to probe again: Detail says why
 	EvCorruptMsg                           // a message from Peer failed its checksum and was dropped
+	EvRecorded                             // a collector event was applied: Record, Hash = the collector table's hash after it
 	EvPageDamaged                          // the store opened with Page damaged, at lc Version: a page repair begins
 	EvPageSource                           // Page will be fetched from Peer, at lc Version; Quorum: whose reports the choice saw
 	EvPageInstalled                        // Page from Peer is durable, taken at Version; Bytes fetched; Local: it holds the monitor's own metadata
@@ -65,7 +66,7 @@ var eventNames = map[EventKind]string{
 	EvMarkedClear: "marked-clear", EvPromise: "promise", EvAccept: "accept", EvRead: "read",
 	EvRepairStart: "repair-start", EvRepairSource: "repair-source", EvRepairCompleted: "repair-completed",
 	EvRepairSwitched: "repair-switched", EvRepairRejoined: "repair-rejoined", EvBootstrap: "bootstrap",
-	EvCorruptMsg: "corrupt-msg", EvPageDamaged: "page-damaged", EvPageSource: "page-source", EvPageInstalled: "page-installed",
+	EvCorruptMsg: "corrupt-msg", EvRecorded: "recorded", EvPageDamaged: "page-damaged", EvPageSource: "page-source", EvPageInstalled: "page-installed",
 	EvPageRepairDone: "page-repair-done", EvPageServed: "page-served", EvPageFallback: "page-fallback",
 	EvResumeProvide: "resume-provide", EvResumeRefused: "resume-refused", EvSyncResume: "sync-resume", EvSyncResumed: "sync-resumed",
 }
@@ -147,6 +148,9 @@ type Event struct {
 	Start     RepairStart // EvRepairStart: how the repair began
 	Copy      bool        // EvStoreOpen: the store opened is the repair copy
 	Syncing   bool        // EvProbeReply: it answered as a syncing, partial store
+	Detail    string      // for people: why, in words; no program parses it
+	// Record is the collector event applied (EvRecorded).
+	Record CollectorEvent
 	// Mixed (EvStoreOpen, EvApply): the store holds damaged pages, or pages
 	// installed at a later version than Version, so its state is no
 	// version's: Hash claims nothing.
@@ -162,7 +166,6 @@ type Event struct {
 	// the same full sync had already made durable.
 	Bytes, Resent int64
 	Resume        *ResumeFacts // the resume kinds: the copy and its digests
-	Detail        string       // for people: why, in words; no program parses it
 }
 
 // ResumeFacts describe a resumed full sync's copy (EvSyncResume,

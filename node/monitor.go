@@ -66,6 +66,7 @@ const (
 	tResend                       // the leader resends an unanswered collect or begin
 	tProvider                     // a provider session expires (arg: cookie)
 	tLeaseResend                  // the leader resends an unacked lease round
+	tCollectors                   // the leader looks for collectors gone silent
 	tPageFetch                    // a page repair heard no page data for too long
 	numTimers
 )
@@ -106,6 +107,8 @@ type Monitor struct {
 	prov  providers
 	svc   service
 	rep   repairState
+	rec   recording
+	subs  map[int]*subscription // collectors subscribed to the events, by endpoint
 	pr    pageRepair
 	vec   lsnVectors
 }
@@ -168,6 +171,8 @@ func (m *Monitor) dispatch(msg *Msg) {
 		m.stepSync(msg)
 	case MClientRequest, MForward:
 		m.handleClient(msg)
+	case MColBoot, MColStatus, MColQuery, MColFetch:
+		m.handleCollector(msg)
 	case MPageProbe:
 		m.handlePageProbe(msg)
 	case MPageReport:
@@ -224,6 +229,8 @@ func (m *Monitor) Fire(id TimerID, tag uint64) {
 		m.pageFetchTimedOut()
 	case tResend:
 		m.resendRound()
+	case tCollectors:
+		m.checkCollectors()
 	}
 }
 

@@ -32,6 +32,16 @@ const (
 	MClientRequest
 	MClientReply
 	MForward
+	// Collectors and the monitors (collectorevent.go, record.go,
+	// subscribe.go). Seq carries the collector's id, Cookie its session.
+	MColBoot    // collector -> monitor: I booted (Cookie, V = status); a peon forwards it to the leader
+	MColStatus  // collector -> monitor: still here (Cookie, V = status, LC = last confirmed); forwarded too
+	MColAck     // monitor -> collector: FC..LC are the events held; FlagInQuorum unless refused, FlagSubscribed if it pushes to it
+	MColQuery   // collector -> monitor: what follows LC (its last confirmed event)?
+	MColSummary // monitor -> collector: FC..LC are held; events after LC will be pushed
+	MColFetch   // collector -> monitor: send events FC..LC, or with FlagFull the full state
+	MColEvents  // monitor -> collector: a fetch's answer: Versions (V = seq, Value = event), or FlagFull: Value = table at FC, Hash
+	MColPush    // monitor -> collector: new events as they are applied
 	MPageProbe  // a page repair asks for the LSNs of its damaged pages
 	MPageReport // ...and is told them, with what the sender knows of the others'
 	MPageFetch  // a page repair asks for pages
@@ -42,6 +52,7 @@ const (
 var msgNames = [...]string{"", "probe", "probe-reply", "propose", "ack", "victory", "collect", "last",
 	"begin", "accept", "commit", "lease", "lease-ack", "sync-get-cookie", "sync-cookie", "sync-get-chunk",
 	"sync-chunk", "sync-no-cookie", "client-request", "client-reply", "forward",
+	"col-boot", "col-status", "col-ack", "col-query", "col-summary", "col-fetch", "col-events", "col-push",
 	"page-probe", "page-report", "page-fetch", "page-data"}
 
 func (t MsgType) String() string {
@@ -58,6 +69,7 @@ const (
 	FlagFull                          // sync: a full (not recent) sync
 	FlagLast                          // sync chunk: the last one
 	FlagInQuorum                      // probe reply: the sender is in a quorum
+	FlagSubscribed                    // collector ack: the sender pushes events to this collector
 	FlagPageRepair                    // page report: the sender is repairing pages of its own
 	FlagRefused                       // page data: the sender cannot serve the page now
 	FlagResume                        // full sync: resume a partial copy (request, cookie, refusal)

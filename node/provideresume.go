@@ -128,6 +128,7 @@ func (m *Monitor) logChanges(snap *kvstore.Snapshot, base uint64, copied positio
 	drop := m.cfg.Bugs.ResumeDropsDeletes
 	touched := map[string]bool{}
 	var ranges []Change
+	events := false
 	for v := base + 1; v <= getU64(snap, keyLC); v++ {
 		val, ok := snap.Get(versionKey(v))
 		if !ok {
@@ -149,8 +150,19 @@ func (m *Monitor) logChanges(snap *kvstore.Snapshot, base uint64, copied positio
 			case txTrim:
 				touched[keyFC] = true
 				ranges = append(ranges, Change{Kind: ChangeDeleteRange, Key: prefixVersion, End: versionKey(op.trim)})
+			case txEvent, txEventTrim:
+				events = true
 			}
 		}
+	}
+	if events {
+		// A collector event rewrites the events' bounds and table, a trim
+		// drops the oldest: the events part is taken whole, as of s2.
+		ranges = append(ranges, Change{Kind: ChangeDeleteRange, Key: prefixEvents, End: prefixEnd(prefixEvents)})
+		snap.Iterate(prefixEvents, func(k string, _ []byte) bool {
+			touched[k] = true
+			return true
+		})
 	}
 	var out []Change
 	if !drop {

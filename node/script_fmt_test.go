@@ -181,6 +181,8 @@ func fmtEvent(ev *Event) string {
 	case EvSyncResumed:
 		r := ev.Resume
 		f("from=n%d s2=%d h=%s keys=%d+%d", ev.Peer, ev.Version, fmtHash(ev.Hash), r.Copied.Keys, r.Interval.Keys)
+	case EvRecorded:
+		f("%s table=%s", fmtCollectorEvent(ev.Record), fmtHash(ev.Hash))
 	case EvPageDamaged:
 		f("page=%d lc=%d", ev.Page, ev.Version)
 	case EvPageSource:
@@ -308,6 +310,39 @@ func fmtMsg(m *Msg) string {
 		f("%s", fmtOp(&m.Op))
 	case MClientReply:
 		f("%s", fmtReply(&m.Op))
+	case MColBoot:
+		f("c%d session=%d status=%d", m.Seq, m.Cookie, m.V)
+	case MColStatus:
+		f("c%d session=%d status=%d confirmed=%d", m.Seq, m.Cookie, m.V, m.LC)
+	case MColAck, MColSummary:
+		if m.Type == MColAck && !m.Has(FlagInQuorum) {
+			f("refused")
+		} else {
+			f("held=%d..%d", m.FC, m.LC)
+		}
+		if m.Has(FlagSubscribed) {
+			f("subscribed")
+		}
+	case MColQuery:
+		f("after=%d", m.LC)
+	case MColFetch:
+		if m.Has(FlagFull) {
+			f("full")
+		} else {
+			f("%d..%d", m.FC, m.LC)
+		}
+	case MColEvents, MColPush:
+		if m.Has(FlagFull) {
+			t, _ := DecodeCollectorTable(m.Value)
+			f("full at=%d table=%s", m.FC, fmtHash(t.Hash()))
+		}
+		for _, v := range m.Versions {
+			ev, _ := DecodeCollectorEvent(v.Value)
+			f("[%s]", fmtCollectorEvent(ev))
+		}
+		if m.Type == MColEvents && len(m.Versions) == 0 && !m.Has(FlagFull) {
+			f("none held=%d..%d", m.FC, m.LC)
+		}
 	case MPageProbe, MPageFetch:
 		f("lc=%d pages=%s", m.LC, fmtPages(m))
 	case MPageReport:
@@ -325,6 +360,18 @@ func fmtMsg(m *Msg) string {
 		}
 	}
 	return b.String()
+}
+
+// fmtCollectorEvent renders a collector event: #3 stop c100 inc=1.
+func fmtCollectorEvent(ev CollectorEvent) string {
+	s := fmt.Sprintf("#%d %s c%d inc=%d", ev.Seq, ev.Change, ev.Collector, ev.Inc)
+	switch ev.Change {
+	case CollectorBoot:
+		s += fmt.Sprintf(" session=%d status=%d", ev.Nonce, ev.Status)
+	case CollectorStatus:
+		s += fmt.Sprintf(" status=%d", ev.Status)
+	}
+	return s
 }
 
 func fmtOp(o *ClientOp) string {
@@ -394,6 +441,10 @@ func fmtTxn(value []byte) string {
 			ops = append(ops, fmt.Sprintf("c%d#%d %s", op.result.client, op.result.reqID, op.result.status))
 		case txTrim:
 			ops = append(ops, fmt.Sprintf("trim<%d", op.trim))
+		case txEvent:
+			ops = append(ops, fmtCollectorEvent(op.event))
+		case txEventTrim:
+			ops = append(ops, fmt.Sprintf("events<%d", op.trim))
 		}
 	}
 	return "[" + strings.Join(ops, "; ") + "]"

@@ -152,6 +152,7 @@ func (m *Monitor) buildTxn() (txn, []ClientOp) {
 		}
 		t.ops = append(t.ops, txnOp{kind: txResult, result: clientResult{client: op.Client, reqID: op.ReqID, status: op.Status}})
 	}
+	t.ops = append(t.ops, m.collectorOps()...)
 	if m.lc > m.fc && m.lc-m.fc > m.cfg.PaxosMin+m.cfg.TrimMin {
 		t.ops = append(t.ops, txnOp{kind: txTrim, trim: min(m.lc-m.cfg.PaxosMin, m.fc+m.cfg.TrimMax)})
 	}

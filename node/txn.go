@@ -15,10 +15,11 @@ type txnOpKind uint8
 const (
 	txPut txnOpKind = iota + 1
 	txDelete
-	txResult // client Client's request ReqID finished with Status
-	txTrim   // versions below Trim are dropped
-	// txDeletePrefix removes every config key starting with key. Appended
-	// last, so the kinds above keep their encoding.
+	txResult    // client Client's request ReqID finished with Status
+	txTrim      // versions below Trim are dropped
+	txEvent     // a collector event is recorded (its Seq is the next number)
+	txEventTrim // collector events below Trim are dropped, folded into the full state kept
+	// txDeletePrefix removes every config key starting with key.
 	txDeletePrefix
 )
 
@@ -28,6 +29,7 @@ type txnOp struct {
 	value  []byte
 	result clientResult
 	trim   uint64
+	event  CollectorEvent
 }
 
 // clientResult is what the replicated table remembers of a client's last
@@ -55,8 +57,10 @@ func (t *txn) encode() []byte {
 			e.str(op.key)
 		case txResult:
 			op.result.encode(&e)
-		case txTrim:
+		case txTrim, txEventTrim:
 			e.uvarint(op.trim)
+		case txEvent:
+			op.event.encode(&e)
 		}
 	}
 	return e.b
@@ -77,8 +81,10 @@ func decodeTxn(b []byte) (txn, error) {
 			op.key = d.str()
 		case txResult:
 			op.result.decode(&d)
-		case txTrim:
+		case txTrim, txEventTrim:
 			op.trim = d.uvarint()
+		case txEvent:
+			op.event.decode(&d)
 		default:
 			return txn{}, fmt.Errorf("%w: op kind %d", errBadTxn, op.kind)
 		}

@@ -23,7 +23,11 @@ func init() {
 		{"swarm", "each seed draws its own mix of crash, power, disk-error, rot-at-rest, page-damage and network faults", swarmFaults},
 		{"handover", "a monitor back from a crash calls an election just as the leader is cut off with one peon: old leases must run out before the new leader commits", handoverFaults},
 	} {
-		register(clusterScenario(clusterSpec{name: s.name, desc: s.desc, faults: s.faults}))
+		spec := clusterSpec{name: s.name, desc: s.desc, faults: s.faults}
+		if s.name == "swarm" {
+			spec.collectorFaults = swarmCollectorFaults
+		}
+		register(clusterScenario(spec))
 	}
 	register(clusterScenario(clusterSpec{name: "sync-interrupted",
 		desc:   "plain and repair full syncs, and recent ones, broken off at any chunk (requester crash, power cut or full disk, provider crash or power cut, a partition, a lost request, an older provider), then resumed while clients write, delete and delete by prefix: each resumed copy must equal the provider's state at s2, and a half-copied store must stay out",
@@ -34,20 +38,30 @@ func init() {
 type clusterSpec struct {
 	name, desc string
 	faults     func(r *rng.Stream, monitors int) []sim.Fault
+	// collectorFaults, if set, adds faults for the collectors (nodes
+	// monitors..monitors+collectors-1), drawn from a stream of their own so
+	// that the monitors' faults of a seed stay what they were.
+	collectorFaults func(r *rng.Stream, monitors, collectors int) []sim.Fault
 	// unavailable: every store breaks, so instead of converging after the
 	// heal the cluster must stay unavailable and never start a new history.
 	unavailable bool
 	// scattered: a majority of the stores break in pages; only page repair
 	// can recover, so with it off the cluster must stay unavailable once
 	// that majority has broken.
-	scattered bool
-	monitors  int // default cluster size; 0 means 5
+	scattered  bool
+	monitors   int // default cluster size; 0 means 5
+	collectors int // default number of collectors; 0 means defaultCollectors
 	// keys and prefixDeletes shape the clients' work, chunkKeys the sync
 	// chunks (harness.Options).
 	keys          int
 	prefixDeletes bool
 	chunkKeys     int
 }
+
+// defaultCollectors run beside the monitors of every cluster scenario that
+// does not say otherwise: enough to keep events flowing, few enough that
+// the default job stays fast (BENCHMARKS.md).
+const defaultCollectors = 2
 
 // clusterScenario wraps a fault generator into a scenario over a cluster.
 func clusterScenario(spec clusterSpec) *Scenario {
@@ -60,14 +74,29 @@ func clusterScenario(spec clusterSpec) *Scenario {
 		}
 		return 5
 	}
+	collectorsOf := func(o Options) int {
+		switch {
+		case o.Collectors == NoCollectors:
+			return 0
+		case o.Collectors > 0:
+			return o.Collectors
+		case spec.collectors != 0:
+			return spec.collectors
+		}
+		return defaultCollectors
+	}
 	return &Scenario{
 		Name: spec.name, Description: spec.desc,
 		Generate: func(o Options) sim.Plan {
-			return sim.Plan{Faults: spec.faults(rng.New(o.Seed, "plan"), monitorsOf(o))}
+			faults := spec.faults(rng.New(o.Seed, "plan"), monitorsOf(o))
+			if n := collectorsOf(o); n > 0 && spec.collectorFaults != nil {
+				faults = append(faults, spec.collectorFaults(rng.New(o.Seed, "plan/collectors"), monitorsOf(o), n)...)
+			}
+			return sim.Plan{Faults: faults}
 		},
 		execute: func(o Options, plan sim.Plan) *harness.Result {
 			n := monitorsOf(o)
-			ho := harness.Options{Seed: o.Seed, Monitors: n, Bug: o.Bug, Plan: plan, Workload: o.Workload,
+			ho := harness.Options{Seed: o.Seed, Monitors: n, Collectors: collectorsOf(o), Bug: o.Bug, Plan: plan, Workload: o.Workload,
 				Unavailable: spec.unavailable, NoPageRepair: o.NoPageRepair, Trace: o.Trace,
 				Keys: spec.keys, PrefixDeletes: spec.prefixDeletes, SyncChunkKeys: spec.chunkKeys}
 			if spec.scattered && o.NoPageRepair {
@@ -75,7 +104,7 @@ func clusterScenario(spec clusterSpec) *Scenario {
 			}
 			return harness.RunCluster(ho)
 		},
-		monitors: monitorsOf,
+		monitors: monitorsOf, collectors: collectorsOf,
 	}
 }
 

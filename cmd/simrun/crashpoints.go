@@ -18,7 +18,7 @@ import (
 // right after each of them, honest and torn, every checker on.
 func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("crashpoints")
-	var rf runFlags
+	rf := runFlags{collectors: -1}
 	seed := seedFlag{v: 1}
 	workers := runtime.NumCPU()
 	var corpus string
@@ -27,7 +27,7 @@ func cmdCrashpoints(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&path, "path", path, "the path to cut along: repair (the first repair) or resume (the first resumed full sync)")
 	fs.Var(&seed, "seed", "seed of the run to enumerate (default 1)")
 	fs.StringVar(&rf.bug, "bug", "", "planted bug to switch on")
-	fs.IntVar(&rf.monitors, "monitors", 0, "cluster size (3, 5 or 7)")
+	rf.registerCluster(fs)
 	rf.registerPageRepair(fs)
 	fs.IntVar(&workers, "workers", workers, "parallel simulations")
 	fs.StringVar(&corpus, "corpus", "corpus", "directory for failing seed files")
