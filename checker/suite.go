@@ -181,6 +181,10 @@ func (c *Suite) FinishUnavailable(at int64) ([]Violation, string) {
 	return found, note
 }
 
+// UnavailableStarted says the stores UnavailableOnce waits for have
+// broken: from then on the cluster must stay unavailable.
+func (c *Suite) UnavailableStarted() bool { return c.unavail.allBroken }
+
 // Violations returns everything found so far, in detection order.
 func (c *Suite) Violations() []Violation { return slices.Clip(c.all) }
 

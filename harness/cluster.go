@@ -43,6 +43,9 @@ type cluster struct {
 	work        Workload
 	obs         *observer
 	unavailable bool
+	// brokenStores: how many broken stores make the cluster unavailable
+	// (0: all of them; Options.BrokenStores).
+	brokenStores int
 }
 
 // RunCluster builds the world o describes, runs the fault and heal phases
@@ -65,7 +68,7 @@ func newCluster(o Options) (*cluster, error) {
 	if err := bugs.Enable(o.Bug); err != nil {
 		return nil, err
 	}
-	c := &cluster{monitors: monitors, work: work, unavailable: o.Unavailable}
+	c := &cluster{monitors: monitors, work: work, unavailable: o.Unavailable, brokenStores: o.BrokenStores}
 	nodes := monitors + o.Collectors // the endpoints with a disk
 	k := sim.New(sim.Config{
 		Seed: o.Seed, Endpoints: nodes + work.Clients, Disks: nodes,
@@ -144,7 +147,10 @@ func (c *cluster) run() *Result {
 	now := c.k.Now()
 	suite := c.obs.suite
 	res.Violations = append(res.Violations, suite.Violations()...)
-	if c.unavailable {
+	if c.unavailable && !suite.UnavailableStarted() && c.brokenStores > 0 {
+		res.Note = fmt.Sprintf("fewer than %d stores broke: a majority stayed intact, so the run is judged as any other", c.brokenStores)
+	}
+	if c.unavailable && (suite.UnavailableStarted() || c.brokenStores == 0) {
 		// Every copy was destroyed on purpose: acknowledged writes are gone
 		// with them, and what must hold instead is that nothing new began.
 		v, note := suite.FinishUnavailable(now)

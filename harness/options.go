@@ -41,7 +41,10 @@ type Options struct {
 	// Unavailable says the plan breaks stores on purpose beyond what the
 	// cluster can repair: instead of converging after the heal, it must
 	// stay unavailable and never start a new history once BrokenStores
-	// stores broke (0: all of them).
+	// stores broke (0: all of them). A plan that aims at a majority
+	// (BrokenStores > 0) may fall short, when damage aimed at a page finds
+	// nothing there to damage: a majority is then intact and the run is
+	// judged as any other.
 	Unavailable  bool
 	BrokenStores int
 	// NoPageRepair turns the monitors' page repair off: a damaged page is
