@@ -7,7 +7,7 @@ PKGS     := ./...
 # internal/history's parallel search for the failing key, reached by the
 # tests below. Porcupine's kv data stays out: it spends 10 s waiting on
 # keys no search decides.
-RACEPKGS := ./sim/... ./netsim/... ./faultfs/... ./node/... ./checker/ ./internal/campaign/...
+RACEPKGS := ./sim/... ./netsim/... ./faultfs/... ./node/... ./collector/... ./checker/ ./internal/campaign/...
 RACEHISTORY := -run 'Explain|PorcupineEtcd' ./internal/history/
 FUZZTIME ?= 10m
 # mutate: judge a sample of MUTATE_N mutants (0: all of them, ~1,900: hours)
@@ -15,7 +15,7 @@ MUTATE_N    ?= 100
 MUTATE_TIME ?= 60s
 MUTATE_SURVIVOR_TIME ?= 3m
 
-.PHONY: run test lint bench bench-repair fuzz cover mutate
+.PHONY: run test lint bench bench-repair bench-resume fuzz cover mutate
 
 ## run: the main job: every scenario over fresh seeds for about 30 s
 run:
@@ -41,6 +41,10 @@ bench:
 ## bench-repair: page repair against whole-store repair, by store size (BENCHMARKS.md)
 bench-repair:
 	$(GO) test -cpu 1 -run='^$$' -bench='^BenchmarkRepairCost$$' -benchtime=1x ./scenarios/ | tee bench-repair.txt
+
+## bench-resume: an interrupted full sync resumed against started over, by store size (BENCHMARKS.md)
+bench-resume:
+	$(GO) test -cpu 1 -run='^$$' -bench='^BenchmarkResumeVsRestart$$' -benchtime=1x -timeout=60m ./harness/ | tee bench-resume.txt
 
 ## fuzz: a longer hunt than make test: every scenario for FUZZTIME on all cores
 fuzz:

@@ -16,8 +16,9 @@ import (
 //     hash after a version is its fingerprint: a monitor that applies v onto
 //     the agreed state at v-1 and reaches another state than the first such
 //     monitor did applied another value. (A monitor whose state was already
-//     off, by a skipped version or an earlier fork, is the sync and state
-//     hash checkers' to report; it never sets the reference.)
+//     off, by a skipped version, an earlier fork or a sync that copied it
+//     wrong, is the sync, state hash and resume checkers' to report; it
+//     never sets the reference.)
 //   - An acknowledged write is never lost: a version some client was told
 //     committed its write never gets a second value, the version had been
 //     applied, or recovered at a store's open, somewhere before the client
@@ -107,6 +108,10 @@ func (l *Ledger) Observe(at int64, ev node.Event) {
 			l.rec.addf(NameLedger, ev.Rank, at, "durable lc went back from %d to %d: the store reopened without a marked clear", r.floor, ev.Version)
 		}
 		r.floor, r.held = ev.Version, ev.Version
+		if ev.Partial { // a copy kept to resume its sync: taken on trust, as its chunks were
+			r.last, r.agreed, r.known = ev.Version, true, true
+			return
+		}
 		// A version the store recovered at open is durable, as an apply is:
 		// Open makes what it recovered durable before it returns. A version
 		// whose apply failed at its fsync may come back this way, and
@@ -123,8 +128,15 @@ func (l *Ledger) Observe(at int64, ev node.Event) {
 			// state hash when the sync finishes.
 			r.floor, r.held, r.last, r.agreed, r.known = ev.Version, ev.Version, ev.Version, true, true
 		}
-	case node.EvSyncFinish:
-		r.held = ev.Version
+	case node.EvSyncFinish, node.EvSyncResumed:
+		// A sync's report of the state it reached: a copy gone wrong is
+		// the sync, state-hash and resume checkers' to report, and its next
+		// apply must not read as a second value.
+		if ev.Kind == node.EvSyncFinish {
+			r.held = ev.Version
+		}
+		e, ok := l.versions.get(ev.Version)
+		r.last, r.agreed, r.known = ev.Version, !ok || !e.hasState || e.state == ev.Hash, true
 	}
 }
 

@@ -188,3 +188,24 @@ func TestLedgerLeavesInheritedDivergenceToTheOtherCheckers(t *testing.T) {
 	require.Len(t, sy.Violations(), 1)
 	require.Contains(t, sy.Violations()[0].Reason, "skipped versions 1..1")
 }
+
+// A full sync (or a resume) that ends on a wrong state is the sync,
+// state-hash and resume checkers' to report: the version the copy applies
+// next is not a second value.
+func TestLedgerLeavesAWrongCopyToTheOtherCheckers(t *testing.T) {
+	for _, end := range []node.Event{
+		{Kind: node.EvSyncFinish, Rank: 2, Peer: 0, Full: true, Version: 3, Hash: 0xbad, FC: 3},
+		evResumed(2, 0, resumeFacts(2, 2, 3, 1, 1), 0xbad),
+	} {
+		s := (&story{}).add(evOpen(0, 0), evOpen(1, 0), evOpen(2, 0))
+		for v := uint64(1); v <= 3; v++ {
+			s.commitRound(v, 2, 0, 1)
+		}
+		s.add(evSyncStart(2, 0, true, 0), evClear(2), evChunk(2, 0, true, 3), end)
+		s.add(node.Event{Kind: node.EvApply, Rank: 2, Version: 4, Hash: 0xbad4})
+		s.commitRound(4, 2, 0, 1)
+		l := NewLedger(3)
+		s.feed(l)
+		require.Empty(t, l.Violations(), "%s", end.Kind)
+	}
+}

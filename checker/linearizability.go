@@ -3,6 +3,8 @@ package checker
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/anishathalye/porcupine"
@@ -28,8 +30,13 @@ import (
 // may have taken effect at any instant after its call, or never, and
 // whatever the model says of it is accepted.
 //
+// A delete-prefix spans keys: it is checked as a delete, at the same call
+// and return, of every key of the history that starts with its prefix. That
+// is what per-key checking can see of it (sound: a linearizable history
+// stays so key by key); it does not prove the keys vanished at one instant.
+//
 // It does not prove anything about reads that timed out (the harness drops
-// them), about operations spanning several keys (there are none), or about
+// them), about the atomicity of a delete-prefix across its keys, or about
 // durability beyond the run's own history. Porcupine searches on the wall
 // clock and in its own goroutines; its ok/illegal verdict is deterministic,
 // but a search that hits its time limit yields "unknown", never "ok".
@@ -48,7 +55,7 @@ const (
 type KVOp struct {
 	Client int // the client; zero-based numbers give the neatest visualization
 	Kind   node.OpKind
-	Key    string
+	Key    string // a delete-prefix: the prefix (once expanded, one key it removes)
 	Value  string // put/cas: the new value; an append: what it appends
 	Expect string // cas: the value the key must hold (cas on an absent key never matches)
 
@@ -58,6 +65,10 @@ type KVOp struct {
 	Unknown bool        // the client never learned the outcome; returns at +infinity
 	Call    int64       // simulated ns (Jepsen families: the line of the invocation)
 	Return  int64       // simulated ns (Jepsen: the line of the completion); ignored when Unknown
+
+	// Prefix is set on the per-key deletes a delete-prefix is checked as
+	// (SplitByKey): the prefix, with Key one key of the history it removes.
+	Prefix string
 
 	// Only Jepsen histories set these; the zero values are the config-key
 	// service's semantics.
@@ -143,7 +154,39 @@ func LinVerdict(ops []KVOp, timeout time.Duration) (Verdict, string) {
 // keys sorted, each key's ops in history order. A key's ops checked alone
 // get the verdict their key gets within the whole history.
 func SplitByKey(ops []KVOp) [][]KVOp {
-	return partitionByKey(ops, func(op KVOp) string { return op.Key })
+	return partitionByKey(expandPrefixDeletes(ops), func(op KVOp) string { return op.Key })
+}
+
+// expandPrefixDeletes replaces each delete-prefix by a delete of every key
+// of the history that starts with its prefix, in key order, each with the
+// op's call, return and outcome. A history without one is returned as is.
+func expandPrefixDeletes(ops []KVOp) []KVOp {
+	if !slices.ContainsFunc(ops, func(op KVOp) bool { return op.Kind == node.OpDeletePrefix }) {
+		return ops
+	}
+	var keys []string
+	for _, op := range ops {
+		if op.Kind != node.OpDeletePrefix {
+			keys = append(keys, op.Key)
+		}
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	out := make([]KVOp, 0, len(ops))
+	for _, op := range ops {
+		if op.Kind != node.OpDeletePrefix || op.Prefix != "" {
+			out = append(out, op)
+			continue
+		}
+		for _, k := range keys {
+			if strings.HasPrefix(k, op.Key) {
+				e := op
+				e.Key, e.Prefix = k, op.Key
+				out = append(out, e)
+			}
+		}
+	}
+	return out
 }
 
 // Validate says why op cannot be checked, or nil: an unknown kind or
@@ -152,8 +195,10 @@ func SplitByKey(ops []KVOp) [][]KVOp {
 // outcome.
 func (op *KVOp) Validate() error {
 	switch {
-	case op.Kind < node.OpGet || op.Kind > node.OpDelete:
+	case op.Kind < node.OpGet || op.Kind > node.OpDeletePrefix:
 		return fmt.Errorf("unknown kind %s", op.Kind)
+	case op.Kind == node.OpDeletePrefix && op.Family != FamilyConfigKeys:
+		return errors.New("only the config keys have a delete-prefix")
 	case op.Family > FamilyJepsenKV:
 		return fmt.Errorf("unknown family %d", op.Family)
 	case op.Append && (op.Family != FamilyJepsenKV || op.Kind != node.OpPut):

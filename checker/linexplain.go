@@ -138,6 +138,12 @@ func describeOp(op *KVOp) string {
 		fmt.Fprintf(&b, "put(%q, %q)", op.Key, op.Value)
 	case node.OpDelete:
 		fmt.Fprintf(&b, "delete(%q)", op.Key)
+	case node.OpDeletePrefix:
+		if op.Prefix != "" {
+			fmt.Fprintf(&b, "delete-prefix(%q) of %q", op.Prefix, op.Key)
+		} else {
+			fmt.Fprintf(&b, "delete-prefix(%q)", op.Key)
+		}
 	case node.OpCas:
 		fmt.Fprintf(&b, "cas(%q, %q->%q)", op.Key, op.Expect, op.Value)
 	}

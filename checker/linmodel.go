@@ -48,7 +48,7 @@ func stepKV(state, input, _ any) (bool, any) {
 			next.value = s.value + op.Value
 		}
 		return op.Unknown || op.Status == node.StatusOK, next
-	case node.OpDelete:
+	case node.OpDelete, node.OpDeletePrefix: // a delete-prefix, expanded: one of its keys
 		return op.Unknown || op.Status == node.StatusOK, kvState{}
 	case node.OpCas:
 		if casMatches(s, op) {
@@ -124,17 +124,21 @@ func partitionByKey[T any](history []T, key func(T) string) [][]T {
 func opKey(op porcupine.Operation) string { return op.Input.(*KVOp).Key }
 
 // operations turns ops into porcupine's, each Input pointing into a copy of
-// ops so that the caller may reuse its slice; an op whose outcome is
-// unknown returns at +infinity. The string names the first op that cannot
+// ops so that the caller may reuse its slice, with every delete-prefix
+// expanded into its keys' deletes; an op whose outcome is unknown returns
+// at +infinity. The string names the first op that cannot
 // be checked.
 func operations(ops []KVOp) ([]porcupine.Operation, string) {
-	kept := slices.Clone(ops)
+	for i := range ops {
+		if err := ops[i].Validate(); err != nil {
+			op := &ops[i]
+			return nil, fmt.Sprintf("op #%d (client %d %s %q) cannot be checked: %v", i, op.Client, op.Kind, op.Key, err)
+		}
+	}
+	kept := slices.Clone(expandPrefixDeletes(ops))
 	out := make([]porcupine.Operation, len(kept))
 	for i := range kept {
 		op := &kept[i]
-		if err := op.Validate(); err != nil {
-			return nil, fmt.Sprintf("op #%d (client %d %s %q) cannot be checked: %v", i, op.Client, op.Kind, op.Key, err)
-		}
 		ret := op.Return
 		if op.Unknown {
 			ret = math.MaxInt64

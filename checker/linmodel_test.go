@@ -56,15 +56,7 @@ func TestJepsenFamiliesAreDataInTheOneModel(t *testing.T) {
 			kvGet(1, "k", "a", 5, 6)}, VerdictIllegal, `key "k": no order of its 3 ops is legal (the longest legal prefix has 2); ` +
 			`first op no order reaches: process 1 get("k") -> "a", line 5-6`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			res := CheckLinearizable(tc.ops, 0)
-			require.Equal(t, tc.verdict, res.Verdict, res.Note)
-			if tc.reason != "" {
-				require.Contains(t, res.Violation.Reason, tc.reason)
-			}
-			verdict, _ := LinVerdict(tc.ops, 0)
-			require.Equal(t, tc.verdict, verdict)
-		})
+		t.Run(tc.name, func(t *testing.T) { requireLinVerdict(t, tc.ops, tc.verdict, tc.reason) })
 	}
 }
 
@@ -128,4 +120,54 @@ func TestLinVerdictAgreesWithCheckLinearizable(t *testing.T) {
 			t.Fatalf("LinVerdict %s (%s), CheckLinearizable %s (%v)", verdict, note, full.Verdict, full.Violation)
 		}
 	})
+}
+
+// A delete-prefix is checked as a delete of each key of the history that
+// starts with its prefix: a get after it that still finds one of those
+// keys is caught, a key outside the prefix keeps its value.
+func TestDeletePrefixIsADeleteOfEachOfItsKeys(t *testing.T) {
+	put := func(c int, key, val string, call, ret int64) KVOp {
+		return KVOp{Client: c, Kind: node.OpPut, Key: key, Value: val, Status: node.StatusOK, Call: call, Return: ret}
+	}
+	get := func(c int, key, out string, call, ret int64) KVOp {
+		return KVOp{Client: c, Kind: node.OpGet, Key: key, Found: out != "", Out: out, Status: node.StatusOK, Call: call, Return: ret}
+	}
+	delPrefix := KVOp{Client: 1, Kind: node.OpDeletePrefix, Key: "k1", Status: node.StatusOK, Call: 30, Return: 40}
+	for _, tc := range []struct {
+		name    string
+		ops     []KVOp
+		verdict Verdict
+		reason  string
+	}{
+		{"its keys are gone, others stay", []KVOp{put(0, "k1", "a", 1, 2), put(0, "k12", "b", 3, 4), put(0, "k2", "c", 5, 6),
+			delPrefix, get(2, "k1", "", 50, 60), get(2, "k12", "", 61, 62), get(2, "k2", "c", 63, 64)}, VerdictOK, ""},
+		{"a key it removed read afterwards", []KVOp{put(0, "k1", "a", 1, 2), put(0, "k12", "b", 3, 4),
+			delPrefix, get(2, "k12", "b", 50, 60)}, VerdictIllegal,
+			`key "k12"`},
+		{"a put after it is kept", []KVOp{put(0, "k12", "b", 3, 4), delPrefix, put(0, "k12", "d", 41, 42),
+			get(2, "k12", "d", 50, 60)}, VerdictOK, ""},
+		{"unknown outcome: either way", []KVOp{put(0, "k12", "b", 3, 4), {Client: 1, Kind: node.OpDeletePrefix, Key: "k", Unknown: true, Call: 30},
+			get(2, "k12", "", 50, 60), get(2, "k12", "", 61, 62)}, VerdictOK, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) { requireLinVerdict(t, tc.ops, tc.verdict, tc.reason) })
+	}
+	parts := SplitByKey([]KVOp{put(0, "k1", "a", 1, 2), delPrefix, put(0, "k2", "c", 5, 6)})
+	require.Len(t, parts, 2, "the prefix itself is no key of its own")
+	require.Equal(t, "k1", parts[0][1].Key)
+	require.Equal(t, "k1", parts[0][1].Prefix)
+	require.Equal(t, `delete-prefix("k1") of "k1" -> ok`, describeOp(&parts[0][1]))
+	require.Equal(t, `delete-prefix("k1") -> ok`, describeOp(&delPrefix))
+}
+
+// requireLinVerdict checks a history's verdict both ways (the full check
+// and the verdict alone), and the violation's reason if one is given.
+func requireLinVerdict(t *testing.T, ops []KVOp, want Verdict, reason string) {
+	t.Helper()
+	res := CheckLinearizable(ops, 0)
+	require.Equal(t, want, res.Verdict, res.Note)
+	if reason != "" {
+		require.Contains(t, res.Violation.Reason, reason)
+	}
+	verdict, _ := LinVerdict(ops, 0)
+	require.Equal(t, want, verdict)
 }

@@ -27,6 +27,10 @@ const (
 	NameTrim            Name = "trim"
 	NameLeftovers       Name = "leftovers"
 	NameStability       Name = "stability"
+	NameResume          Name = "resume"
+	NameCollectorLog    Name = "collector-log"
+	NameOfflinePeriods  Name = "offline-periods"
+	NameFetch           Name = "fetch"
 	NamePageRepair      Name = "page-repair"
 	// NameBudget is a run that exhausted its event or time budget.
 	NameBudget Name = "budget"
@@ -38,7 +42,7 @@ const (
 func Names() []Name {
 	return []Name{NameLinearizability, NameLedger, NameStateHash, NameSync, NamePromises, NameLease, NameRepair,
 		NameLiveness, NameUnavailability, NameKVDurability, NamePartial, NameStopped, NameTrim, NameLeftovers,
-		NameStability, NamePageRepair, NameBudget, NamePlan}
+		NameStability, NameResume, NameCollectorLog, NameOfflinePeriods, NameFetch, NamePageRepair, NameBudget, NamePlan}
 }
 
 // UnmarshalText reads a checker's name; an unknown name is an error.

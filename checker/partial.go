@@ -9,12 +9,14 @@ import (
 // Partial proves that a monitor whose store is a partial copy takes no
 // part in the cluster. A store is partial from the moment it is cleared on
 // purpose (EvMarkedClear: a full sync starting, or a boot that found a
-// full sync unfinished and threw its copy away) until a full sync
-// finishes (EvSyncFinish, Full), or until its main store opens holding
-// exactly the committed state of its lc. (The sync's last batch can land
-// with its fsync failed, so no finish is reported; the restart reads the
-// batch back and Open makes it durable. A partial copy cannot pass for
-// the committed state.) Meanwhile the monitor must not vote,
+// full sync unfinished and threw its copy away), or opens holding a copy
+// kept to resume (EvStoreOpen, Partial), until a full sync finishes
+// (EvSyncFinish, Full), however many times it is resumed meanwhile, or
+// until its main store opens holding exactly the committed state of its
+// lc. (Power can fail after the sync's end was durable and before it was
+// reported, or its last batch can land with its fsync failed; the restart
+// reads the batch back and Open makes it durable. A partial copy cannot
+// pass for the committed state.) Meanwhile the monitor must not vote,
 // promise, accept, join a quorum, commit, serve a read, answer a client,
 // provide a sync, or answer a probe as if its store were whole.
 //
@@ -44,16 +46,19 @@ func (p *Partial) Observe(at int64, ev node.Event) {
 		if !p.partial[ev.Rank] {
 			p.partial[ev.Rank], p.since[ev.Rank] = true, at
 		}
+	case node.EvStoreOpen:
+		switch {
+		case ev.Partial && !ev.Copy && !p.partial[ev.Rank]:
+			p.partial[ev.Rank], p.since[ev.Rank] = true, at
+		case !ev.Partial && !ev.Copy && p.whole(ev):
+			p.partial[ev.Rank] = false
+		}
 	case node.EvSyncFinish:
 		if ev.Full {
 			p.partial[ev.Rank] = false
 		}
 	case node.EvApply:
 		p.applied.put(ev.Version, ev.Hash)
-	case node.EvStoreOpen:
-		if h, ok := p.applied.get(ev.Version); ok && !ev.Copy && h == ev.Hash {
-			p.partial[ev.Rank] = false
-		}
 	case node.EvRepairStart:
 		p.partial[ev.Rank] = false
 	case node.EvProbeReply:
@@ -61,11 +66,17 @@ func (p *Partial) Observe(at int64, ev node.Event) {
 			p.report(at, ev, fmt.Sprintf("answered rank %d's probe as a whole store at lc %d", ev.Peer, ev.Version))
 		}
 	case node.EvVote, node.EvPromise, node.EvAccept, node.EvQuorum, node.EvCommit, node.EvRead,
-		node.EvClientReply, node.EvProvide:
+		node.EvClientReply, node.EvProvide, node.EvResumeProvide:
 		if p.partial[ev.Rank] {
 			p.report(at, ev, doing(ev))
 		}
 	}
+}
+
+// whole says whether a store opens with the committed state of its lc.
+func (p *Partial) whole(ev node.Event) bool {
+	h, ok := p.applied.get(ev.Version)
+	return ok && h == ev.Hash
 }
 
 func (p *Partial) report(at int64, ev node.Event, what string) {

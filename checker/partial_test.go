@@ -41,10 +41,11 @@ func TestPartialAcceptsASyncingAnswerAndAFinishedSync(t *testing.T) {
 	require.Empty(t, p.Violations())
 }
 
-// A full sync whose last batch landed with its fsync failed reports no
-// finish; the restart reads the batch back. A main store that opens with
-// the committed state of its lc is whole; one that opens with any other
-// state (what a partial copy holds) is not.
+// A full sync whose last batch landed with its fsync failed, or whose end
+// was durable when power failed, reports no finish; the restart reads the
+// batch back. A main store that opens with the committed state of its lc
+// is whole; one that opens with any other state (what a partial copy
+// holds), or says it keeps a partial copy to resume, is not.
 func TestPartialTakesAStoreThatOpensWithTheCommittedState(t *testing.T) {
 	for _, tc := range []struct {
 		open  node.Event
@@ -54,6 +55,8 @@ func TestPartialTakesAStoreThatOpensWithTheCommittedState(t *testing.T) {
 		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: 8}, false},
 		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 41, Hash: 7}, false},
 		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: 7, Copy: true}, false},
+		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 40, Hash: 7, Partial: true}, false},
+		{node.Event{Kind: node.EvStoreOpen, Rank: 1, Version: 0, Hash: 0}, false},
 	} {
 		p := NewPartial(3)
 		p.Observe(1, node.Event{Kind: node.EvApply, Rank: 0, Version: 40, Hash: 7})

@@ -87,7 +87,8 @@ func (c *Repair) Observe(at int64, ev node.Event) {
 		r.phase, r.vouchLC, r.vouchHash = repairCompleted, ev.Version, ev.Hash
 	case node.EvRepairSwitched:
 		c.switched(at, ev, r)
-	case node.EvVote, node.EvPromise, node.EvAccept, node.EvQuorum, node.EvProbeReply, node.EvRead, node.EvProvide:
+	case node.EvVote, node.EvPromise, node.EvAccept, node.EvQuorum, node.EvProbeReply, node.EvRead, node.EvProvide,
+		node.EvResumeProvide:
 		if r.phase == repairStarted || r.phase == repairCompleted {
 			c.rec.addf(NameRepair, ev.Rank, at, "a repairing monitor %s (mark %s)", doing(ev), repairPhaseNames[r.phase])
 		}
@@ -227,6 +228,8 @@ func doing(ev node.Event) string {
 		return fmt.Sprintf("committed version %d", ev.Version)
 	case node.EvClientReply:
 		return fmt.Sprintf("answered client %d", ev.Peer)
+	case node.EvResumeProvide:
+		return fmt.Sprintf("agreed to resume rank %d's full sync", ev.Peer)
 	}
 	return fmt.Sprintf("provided a sync chunk to rank %d", ev.Peer)
 }

@@ -23,9 +23,11 @@ import (
 // are named as diverging (the reason names both sides). A monitor that
 // runs ahead on a wrong state is judged only at versions someone else
 // reported first. It says nothing of states between versions, such as a
-// full sync's partly installed snapshot. After a rank diverges it stays
-// quiet about that rank until the rank agrees again or clears its store,
-// so one divergence gives one report, not one per later version.
+// full sync's partly installed snapshot or a partial copy kept across a
+// restart (the resume checker judges a resumed copy). After a rank
+// diverges it stays quiet about that rank until the rank agrees again or
+// clears its store, so one divergence gives one report, not one per later
+// version.
 type StateHash struct {
 	first versionTable[hashFact]
 	ranks []hashRank
@@ -79,7 +81,13 @@ func (s *StateHash) Observe(at int64, ev node.Event) {
 		// the reference: one after a skipped version reaches a wrong
 		// state the healthy monitors must not be judged by.
 		s.check(at, ev, r, !r.known || (r.agreed && r.last+1 == ev.Version))
-	case node.EvSyncFinish, node.EvStoreOpen:
+	case node.EvStoreOpen:
+		if ev.Partial { // a copy kept to resume its sync: as trusted as the chunks it came from
+			r.known, r.last, r.agreed = true, ev.Version, true
+			return
+		}
+		s.check(at, ev, r, !r.known || r.agreed)
+	case node.EvSyncFinish:
 		s.check(at, ev, r, !r.known || r.agreed)
 	case node.EvMarkedClear:
 		*r = hashRank{known: true, agreed: true}
@@ -126,6 +134,13 @@ func (s *StateHash) check(at int64, ev node.Event, r *hashRank, trusted bool) {
 	}
 	s.rec.addf(NameStateHash, ev.Rank, at, "%s, but rank %d's %s recorded %016x for it at t=%s",
 		what, ref.rank, ref.how, ref.hash, formatTime(ref.at))
+}
+
+// Reference is the state hash of version v that every monitor's must
+// equal, if one is known yet.
+func (s *StateHash) Reference(v uint64) (uint64, bool) {
+	f, ok := s.first.get(v)
+	return f.hash, ok
 }
 
 // Violations returns what the checker found so far, in detection order.

@@ -108,5 +108,32 @@ func healthyStory() *story {
 	s.add(evApply(1, 13), evApply(1, 14), evChunk(1, 0, true, 14), evSyncFinish(1, 0, true, 14, 14))
 	s.commitRound(15, 4, 1, 0, 2)
 	s.commitRound(16, 4, 1, 0, 2)
+	// Rank 2's full sync from rank 0 breaks off after a chunk at 16; it
+	// reboots with its partial copy and resumes from rank 1 at 18.
+	s.add(evSyncStart(2, 0, true, 16), evClear(2), evChunk(2, 0, true, 16))
+	s.add(node.Event{Kind: node.EvStoreOpen, Rank: 2, Version: 16, Hash: 77, Partial: true})
+	s.commitRound(17, 4, 1, 0)
+	s.commitRound(18, 4, 1, 0)
+	offer := resumeFacts(16, 16, 18, 9, 5)
+	s.add(node.Event{Kind: node.EvResumeProvide, Rank: 1, Peer: 2, Version: 18, FC: 16, Hash: stateAfter(18), Resume: &offer})
+	s.add(evSyncStart(2, 1, true, 16), evResume(2, 1, 16, 16, 18))
+	s.add(evChunk(2, 1, true, 18), evResumed(2, 1, resumeFacts(16, 16, 18, 9, 5), stateAfter(18)), evSyncFinish(2, 1, true, 18, 18))
 	return s
+}
+
+// resumeFacts are a resume's from s1 base..top to s2 at, with digests of
+// the given key counts (their hash: the count times a constant).
+func resumeFacts(base, top, at uint64, copied, interval int64) node.ResumeFacts {
+	return node.ResumeFacts{Base: base, Top: top, At: at, Boundary: "kv/k3",
+		Copied:   node.PartDigest{Keys: copied, Hash: uint64(copied) * 0x51},
+		Interval: node.PartDigest{Keys: interval, Hash: uint64(interval) * 0x73}}
+}
+
+func evResume(rank, provider int, base, top, at uint64) node.Event {
+	f := resumeFacts(base, top, at, 0, 0)
+	return node.Event{Kind: node.EvSyncResume, Rank: rank, Peer: provider, Version: at, FC: base, Full: true, Resume: &f}
+}
+
+func evResumed(rank, provider int, f node.ResumeFacts, hash uint64) node.Event {
+	return node.Event{Kind: node.EvSyncResumed, Rank: rank, Peer: provider, Version: f.At, Hash: hash, Full: true, Resume: &f}
 }

@@ -3,13 +3,14 @@ package checker
 import (
 	"slices"
 
+	"github.com/monsim/monsim/collector"
 	"github.com/monsim/monsim/node"
 )
 
-// Suite runs every checker that reads the monitors' event stream (the
-// ledger, state hash, sync invariants, promises, lease, repair and
-// unavailability checkers) and keeps their violations in the order they
-// were detected. The harness
+// Suite runs every checker that reads the monitors' and the collectors'
+// event streams (the ledger, state hash, sync invariants, resume, promises,
+// lease, repair, unavailability and collector checkers) and keeps their
+// violations in the order they were detected. The harness
 // feeds it every event, in order, as the run goes; linearizability and
 // liveness run after the run, from the client histories and the final
 // snapshot.
@@ -23,6 +24,8 @@ type Suite struct {
 	repair  *Repair
 	unavail *Unavailability
 	stopped *Stopped
+	colLog  *CollectorLog
+	fetch   *Fetch
 	// events are the event checkers that report as the run goes, the first
 	// three above included, in the order their reports of one event are
 	// listed. unavail reports only when asked (FinishUnavailable).
@@ -47,16 +50,23 @@ func (p *Partial) recorded() *record        { return &p.rec }
 func (t *Trim) recorded() *record           { return &t.rec }
 func (s *Stopped) recorded() *record        { return &s.rec }
 func (s *Stability) recorded() *record      { return &s.rec }
+func (c *Resume) recorded() *record         { return &c.rec }
+func (l *CollectorLog) recorded() *record   { return &l.rec }
+func (o *OfflinePeriods) recorded() *record { return &o.rec }
 func (c *PageRepair) recorded() *record     { return &c.rec }
 
 // NewSuite returns the event checkers for a cluster of the given size.
 // diskFaulted[r] says the run injects faults into rank r's disk that may
-// break or stop its store (see Stopped).
-func NewSuite(monitors int, diskFaulted []bool) *Suite {
+// break or stop its store (see Stopped); fetchTimeout is the collectors'
+// (see Fetch).
+func NewSuite(monitors int, diskFaulted []bool, fetchTimeout int64) *Suite {
 	c := &Suite{ledger: NewLedger(monitors), prom: NewPromises(monitors), repair: NewRepair(monitors),
-		unavail: NewUnavailability(monitors), stopped: NewStopped(diskFaulted)}
-	c.events = []eventChecker{c.ledger, NewStateHash(monitors), NewSyncInvariants(monitors), c.repair, c.prom, NewLease(monitors),
-		NewPartial(monitors), NewTrim(monitors), c.stopped, NewPageRepair(monitors)}
+		unavail: NewUnavailability(monitors), stopped: NewStopped(diskFaulted), colLog: NewCollectorLog()}
+	c.fetch = NewFetch(c.colLog, fetchTimeout)
+	hashes := NewStateHash(monitors)
+	c.events = []eventChecker{c.ledger, hashes, NewSyncInvariants(monitors), NewResume(hashes.Reference), c.repair, c.prom,
+		NewLease(monitors), NewPartial(monitors), NewTrim(monitors), c.stopped, NewPageRepair(monitors), c.colLog,
+		NewOfflinePeriods(c.colLog)}
 	for _, ch := range c.events {
 		c.recs = append(c.recs, ch.recorded())
 	}
@@ -84,6 +94,25 @@ func (c *Suite) Observe(at int64, ev node.Event) {
 		}
 	}
 }
+
+// ObserveCollector feeds one collector event, at simulated time at, to
+// the collector checkers.
+func (c *Suite) ObserveCollector(at int64, ev collector.Event) {
+	c.noted(c.colLog, func() { c.colLog.ObserveCollector(at, ev) })
+	n := len(c.fetch.rec.list)
+	c.fetch.ObserveCollector(at, ev)
+	c.all = append(c.all, c.fetch.rec.list[n:]...)
+}
+
+// FinishCollectors runs the collectors' liveness check (see
+// CheckCollectorLiveness) at simulated time at, and returns what it found.
+func (c *Suite) FinishCollectors(at, bound int64, finals []CollectorFinal, note string) []Violation {
+	return CheckCollectorLiveness(c.colLog, at, bound, finals, note)
+}
+
+// Fetched is how many events the collectors' fetches brought, and how
+// many of those they needed (see Fetch).
+func (c *Suite) Fetched() (fetched, needed uint64) { return c.fetch.Fetched, c.fetch.Needed }
 
 // noted runs f, one checker's entry point other than Observe, and keeps
 // what it found.
@@ -151,6 +180,10 @@ func (c *Suite) FinishUnavailable(at int64) ([]Violation, string) {
 	c.all = append(c.all, found...)
 	return found, note
 }
+
+// UnavailableStarted says the stores UnavailableOnce waits for have
+// broken: from then on the cluster must stay unavailable.
+func (c *Suite) UnavailableStarted() bool { return c.unavail.allBroken }
 
 // Violations returns everything found so far, in detection order.
 func (c *Suite) Violations() []Violation { return slices.Clip(c.all) }

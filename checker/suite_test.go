@@ -9,7 +9,7 @@ import (
 )
 
 func TestSuiteAcceptsAHealthyRun(t *testing.T) {
-	c := NewSuite(3, nil)
+	c := NewSuite(3, nil, 0)
 	s := healthyStory()
 	s.feed(c)
 	c.AckedWrite(s.at, 4, 1, 16)
@@ -19,7 +19,7 @@ func TestSuiteAcceptsAHealthyRun(t *testing.T) {
 }
 
 func TestSuiteKeepsViolationsInDetectionOrder(t *testing.T) {
-	c := NewSuite(3, nil)
+	c := NewSuite(3, nil, 0)
 	s := (&story{}).add(evOpen(0, 0), evOpen(1, 0), evOpen(2, 0))
 	s.commitRound(1, 2, 0, 1, 2)
 	s.add(evApply(2, 3))                                                     // sync: a skipped version
@@ -40,7 +40,7 @@ func TestSuiteKeepsViolationsInDetectionOrder(t *testing.T) {
 }
 
 func TestSuiteObserveDoesNotAllocateOnTheCommonPath(t *testing.T) {
-	c := NewSuite(3, nil)
+	c := NewSuite(3, nil, 0)
 	s := (&story{}).add(evOpen(0, 0), evOpen(1, 0), evOpen(2, 0))
 	s.feed(c)
 	v := uint64(0)
@@ -58,7 +58,7 @@ func TestSuiteObserveDoesNotAllocateOnTheCommonPath(t *testing.T) {
 func BenchmarkSuiteObserve(b *testing.B) {
 	// A five-monitor cluster: per version the leader applies and commits,
 	// four peons apply, and a few lease and state events go by.
-	c := NewSuite(5, nil)
+	c := NewSuite(5, nil, 0)
 	for r := range 5 {
 		c.Observe(0, evOpen(r, 0))
 	}
@@ -74,7 +74,7 @@ func BenchmarkSuiteObserve(b *testing.B) {
 	for b.Loop() {
 		if i == len(evs) {
 			b.StopTimer()
-			c = NewSuite(5, nil)
+			c = NewSuite(5, nil, 0)
 			for r := range 5 {
 				c.Observe(0, evOpen(r, 0))
 			}

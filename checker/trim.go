@@ -38,6 +38,10 @@ func (t *Trim) Observe(at int64, ev node.Event) {
 	r := &t.ranks[ev.Rank]
 	switch ev.Kind {
 	case node.EvStoreOpen:
+		if ev.Partial { // a copy kept to resume its sync holds the provider's fc
+			r.known = false
+			return
+		}
 		if r.known && ev.FC < r.fc {
 			t.rec.addf(NameTrim, ev.Rank, at, "first_committed went back from %d to %d across a restart, without a marked clear", r.fc, ev.FC)
 		}

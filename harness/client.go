@@ -11,7 +11,7 @@ import (
 
 // ClientOptions shape the workload. Durations are simulated ns.
 type ClientOptions struct {
-	Keys     int   // key space size
+	Keys     int   // key space size: k0, k1, ...
 	ThinkMin int64 // pause between one op's end and the next op
 	ThinkMax int64
 	Timeout  int64 // per attempt
@@ -23,6 +23,9 @@ type ClientOptions struct {
 	// HealAt is when the heal phase starts: ops issued after it must
 	// complete for the run to be live.
 	HealAt int64
+	// PrefixDeletes turns some deletes into deletes of a prefix: k and one
+	// digit, so k1 removes k1 and k10..k19 of a key space that has them.
+	PrefixDeletes bool
 }
 
 // client is one endpoint that issues config-key operations one at a time,
@@ -98,8 +101,12 @@ func (c *client) issue() {
 		op.Value = c.value()
 	default:
 		op.Kind = node.OpDelete
+		if c.opts.PrefixDeletes && c.rand.Chance(0.4) {
+			op.Kind = node.OpDeletePrefix
+			op.Key = c.key(c.rand.Intn(min(c.opts.Keys, 10))) // k1 takes k1 and k10..k19
+		}
 	}
-	rec.Kind, rec.Value, rec.Expect = op.Kind, string(op.Value), string(op.Expect)
+	rec.Kind, rec.Key, rec.Value, rec.Expect = op.Kind, op.Key, string(op.Value), string(op.Expect)
 	c.cur = &inflight{op: op, rec: rec}
 	c.attempt()
 }

@@ -17,6 +17,14 @@ import (
 // (checker.Stability).
 const settled = 10 * sim.Second
 
+// quiet is how long before the end of a run clients and collectors stop
+// making changes, so that the last commits have landed everywhere when the
+// run ends; quietFrom is that instant in a run of the default length.
+const (
+	quiet     = 5 * sim.Second
+	quietFrom = ClusterEnd - quiet
+)
+
 // linTimeout bounds the porcupine check; past it the verdict is unknown.
 const linTimeout = 10 * time.Second
 
@@ -35,11 +43,15 @@ type cluster struct {
 	k           *sim.Kernel
 	monitors    int
 	hosts       []*monitorHost
+	collectors  []*collectorHost
 	clients     []*client
 	work        Workload
 	obs         *observer
 	unavailable bool
 	end         int64 // when the run ends
+	// brokenStores: how many broken stores make the cluster unavailable
+	// (0: all of them; Options.BrokenStores).
+	brokenStores int
 }
 
 // RunCluster builds the world o describes, runs the fault and heal phases
@@ -63,12 +75,13 @@ func newCluster(o Options) (*cluster, error) {
 		return nil, err
 	}
 	faultEnd, end := o.timeline()
-	c := &cluster{monitors: monitors, work: work, unavailable: o.Unavailable, end: end}
+	c := &cluster{monitors: monitors, work: work, unavailable: o.Unavailable, brokenStores: o.BrokenStores, end: end}
+	nodes := monitors + o.Collectors // the endpoints with a disk
 	k := sim.New(sim.Config{
-		Seed: o.Seed, Endpoints: monitors + work.Clients, Disks: monitors,
+		Seed: o.Seed, Endpoints: nodes + work.Clients, Disks: nodes,
 		Net: clusterNet, Disk: diskCosts(), Trace: o.Trace,
 		MaxEvents: 20_000_000 * max(1, end/ClusterEnd), MaxTime: end + sim.Second,
-		Vocabulary: Vocabulary(monitors), Resolve: c.resolve, ResolveTarget: c.targetPath,
+		Vocabulary: Vocabulary(monitors, o.Collectors), Resolve: c.resolve, ResolveTarget: c.targetPath,
 		LocateTarget: func(t sim.Target) func([]byte) (int64, int64, bool) { return node.PageLocator(node.Target(t)) },
 		OnDiskFault:  c.diskFault,
 	})
@@ -79,22 +92,34 @@ func newCluster(o Options) (*cluster, error) {
 	} else {
 		c.obs.suite.WatchStability(end - settled)
 	}
+	keys := o.Keys
+	if keys == 0 {
+		keys = 5
+	}
 	drift := k.Stream("drift")
 	preload := PreloadKeys(o.Preload)
 	for r := range monitors {
 		cfg := MonitorConfig(r, monitors)
-		cfg.Bugs, cfg.NoPageRepair, cfg.Preload = bugs, o.NoPageRepair, preload
+		cfg.Bugs, cfg.NoPageRepair, cfg.Preload, cfg.SyncChunkKeys = bugs, o.NoPageRepair, preload, o.SyncChunkKeys
 		h := &monitorHost{k: k, rank: r, cfg: cfg, obs: c.obs}
 		c.hosts = append(c.hosts, h)
 		k.Attach(r, h)
 		k.SetDrift(r, drift.Range(-maxDriftPPM, maxDriftPPM))
 		k.Start(r, drift.Range(0, 50*sim.Millisecond))
 	}
+	for id := monitors; id < nodes; id++ {
+		h := &collectorHost{k: k, id: id, cfg: CollectorConfig(id, monitors), obs: c.obs}
+		h.cfg.Bugs = bugs
+		c.collectors = append(c.collectors, h)
+		k.Attach(id, h)
+		k.SetDrift(id, drift.Range(-maxDriftPPM, maxDriftPPM))
+		k.Start(id, drift.Range(50*sim.Millisecond, 500*sim.Millisecond))
+	}
 	for i := range work.Clients {
-		id := monitors + i
+		id := nodes + i
 		cl := &client{k: k, id: id, monitors: monitors, rand: k.Stream(fmt.Sprintf("client/%d", i)), obs: c.obs,
-			opts: ClientOptions{Keys: 5, ThinkMin: 5 * sim.Millisecond, ThinkMax: 60 * sim.Millisecond,
-				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: end - 5*sim.Second, HealAt: faultEnd}}
+			opts: ClientOptions{Keys: keys, PrefixDeletes: o.PrefixDeletes, ThinkMin: 5 * sim.Millisecond, ThinkMax: 60 * sim.Millisecond,
+				Timeout: 300 * sim.Millisecond, GiveUpAfter: 4 * sim.Second, StopAt: end - quiet, HealAt: faultEnd}}
 		if i < len(work.MaxOps) {
 			cl.opts.MaxOps = work.MaxOps[i]
 		}
@@ -102,18 +127,19 @@ func newCluster(o Options) (*cluster, error) {
 		k.Attach(id, cl)
 		k.Start(id, sim.Second)
 	}
-	if err := k.Load(withHeal(o.Plan, monitors, faultEnd)); err != nil {
+	if err := k.Load(withHeal(o.Plan, nodes, faultEnd)); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
 // withHeal appends the heal phase to a fault plan: at the end of the fault
-// phase every fault stops and every monitor boots if it is down.
-func withHeal(p sim.Plan, monitors int, faultEnd int64) sim.Plan {
+// phase every fault stops and every monitor and collector (nodes 0..n-1)
+// boots if it is down.
+func withHeal(p sim.Plan, n int, faultEnd int64) sim.Plan {
 	faults := append([]sim.Fault(nil), p.Faults...)
 	faults = append(faults, sim.Fault{At: faultEnd, Kind: sim.FaultHeal})
-	for r := range monitors {
+	for r := range n {
 		faults = append(faults, sim.Fault{At: faultEnd, Kind: sim.FaultRestart, Node: r})
 	}
 	return sim.Plan{Faults: faults}
@@ -121,14 +147,17 @@ func withHeal(p sim.Plan, monitors int, faultEnd int64) sim.Plan {
 
 // run executes the world and checks everything.
 func (c *cluster) run() *Result {
-	res := &Result{Monitors: c.monitors}
+	res := &Result{Monitors: c.monitors, Collectors: len(c.collectors)}
 	if err := c.k.Run(c.end); err != nil {
 		res.Violations = append(res.Violations, checker.Violation{Checker: checker.NameBudget, Node: -1, At: c.k.Now(), Reason: err.Error()})
 	}
 	now := c.k.Now()
 	suite := c.obs.suite
 	res.Violations = append(res.Violations, suite.Violations()...)
-	if c.unavailable {
+	if c.unavailable && !suite.UnavailableStarted() && c.brokenStores > 0 {
+		res.Note = fmt.Sprintf("fewer than %d stores broke: a majority stayed intact, so the run is judged as any other", c.brokenStores)
+	}
+	if c.unavailable && (suite.UnavailableStarted() || c.brokenStores == 0) {
 		// Every copy was destroyed on purpose: acknowledged writes are gone
 		// with them, and what must hold instead is that nothing new began.
 		v, note := suite.FinishUnavailable(now)
@@ -137,6 +166,9 @@ func (c *cluster) run() *Result {
 		res.Violations = append(res.Violations, suite.Finish(now)...)
 		res.Violations = append(res.Violations, checker.CheckLiveness(now, c.states(), c.unfinishedOps(), "after the heal phase")...)
 		res.Violations = append(res.Violations, checker.CheckLeftovers(now, c.leftovers())...)
+		if len(c.collectors) > 0 {
+			res.Violations = append(res.Violations, suite.FinishCollectors(now, CollectorBound, c.collectorFinals(), "after the heal phase")...)
+		}
 	}
 	var ops []checker.KVOp
 	for _, cl := range c.clients {
@@ -155,8 +187,10 @@ func (c *cluster) run() *Result {
 	}
 	damageFirst(res.Violations)
 	res.TraceHash, res.SimTime, res.Events = c.k.Trace.Hash(), now, c.k.Events()
-	res.Counters, res.RepairPath, res.Probes = c.obs.counters, c.obs.repairPath, c.obs.probes
+	res.Counters, res.RepairPath, res.ResumePath, res.Probes = c.obs.counters, c.obs.repairPath, c.obs.resumePath, c.obs.probes
 	res.Counters["client_ops"] = int64(len(ops))
+	fetched, _ := suite.Fetched()
+	res.Counters["events_fetched"] = int64(fetched)
 	for _, f := range []struct {
 		name string
 		kind sim.FaultKind
@@ -174,6 +208,14 @@ func (c *cluster) states() []checker.MonitorState {
 			st.Phase, st.LC, st.Quorum, st.Epoch = h.m.Phase(), h.m.LastCommitted(), h.m.Quorum(), h.m.Epoch()
 		}
 		out[r] = st
+	}
+	return out
+}
+
+func (c *cluster) collectorFinals() []checker.CollectorFinal {
+	out := make([]checker.CollectorFinal, len(c.collectors))
+	for i, h := range c.collectors {
+		out[i] = h.final()
 	}
 	return out
 }
@@ -226,8 +268,20 @@ func (c *cluster) diskFault(n int, f faultfs.Fault) {
 }
 
 // targetPath turns a plan's target on a monitor into a path prefix on its
-// disk, as the monitor's configuration lays it out.
+// disk, as the monitor's configuration lays it out; on a collector, the
+// same zones of its own store.
 func (c *cluster) targetPath(n int, t sim.Target) string {
-	p, _ := c.hosts[n].cfg.TargetPath(node.Target(t))
+	cfg := node.Config{Dir: c.collectorDir(n)}
+	if n < c.monitors {
+		cfg = c.hosts[n].cfg
+	}
+	p, _ := cfg.TargetPath(node.Target(t))
 	return p
+}
+
+func (c *cluster) collectorDir(n int) string {
+	if i := n - c.monitors; i >= 0 && i < len(c.collectors) {
+		return c.collectors[i].cfg.StoreDir()
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/monsim/monsim/checker"
+	"github.com/monsim/monsim/collector"
 	"github.com/monsim/monsim/faultfs"
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/sim"
@@ -21,19 +22,28 @@ type observer struct {
 	paging    []bool // a page repair is under way
 	fetching  []bool // the sync running is a repair's (its copy, or a page repair's catch-up)
 	// repairPath measures the first repair's filesystem operations, from
-	// repair/start to the end of the switch, for crash-point enumeration.
-	repairPath RepairPath
+	// repair/start to the end of the switch, and resumePath the first
+	// resumed sync's, from sync/resume-accepted to sync/finished, for
+	// crash-point enumeration.
+	repairPath, resumePath RepairPath
+	// tap, if set, sees every event after the checkers (a sync bench's
+	// measurements).
+	tap      func(rank int, ev node.Event)
+	querying map[int]bool // collectors that asked what follows their log and fetched nothing yet
 }
 
 func newObserver(k *sim.Kernel, monitors int, plan sim.Plan) *observer {
 	counters := Counters{}
 	for _, name := range []string{"elections", "full_syncs", "recent_syncs", "trims", "commits",
 		"repairs_started", "repairs_completed", "repairs_full", "repairs_recent", "mid_repair_power_losses",
+		"syncs_resumed", "sync_bytes", "resent_bytes", "resume_refusals",
+		"collector_catchups", "full_states", "events_fetched",
 		"page_repairs", "page_repairs_completed", "pages_repaired", "repair_bytes", "whole_store_fallbacks"} {
 		counters[name] = 0 // reported even when nothing happened
 	}
-	return &observer{k: k, suite: checker.NewSuite(monitors, diskFaulted(plan, monitors)), counters: counters, repairPath: RepairPath{Node: -1},
-		repairing: make([]bool, monitors), paging: make([]bool, monitors), fetching: make([]bool, monitors), probes: Counters{}}
+	return &observer{k: k, suite: checker.NewSuite(monitors, diskFaulted(plan, monitors), collectorFetchTimeout), counters: counters,
+		repairPath: RepairPath{Node: -1}, resumePath: RepairPath{Node: -1}, repairing: make([]bool, monitors), paging: make([]bool, monitors),
+		fetching: make([]bool, monitors), probes: Counters{}, querying: map[int]bool{}}
 }
 
 // eventTraceKinds caches each event's trace kind, indexed by the kind, so
@@ -62,6 +72,8 @@ func (o *observer) event(rank int, ev node.Event) {
 		attrs[n], n = sim.Str(AttrStart, ev.Start.String()), n+1
 	case node.EvStoreOpen:
 		attrs[n], n = sim.Int(AttrCopy, boolInt(ev.Copy)), n+1
+	case node.EvRecorded:
+		attrs[n], n = sim.Str(AttrChange, ev.Record.Change.String()), n+1
 	case node.EvPageDamaged, node.EvPageSource, node.EvPageServed:
 		attrs[n], n = sim.Int(AttrPage, int64(ev.Page)), n+1
 	case node.EvPageInstalled:
@@ -71,9 +83,24 @@ func (o *observer) event(rank int, ev node.Event) {
 	if ev.Mixed {
 		attrs[n], n = sim.Int(AttrMixed, 1), n+1
 	}
-	o.k.Record(rank, eventTraceKinds[ev.Kind], attrs[:n]...)
+	all := attrs[:n]
+	switch {
+	case ev.Kind == node.EvStoreOpen && ev.Partial:
+		all = append(all, sim.Int(AttrPartial, 1))
+	case ev.Kind == node.EvProvide || ev.Kind == node.EvSyncChunk:
+		all = append(all, sim.Int("bytes", ev.Bytes), sim.Int("resent", ev.Resent))
+	case ev.Resume != nil:
+		f := ev.Resume
+		all = append(all, sim.Uint("base", f.Base), sim.Uint("top", f.Top), sim.Uint("at", f.At), sim.Str("boundary", f.Boundary),
+			sim.Int("copied_keys", f.Copied.Keys), sim.Uint("copied_hash", f.Copied.Hash),
+			sim.Int("interval_keys", f.Interval.Keys), sim.Uint("interval_hash", f.Interval.Hash))
+	}
+	o.k.Record(rank, eventTraceKinds[ev.Kind], all...)
 	o.suite.Observe(o.k.Now(), ev)
 	o.count(rank, ev)
+	if o.tap != nil {
+		o.tap(rank, ev)
+	}
 }
 
 // The attributes of a monitor event's trace record that a reader of the
@@ -84,9 +111,13 @@ const (
 	AttrCopy   = "copy"   // ev/store-open: 1 if the store opened is the repair copy
 	AttrDetail = "detail" // why, in words
 	AttrFull   = "full"   // 1 for a full sync
+	AttrChange = "change" // ev/recorded: what the collector event records (node.CollectorChange's name)
 	AttrPage   = "page"   // ev/page-*: the page
 	AttrBytes  = "bytes"  // ev/page-installed: bytes of the page fetched
 	AttrMixed  = "mixed"  // ev/store-open, ev/apply: 1 while pages of other versions are in the store
+	// AttrPartial is on ev/store-open: 1 if the store holds a partial copy
+	// kept to resume a full sync.
+	AttrPartial = "partial"
 )
 
 func (o *observer) count(rank int, ev node.Event) {
@@ -101,6 +132,7 @@ func (o *observer) count(rank int, ev node.Event) {
 		if o.fetching[rank] {
 			o.counters["repair_bytes"] += ev.Bytes
 		}
+		o.counters["resent_bytes"] += ev.Resent
 	case node.EvSyncAbort:
 		o.fetching[rank] = false
 	case node.EvSyncFinish:
@@ -139,6 +171,12 @@ func (o *observer) count(rank int, ev node.Event) {
 	case node.EvRepairSwitched:
 		o.repairing[rank] = false
 		o.counters["repairs_completed"]++
+	case node.EvSyncResumed:
+		o.counters["syncs_resumed"]++
+	case node.EvResumeRefused:
+		o.counters["resume_refusals"]++
+	case node.EvProvide:
+		o.counters["sync_bytes"] += ev.Bytes
 	default:
 		o.countPages(rank, ev)
 	}
@@ -176,9 +214,10 @@ func (o *observer) boot(rank int, mainStore bool) {
 	o.suite.Boot(o.k.Now(), rank, mainStore)
 }
 
-// point watches probe points for the first repair's path: a whole-store
+// point watches probe points for the first repair's path (a whole-store
 // repair from repair/start to the end of its switch, or a page repair from
-// page/start to page/done.
+// page/start to page/done) and the first resumed sync's (from
+// sync/resume-accepted to sync/finished).
 func (o *observer) point(rank int, p node.Point, ops int64) {
 	rp := &o.repairPath
 	switch {
@@ -186,6 +225,13 @@ func (o *observer) point(rank int, p node.Point, ops int64) {
 		rp.Node, rp.Start, rp.startOps, rp.StartAt = rank, p, ops, o.k.Now()
 	case (p == node.PointRepairMarkDeleted || p == node.PointPageRepairDone) && rp.Node == rank && rp.Ops == 0:
 		rp.Ops, rp.DoneAt = ops-rp.startOps, o.k.Now()
+	}
+	sp := &o.resumePath
+	switch {
+	case p == node.PointSyncResumeAccepted && sp.Node < 0:
+		sp.Node, sp.Start, sp.startOps, sp.StartAt = rank, p, ops, o.k.Now()
+	case p == node.PointSyncFinished && sp.Node == rank && sp.Ops == 0:
+		sp.Ops, sp.DoneAt = ops-sp.startOps, o.k.Now()
 	}
 }
 
@@ -227,4 +273,35 @@ func boolInt(b bool) int64 {
 		return 1
 	}
 	return 0
+}
+
+// collectorTraceKinds caches each collector event's trace kind.
+var collectorTraceKinds = func() map[collector.EventKind]sim.Kind {
+	m := map[collector.EventKind]sim.Kind{}
+	for _, k := range collector.EventKinds() {
+		m[k] = sim.EventKind(k.String())
+	}
+	return m
+}()
+
+// collectorEvent takes every collector event: the trace, the checkers, the
+// counters.
+func (o *observer) collectorEvent(ev collector.Event) {
+	o.k.Record(ev.Collector, collectorTraceKinds[ev.Kind],
+		sim.Uint("seq", ev.Seq), sim.Uint("confirmed", ev.Confirmed), sim.Uint("base", ev.Base),
+		sim.Uint("from", ev.From), sim.Uint("to", ev.To), sim.Uint("count", ev.Count), sim.Uint("hash", ev.Hash),
+		sim.Int("peer", int64(ev.Peer)), sim.Int(AttrFull, boolInt(ev.Full)), sim.Int("ahead", boolInt(ev.Ahead)),
+		sim.Int("retry", boolInt(ev.Retry)), sim.Str(AttrDetail, ev.Detail))
+	o.suite.ObserveCollector(o.k.Now(), ev)
+	switch ev.Kind {
+	case collector.EvQuery:
+		o.querying[ev.Collector] = true
+	case collector.EvFetch:
+		if o.querying[ev.Collector] {
+			o.querying[ev.Collector] = false
+			o.counters["collector_catchups"]++
+		}
+	case collector.EvFullState:
+		o.counters["full_states"]++
+	}
 }

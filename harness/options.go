@@ -30,8 +30,10 @@ const (
 // default.
 type Options struct {
 	Seed     uint64
-	Monitors int      // cluster size: 3, 5 or 7; 0 means 5
-	Bug      node.Bug // a planted bug to switch on; "" for none
+	Monitors int // cluster size: 3, 5 or 7; 0 means 5
+	// Collectors is how many collectors run beside the monitors (0: none).
+	Collectors int
+	Bug        node.Bug // a planted bug to switch on; "" for none
 	// Plan is the fault phase's plan; the heal phase is added to it.
 	Plan sim.Plan
 	// Workload is what the clients do; nil means the default.
@@ -39,7 +41,10 @@ type Options struct {
 	// Unavailable says the plan breaks stores on purpose beyond what the
 	// cluster can repair: instead of converging after the heal, it must
 	// stay unavailable and never start a new history once BrokenStores
-	// stores broke (0: all of them).
+	// stores broke (0: all of them). A plan that aims at a majority
+	// (BrokenStores > 0) may fall short, when damage aimed at a page finds
+	// nothing there to damage: a majority is then intact and the run is
+	// judged as any other.
 	Unavailable  bool
 	BrokenStores int
 	// NoPageRepair turns the monitors' page repair off: a damaged page is
@@ -51,6 +56,13 @@ type Options struct {
 	// FaultPhase is how long the fault phase lasts; the heal phase follows
 	// it. 0 means FaultPhase (20 s): a benchmark's run of a given length.
 	FaultPhase int64
+	// Keys is the clients' key space size; 0 means 5.
+	Keys int
+	// PrefixDeletes lets the clients delete by prefix too (ClientOptions).
+	PrefixDeletes bool
+	// SyncChunkKeys bounds the keys of a sync chunk; 0 means the monitors'
+	// default. Fewer make more chunks for a sync to break off at.
+	SyncChunkKeys int
 	// Trace receives every trace record as a JSON line; nil hashes only.
 	Trace io.Writer
 }
@@ -69,6 +81,7 @@ func MonitorConfig(rank, monitors int) node.Config {
 	return node.Config{
 		Rank: rank, Monitors: monitors, MaxDriftPPM: maxDriftPPM,
 		PaxosMin: 50, TrimMin: 25, TrimMax: 50,
+		CollectorTimeout: collectorTimeout, EventsKeep: eventsKeep, EventsTrimMin: eventsTrimMin,
 		Store: kvstore.Options{L1Every: 32, L2Every: 256, SegmentBytes: 256 << 10},
 	}
 }

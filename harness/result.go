@@ -10,6 +10,7 @@ import (
 // Result is the outcome of one run.
 type Result struct {
 	Monitors   int
+	Collectors int
 	Violations []checker.Violation
 	// Unknown is set when a check could not decide within its bound.
 	Unknown   string
@@ -23,9 +24,9 @@ type Result struct {
 	// Note is what a passing run wants said, e.g. that a cluster whose
 	// stores all broke correctly stayed unavailable.
 	Note string
-	// RepairPath is the first repair's filesystem path (crash-point
-	// enumeration uses it).
-	RepairPath RepairPath
+	// RepairPath is the first repair's filesystem path, and ResumePath
+	// the first resumed full sync's (crash-point enumeration uses them).
+	RepairPath, ResumePath RepairPath
 	// History is every client operation of a cluster run, as checked for
 	// linearizability, and Lin that check's result (nil for a store run).
 	History []checker.KVOp
@@ -42,7 +43,8 @@ type Result struct {
 // filesystem operations it made until it was done (the end of the switch,
 // or page/done; 0 if it never finished). StartAt, DoneAt and RejoinAt are
 // when it started, finished, and the monitor was next in a quorum (0:
-// never).
+// never). It also measures the first resumed sync: from
+// sync/resume-accepted to sync/finished (no RejoinAt).
 type RepairPath struct {
 	Node                      int
 	Start                     node.Point

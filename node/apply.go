@@ -44,6 +44,7 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 		overlay[key] = val
 	}
 	trimmedTo := uint64(0)
+	events := eventApply{get: current, set: set, held: func() bool { return m.eventsPageHolds(v) }}
 	for i := range t.ops {
 		op := &t.ops[i]
 		switch op.kind {
@@ -51,6 +52,10 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 			set(prefixKV+op.key, op.value)
 		case txDelete:
 			set(prefixKV+op.key, nil)
+		case txDeletePrefix:
+			for _, k := range m.keysWithPrefix("", prefixKV+op.key, overlay) {
+				set(k, nil)
+			}
 		case txResult:
 			r := op.result
 			r.version = v
@@ -65,7 +70,15 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 				fc, trimmedTo = op.trim, op.trim
 				b.Put(keyFC, u64(fc))
 			}
+		case txEvent:
+			events.record(op.event)
+		case txEventTrim:
+			events.trim(op.trim)
 		}
+	}
+	if events.finish(); events.err != nil {
+		m.fail(events.err)
+		return false
 	}
 	if m.pendingV != 0 && m.pendingV <= v {
 		clearPending(&b)
@@ -87,6 +100,7 @@ func (m *Monitor) applyCommitted(v uint64, value []byte) bool {
 	if trimmedTo != 0 {
 		m.emit(Event{Kind: EvTrim, FC: fc, Version: v})
 	}
+	m.recorded(&events)
 	if m.pr.active {
 		m.caughtUp(m.pagesAhead())
 	}

@@ -114,7 +114,7 @@ func (m *Monitor) run(isCopy bool) {
 	}
 	m.bootFresh = m.epoch == 0 && !m.rep.active
 	m.emit(Event{Kind: EvStoreOpen, Version: m.lc, FC: m.fc, Hash: m.stateHash, Epoch: m.epoch,
-		PN: m.acceptedPN, Pending: m.pendingV, PendingPN: m.pendingPN, Copy: isCopy, Mixed: m.pr.active})
+		PN: m.acceptedPN, Pending: m.pendingV, PendingPN: m.pendingPN, Copy: isCopy, Mixed: m.pr.active, Partial: m.inSync})
 	for _, p := range m.pr.damaged {
 		m.emit(Event{Kind: EvPageDamaged, Page: p, Version: m.lc})
 	}
@@ -133,10 +133,12 @@ func (m *Monitor) preload() bool {
 	return m.applyCommitted(1, t.encode())
 }
 
-// load reads the persisted state. A store left mid full-sync is cleared: its
-// partial contents must never be taken for a real history. A store with
-// damaged pages, or pages ahead of its lc, holds no version's state: it has
-// no state hash until the page repair is done.
+// load reads the persisted state. A store left mid full sync keeps its
+// partial copy, still marked in-sync, for the sync to resume (resume.go);
+// one with nothing copied yet is cleared. Either way its contents are never
+// taken for a real history. A store with damaged pages, or pages ahead of
+// its lc, holds no version's state: it has no state hash until the page
+// repair is done.
 func (m *Monitor) load(atBoot bool) error {
 	s := m.store
 	m.fc, m.lc = getU64(s, keyFC), getU64(s, keyLC)
@@ -147,18 +149,13 @@ func (m *Monitor) load(atBoot bool) error {
 	m.floor = getU64(s, keySyncFloor)
 	m.rep.rejoinAbove = getU64(s, keyRejoinAbove)
 	if getU64(s, keyInSync) != 0 {
-		var b kvstore.Batch
-		for _, p := range replicatedPrefixes {
-			b.DeletePrefix(p)
-		}
-		b.Delete(keyInSync)
-		clearPending(&b)
-		if err := s.Apply(&b, true); err != nil {
+		m.prog = readProgress(s)
+		if !m.cfg.NoResume && !m.prog.copiedNothing() {
+			m.reached(ProbePartialCopyKept)
+			m.inSync = true
+		} else if err := m.clearPartial(); err != nil {
 			return err
 		}
-		m.fc, m.lc, m.pendingV, m.pendingPN, m.pendingVal = 0, 0, 0, 0, nil
-		m.reached(ProbeInSyncCleared)
-		m.emit(Event{Kind: EvMarkedClear, Detail: "in-sync marker found at boot"})
 	}
 	m.vec = lsnVectors{}
 	if b, ok := s.Get(keyLSNVectors); ok {
@@ -171,5 +168,27 @@ func (m *Monitor) load(atBoot bool) error {
 	if !m.pr.active {
 		m.stateHash = computeStateHash(s)
 	}
+	return nil
+}
+
+// clearPartial throws away a partial copy found at boot. The floor keeps it
+// partial until a full sync finishes; the progress record keeps only how
+// far the sync ever got.
+func (m *Monitor) clearPartial() error {
+	prog := progress{provider: -1, high: m.prog.high}
+	var b kvstore.Batch
+	for _, p := range replicatedPrefixes {
+		b.DeletePrefix(p)
+	}
+	b.Delete(keyInSync)
+	b.Put(keySyncProgress, prog.encode())
+	clearPending(&b)
+	if err := m.store.Apply(&b, true); err != nil {
+		return err
+	}
+	m.prog = prog
+	m.fc, m.lc, m.pendingV, m.pendingPN, m.pendingVal = 0, 0, 0, 0, nil
+	m.reached(ProbeInSyncCleared)
+	m.emit(Event{Kind: EvMarkedClear, Detail: "in-sync marker found at boot"})
 	return nil
 }

@@ -38,6 +38,10 @@ type Bugs struct {
 	// IgnoreFsyncError makes the store ignore a failed log fsync and report
 	// the batch durable: the most common storage bug there is.
 	IgnoreFsyncError bool
+	// StopEventTwice makes the leader decide whether a collector is already
+	// marked down from its own memory, not from the replicated events: a
+	// new leader records a second stop for one offline period.
+	StopEventTwice bool
 	// PageStaleVector makes a page repair take each page from the monitor
 	// that one peer's LSN vector says holds its highest LSN, unchecked.
 	PageStaleVector bool
@@ -51,6 +55,28 @@ type Bugs struct {
 	// literally: ask one healthy peer for the page's LSN vector, fetch the
 	// page from the monitor with the highest LSN, rejoin at once.
 	PageLiteral bool
+	// ResumeDropsDeletes leaves deletions (of keys, by prefix, by trim) out
+	// of a resumed sync's change set.
+	ResumeDropsDeletes bool
+	// ResumeSkipsBoundary starts a resumed sync's failed interval one key
+	// late.
+	ResumeSkipsBoundary bool
+	// ResumeOlderProvider lets a provider older than the copy resume it.
+	ResumeOlderProvider bool
+	// ResumeNoQuiesce streams a resumed sync's failed interval from the
+	// live store instead of the pinned fault-recovery snapshot.
+	ResumeNoQuiesce bool
+
+	// The collectors' planted bugs (package collector reads them here, so
+	// that there is one catalog).
+
+	// CatchupFromReceived makes a restarted collector resume after the
+	// last event it stored, not after its last confirmed one: an event it
+	// was still missing below it is never fetched.
+	CatchupFromReceived bool
+	// TrimmedGapSkipped makes a collector behind the monitors' trim skip
+	// the trimmed events instead of taking the full state.
+	TrimmedGapSkipped bool
 }
 
 // Bug names a planted defect. In a plan or seed file it is its name; an
@@ -92,6 +118,12 @@ var bugCatalog = []BugInfo{
 		func(b *Bugs) *bool { return &b.DeleteBeforeComplete }},
 	{"ignore-fsync-error", "kv-crash", "the store ignores a failed fsync and reports the batch durable: a power cut before the next good fsync loses it",
 		func(b *Bugs) *bool { return &b.IgnoreFsyncError }},
+	{"stop-event-twice", "collectors-offline", "a new leader marks a collector down that the events already say is down: a second stop event for one offline period",
+		func(b *Bugs) *bool { return &b.StopEventTwice }},
+	{"catchup-from-received", "collectors-offline", "a restarted collector resumes after the last event it received, not its last confirmed one: an event it was missing below it is lost for good",
+		func(b *Bugs) *bool { return &b.CatchupFromReceived }},
+	{"trimmed-gap-skipped", "collectors-offline", "a collector behind the trim skips the trimmed events instead of taking the full state: its log has a gap",
+		func(b *Bugs) *bool { return &b.TrimmedGapSkipped }},
 	{"page-stale-vector", "repair-page", "a page repair takes each page from the holder of the highest LSN in one peer's vector, unchecked: a stale vector installs a page older than the monitor's own state",
 		func(b *Bugs) *bool { return &b.PageStaleVector }},
 	{"page-redo-ignores-lsn", "repair-page-powerloss", "recovery redoes log records onto a page installed at a newer version: after a power cut mid catch-up the page goes back",
@@ -100,6 +132,14 @@ var bugCatalog = []BugInfo{
 		func(b *Bugs) *bool { return &b.PageRepairsMetadata }},
 	{"page-literal", "repair-page", "the patent's page repair as written: one healthy peer's vector, the highest LSN, rejoin at once with pages of another version",
 		func(b *Bugs) *bool { return &b.PageLiteral }},
+	{"resume-drops-deletes", "sync-interrupted", "a resumed full sync's change set omits deletions: keys deleted between s1 and s2 survive in the part already copied",
+		func(b *Bugs) *bool { return &b.ResumeDropsDeletes }},
+	{"resume-skips-boundary", "sync-interrupted", "a resumed full sync's failed interval starts one key late: the first key not yet copied never arrives",
+		func(b *Bugs) *bool { return &b.ResumeSkipsBoundary }},
+	{"resume-older-provider", "sync-interrupted", "a provider whose state is older than the copy's s1 resumes it: the copy mixes newer keys into an older state",
+		func(b *Bugs) *bool { return &b.ResumeOlderProvider }},
+	{"resume-no-quiesce", "sync-interrupted", "the fault-recovery snapshot is not quiesced: the failed interval is read from the live store, so batches after s2 land in it half-applied",
+		func(b *Bugs) *bool { return &b.ResumeNoQuiesce }},
 }
 
 // ErrUnknownBug is returned for a name not in the catalog.

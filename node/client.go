@@ -8,8 +8,9 @@ type OpKind uint8
 const (
 	OpGet OpKind = iota + 1
 	OpPut
-	OpCas    // set Value if the key currently holds Expect
-	OpDelete // remove the key; not found is still a success
+	OpCas          // set Value if the key currently holds Expect
+	OpDelete       // remove the key; not found is still a success
+	OpDeletePrefix // remove every key that starts with Key; none found is still a success
 )
 
 func (k OpKind) String() string {
@@ -22,6 +23,8 @@ func (k OpKind) String() string {
 		return "cas"
 	case OpDelete:
 		return "delete"
+	case OpDeletePrefix:
+		return "delete-prefix"
 	}
 	return fmt.Sprintf("op-%d", k)
 }

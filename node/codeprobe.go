@@ -68,15 +68,28 @@ const (
 	ProbeFullSyncAborted     CodeProbe = "sync/full-aborted-after-a-chunk"
 	ProbeSyncChunkUnexpected CodeProbe = "sync/chunk-for-another-cookie-or-seq"
 	ProbeFullSyncRestarted   CodeProbe = "sync/full-restarted-over-partial-copy"
+	ProbeSyncStaleCookie     CodeProbe = "sync/stale-cookie-ignored"
+	ProbeResumeSameProvider  CodeProbe = "sync/resumed-with-the-same-provider"
+	ProbeResumeOtherProvider CodeProbe = "sync/resumed-with-another-provider"
+	ProbeResumeRepairCopy    CodeProbe = "sync/resumed-a-repair-copy"
+	ProbeResumeMixedCopy     CodeProbe = "sync/resume-of-a-copy-from-two-snapshots"
+	ProbeResumeRefused       CodeProbe = "sync/resume-refused-copy-discarded"
 
 	ProbeProvideRefusedBusy    CodeProbe = "provide/refused-while-syncing-or-repairing"
 	ProbeProvideRefusedTrimmed CodeProbe = "provide/refused-requester-behind-trim"
 	ProbeProvideDuplicate      CodeProbe = "provide/duplicate-chunk-request"
 	ProbeProvideTrimmedMidSync CodeProbe = "provide/trimmed-during-session"
 	ProbeProvideExpired        CodeProbe = "provide/session-expired"
+	ProbeResumeFromLog         CodeProbe = "provide/resume-changes-from-log"
+	ProbeResumeFromSnapshots   CodeProbe = "provide/resume-changes-by-comparing-snapshots"
+	ProbeResumeRangeDelete     CodeProbe = "provide/resume-sends-a-range-delete"
+	ProbeResumeNothingLeft     CodeProbe = "provide/resume-of-a-copy-holding-every-key"
+	ProbeResumeRefusedOlder    CodeProbe = "provide/resume-refused-older-than-copy"
+	ProbeResumeRefusedNoLog    CodeProbe = "provide/resume-refused-changes-unavailable"
 
 	ProbeOpenIOError     CodeProbe = "boot/open-io-error"
 	ProbeInSyncCleared   CodeProbe = "boot/partial-copy-cleared"
+	ProbePartialCopyKept CodeProbe = "boot/partial-copy-kept-to-resume"
 	ProbeSwitchAtBoot    CodeProbe = "boot/switch-finished-after-rename"
 	ProbeMainStoreAbsent CodeProbe = "boot/main-store-missing"
 
@@ -86,6 +99,14 @@ const (
 	ProbeRepairIgnoredPeer     CodeProbe = "repair/reply-from-syncing-peer-ignored"
 	ProbeRepairNoSyncNeeded    CodeProbe = "repair/copy-already-current"
 	ProbeRejoinFenceLifted     CodeProbe = "repair/rejoin-fence-lifted"
+
+	ProbeMarkedDown         CodeProbe = "record/collector-marked-down"
+	ProbeBootWhileUp        CodeProbe = "record/boot-while-recorded-up"
+	ProbeReportOtherSession CodeProbe = "record/report-from-unrecorded-session"
+
+	ProbeCollectorRefused    CodeProbe = "subscribe/refused-out-of-quorum"
+	ProbeFetchBelowFirst     CodeProbe = "subscribe/fetch-below-first-event"
+	ProbeSubscriptionExpired CodeProbe = "subscribe/subscription-expired"
 
 	ProbePageFallbackMetadata CodeProbe = "page/fallback-metadata-damaged"
 	ProbePageFallbackPartial  CodeProbe = "page/fallback-store-partial-or-marked"
@@ -134,16 +155,29 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeSyncNoCookie, "a sync requester was told NO_COOKIE and went back to probing", "node/sync.go stepSync"},
 	{ProbeFullSyncAborted, "a full sync was abandoned after at least one chunk", "node/sync.go abortSync"},
 	{ProbeSyncChunkUnexpected, "a requester dropped a chunk of another cookie or sequence number", "node/sync.go stepSync"},
-	{ProbeFullSyncRestarted, "a full sync started over a partial copy, keeping the sync floor", "node/sync.go handleCookie"},
+	{ProbeFullSyncRestarted, "a full sync started over a partial copy, keeping the sync floor", "node/sync.go startCopy"},
+	{ProbeSyncStaleCookie, "a requester ignored a cookie that answered an earlier attempt, delayed", "node/sync.go stepSync"},
+	{ProbeResumeSameProvider, "a provider agreed to resume a full sync whose copy it had been giving", "node/resume.go resumeAccepted"},
+	{ProbeResumeOtherProvider, "a provider agreed to resume a full sync whose copy came from another monitor", "node/resume.go resumeAccepted"},
+	{ProbeResumeRepairCopy, "a repair's full sync was resumed into store.repair, as a plain one is", "node/resume.go resumeAccepted"},
+	{ProbeResumeMixedCopy, "a resume was asked for a copy whose keys came from two snapshots: an earlier resume was cut off", "node/resume.go resumeRequest"},
+	{ProbeResumeRefused, "a provider refused to resume: the copy was discarded and the sync starts over", "node/resume.go resumeRefused"},
 
 	{ProbeProvideRefusedBusy, "a provider refused a cookie: it was syncing, partial or repairing", "node/provide.go handleGetCookie"},
 	{ProbeProvideRefusedTrimmed, "a provider refused a recent sync: it had trimmed past the requester", "node/provide.go handleGetCookie"},
 	{ProbeProvideDuplicate, "a provider ignored a duplicated chunk request", "node/provide.go handleGetChunk"},
 	{ProbeProvideTrimmedMidSync, "a provider trimmed past a session's next version and ended it", "node/provide.go handleGetChunk"},
 	{ProbeProvideExpired, "a provider session expired unfinished", "node/provide.go expireProvision"},
+	{ProbeResumeFromLog, "a provider found a resume's changes in its log of versions s1+1..s2", "node/provideresume.go resumeChanges"},
+	{ProbeResumeFromSnapshots, "a provider found a resume's changes by comparing its snapshots at s1 and s2 (its log was trimmed past s1)", "node/provideresume.go resumeChanges"},
+	{ProbeResumeRangeDelete, "a resume's change set deleted a range of the copy: a prefix delete or a trim", "node/provideresume.go logChanges"},
+	{ProbeResumeNothingLeft, "a resumed copy held every key already: only the changes since s1 were left", "node/provideresume.go handleResume"},
+	{ProbeResumeRefusedOlder, "a provider refused to resume a copy newer than its own state", "node/provideresume.go handleResume"},
+	{ProbeResumeRefusedNoLog, "a provider refused to resume: it could produce the changes since s1 neither from its log nor from a snapshot", "node/provideresume.go resumeChanges"},
 
 	{ProbeOpenIOError, "the store failed to open with an I/O error: the monitor stopped, no repair", "node/boot.go Start"},
-	{ProbeInSyncCleared, "a store left mid full sync was cleared at boot", "node/boot.go load"},
+	{ProbeInSyncCleared, "a store left mid full sync with nothing to resume from was cleared at boot", "node/boot.go clearPartial"},
+	{ProbePartialCopyKept, "a store left mid full sync was kept at boot, to resume the sync", "node/boot.go load"},
 	{ProbeSwitchAtBoot, "a boot found the main store holding a completed mark: the switch's rename had happened", "node/boot.go Start"},
 	{ProbeMainStoreAbsent, "the main store was missing at boot and was not recreated", "node/boot.go openMain"},
 
@@ -153,6 +187,14 @@ var codeProbes = []CodeProbeInfo{
 	{ProbeRepairIgnoredPeer, "a repair ignored a probe reply from a syncing or repairing monitor", "node/repair.go repairProbeReply"},
 	{ProbeRepairNoSyncNeeded, "a repair's copy already held as much as the chosen source", "node/repair.go repairFrom"},
 	{ProbeRejoinFenceLifted, "a repaired monitor saw a quorum form without it and may vote again", "node/switch.go maybeLiftFence"},
+
+	{ProbeMarkedDown, "the leader marked down a collector whose reports stopped arriving", "node/record.go checkCollectors"},
+	{ProbeBootWhileUp, "a collector booted while the events said it was up: its old session's stop was recorded first", "node/record.go collectorOps"},
+	{ProbeReportOtherSession, "a status report came from a session the events do not hold (marked down, or restarted)", "node/record.go noteReport"},
+
+	{ProbeCollectorRefused, "a monitor outside a quorum, or with a partial store, refused a collector", "node/subscribe.go handleCollector"},
+	{ProbeFetchBelowFirst, "a collector fetched events trimmed since it asked what follows its last one", "node/subscribe.go answerFetch"},
+	{ProbeSubscriptionExpired, "a subscription ended: its collector fell silent", "node/subscribe.go pushEvents"},
 
 	{ProbePageFallbackMetadata, "damage reached a page of the monitor's own metadata: a whole-store repair instead", "node/pagerepair.go pageRepairRefused"},
 	{ProbePageFallbackPartial, "damaged pages in a store that was partial or held a repair mark: a whole-store repair instead", "node/pagerepair.go pageRepairRefused"},

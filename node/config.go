@@ -51,6 +51,20 @@ type Config struct {
 	// Nil: stores start empty.
 	Preload []Pair
 
+	// NoResume makes an interrupted full sync start over from nothing, as
+	// before syncs resumed: the baseline BENCHMARKS.md compares against.
+	NoResume bool
+	// CollectorTimeout is how long the leader waits for a collector's
+	// report before it marks the collector down (its stop event), as
+	// Ceph's mon_osd_report_timeout. 0: 2 s.
+	CollectorTimeout int64
+	// EventsKeep collector events are always kept; a trim happens once
+	// more than EventsKeep+EventsTrimMin are held. 0: 32, 16.
+	EventsKeep, EventsTrimMin uint64
+	// EventsPerMsg bounds the events one message to a collector carries,
+	// as Ceph's osd_map_message_max. 0: 16.
+	EventsPerMsg int
+
 	Store kvstore.Options
 	Bugs  Bugs
 }
@@ -86,6 +100,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.OpenRetries == 0 {
 		c.OpenRetries = 3
+	}
+	def(&c.CollectorTimeout, 2000*ms)
+	defU(&c.EventsKeep, 32)
+	defU(&c.EventsTrimMin, 16)
+	if c.EventsPerMsg == 0 {
+		c.EventsPerMsg = 16
 	}
 	if c.Dir == "" {
 		c.Dir = fmt.Sprintf("mon-%d/store", c.Rank)

@@ -36,12 +36,25 @@ const (
 	EvRepairRejoined                       // the rejoin fence lifted: a quorum formed without me in Epoch
 	EvBootstrap                            // the monitor left its role to probe again: Detail says why
 	EvCorruptMsg                           // a message from Peer failed its checksum and was dropped
+	EvRecorded                             // a collector event was applied: Record, Hash = the collector table's hash after it
 	EvPageDamaged                          // the store opened with Page damaged, at lc Version: a page repair begins
 	EvPageSource                           // Page will be fetched from Peer, at lc Version; Quorum: whose reports the choice saw
 	EvPageInstalled                        // Page from Peer is durable, taken at Version; Bytes fetched; Local: it holds the monitor's own metadata
 	EvPageRepairDone                       // every page is back and caught up: the state at Version hashes to Hash (no claim if Mixed: a full sync took over)
 	EvPageServed                           // served Page to Peer at my lc Version
 	EvPageFallback                         // damaged pages cannot be repaired page by page: a whole-store repair follows; Detail says why
+	// EvResumeProvide: agreed to resume Peer's full sync from Resume.Base
+	// (FC) with the fault-recovery snapshot at Resume.At (Version); Hash is
+	// that snapshot's state hash, Resume its digests; Detail says how the
+	// changes were found.
+	EvResumeProvide
+	EvResumeRefused // refused to resume Peer's full sync from Version: Detail says why (a ResumeRefusal)
+	// EvSyncResume: Peer agreed to resume this monitor's full sync: Version
+	// is its snapshot s2, FC the copy's base s1, Resume the copy before it.
+	EvSyncResume
+	// EvSyncResumed: the copy equals the provider's snapshot at Version (s2),
+	// durably: Hash is the store's state hash, Resume its digests.
+	EvSyncResumed
 	numEventKinds
 )
 
@@ -53,8 +66,9 @@ var eventNames = map[EventKind]string{
 	EvMarkedClear: "marked-clear", EvPromise: "promise", EvAccept: "accept", EvRead: "read",
 	EvRepairStart: "repair-start", EvRepairSource: "repair-source", EvRepairCompleted: "repair-completed",
 	EvRepairSwitched: "repair-switched", EvRepairRejoined: "repair-rejoined", EvBootstrap: "bootstrap",
-	EvCorruptMsg: "corrupt-msg", EvPageDamaged: "page-damaged", EvPageSource: "page-source", EvPageInstalled: "page-installed",
+	EvCorruptMsg: "corrupt-msg", EvRecorded: "recorded", EvPageDamaged: "page-damaged", EvPageSource: "page-source", EvPageInstalled: "page-installed",
 	EvPageRepairDone: "page-repair-done", EvPageServed: "page-served", EvPageFallback: "page-fallback",
+	EvResumeProvide: "resume-provide", EvResumeRefused: "resume-refused", EvSyncResume: "sync-resume", EvSyncResumed: "sync-resumed",
 }
 
 func (k EventKind) String() string {
@@ -134,12 +148,39 @@ type Event struct {
 	Start     RepairStart // EvRepairStart: how the repair began
 	Copy      bool        // EvStoreOpen: the store opened is the repair copy
 	Syncing   bool        // EvProbeReply: it answered as a syncing, partial store
+	Detail    string      // for people: why, in words; no program parses it
+	// Record is the collector event applied (EvRecorded).
+	Record CollectorEvent
 	// Mixed (EvStoreOpen, EvApply): the store holds damaged pages, or pages
 	// installed at a later version than Version, so its state is no
 	// version's: Hash claims nothing.
-	Mixed  bool
-	Page   int    // the page events': which page
-	Bytes  int64  // EvPageInstalled, EvSyncChunk: bytes of state received
-	Local  bool   // EvPageInstalled: the page holds the monitor's own Paxos metadata
-	Detail string // for people: why, in words; no program parses it
+	Mixed bool
+	// Partial (EvStoreOpen): the store holds a full sync's partial copy,
+	// kept to resume it: Version and Hash are no state of the history.
+	Partial bool
+	Page    int  // the page events': which page
+	Local   bool // EvPageInstalled: the page holds the monitor's own Paxos metadata
+	// Bytes is the state a sync chunk or page carried: sent (EvProvide) or
+	// received (EvSyncChunk, EvPageInstalled). Resent (EvSyncChunk, a
+	// full sync's snapshot part) is the bytes of keys an earlier attempt of
+	// the same full sync had already made durable.
+	Bytes, Resent int64
+	Resume        *ResumeFacts // the resume kinds: the copy and its digests
+}
+
+// ResumeFacts describe a resumed full sync's copy (EvSyncResume,
+// EvResumeProvide, EvSyncResumed).
+type ResumeFacts struct {
+	// Base and Top bound the versions the copy's keys were taken at (s1:
+	// Base = Top unless an earlier resume was itself cut off).
+	Base, Top uint64
+	// At is s2, the version of the provider's fault-recovery snapshot.
+	At uint64
+	// Boundary is the copy's last key before the resume ("start" if none,
+	// "end" if it had every key): the failed interval is what follows it.
+	Boundary string
+	// Copied and Interval digest the keys up to Boundary and after it: in
+	// the provider's snapshot (EvResumeProvide), or in the copy once the
+	// resume brought it to s2 (EvSyncResumed).
+	Copied, Interval PartDigest
 }

@@ -66,14 +66,15 @@ const (
 	tResend                       // the leader resends an unanswered collect or begin
 	tProvider                     // a provider session expires (arg: cookie)
 	tLeaseResend                  // the leader resends an unacked lease round
+	tCollectors                   // the leader looks for collectors gone silent
 	tPageFetch                    // a page repair heard no page data for too long
 	numTimers
 )
 
 // Monitor is one ceph-mon-like monitor: a pure state machine driven by
 // Start, Deliver and Fire. Its role-specific behaviour lives in one file per
-// protocol: probe.go, election.go, paxos.go, lease.go, sync.go, provide.go,
-// service.go.
+// protocol: probe.go, election.go, paxos.go, lease.go, sync.go, resume.go,
+// provide.go, provideresume.go, service.go.
 type Monitor struct {
 	cfg       Config
 	env       Env
@@ -92,7 +93,8 @@ type Monitor struct {
 	pendingV, pendingPN uint64
 	pendingVal          []byte
 	floor               uint64
-	inSync              bool // a full sync cleared the store and has not finished
+	inSync              bool     // a full sync cleared the store and has not finished
+	prog                progress // how far that full sync's copy got (progress.go)
 	stateHash           uint64
 	highestEpochSeen    uint64
 	leader              int    // -1 when unknown
@@ -105,6 +107,8 @@ type Monitor struct {
 	prov  providers
 	svc   service
 	rep   repairState
+	rec   recording
+	subs  map[int]*subscription // collectors subscribed to the events, by endpoint
 	pr    pageRepair
 	vec   lsnVectors
 }
@@ -112,7 +116,7 @@ type Monitor struct {
 // New returns a monitor that will boot on Start.
 func New(cfg Config, env Env) *Monitor {
 	cfg = cfg.withDefaults()
-	return &Monitor{cfg: cfg, env: env, leader: -1}
+	return &Monitor{cfg: cfg, env: env, leader: -1, prog: emptyProgress()}
 }
 
 // Phase is the monitor's current phase.
@@ -167,6 +171,8 @@ func (m *Monitor) dispatch(msg *Msg) {
 		m.stepSync(msg)
 	case MClientRequest, MForward:
 		m.handleClient(msg)
+	case MColBoot, MColStatus, MColQuery, MColFetch:
+		m.handleCollector(msg)
 	case MPageProbe:
 		m.handlePageProbe(msg)
 	case MPageReport:
@@ -223,6 +229,8 @@ func (m *Monitor) Fire(id TimerID, tag uint64) {
 		m.pageFetchTimedOut()
 	case tResend:
 		m.resendRound()
+	case tCollectors:
+		m.checkCollectors()
 	}
 }
 

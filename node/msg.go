@@ -32,6 +32,16 @@ const (
 	MClientRequest
 	MClientReply
 	MForward
+	// Collectors and the monitors (collectorevent.go, record.go,
+	// subscribe.go). Seq carries the collector's id, Cookie its session.
+	MColBoot    // collector -> monitor: I booted (Cookie, V = status); a peon forwards it to the leader
+	MColStatus  // collector -> monitor: still here (Cookie, V = status, LC = last confirmed); forwarded too
+	MColAck     // monitor -> collector: FC..LC are the events held; FlagInQuorum unless refused, FlagSubscribed if it pushes to it
+	MColQuery   // collector -> monitor: what follows LC (its last confirmed event)?
+	MColSummary // monitor -> collector: FC..LC are held; events after LC will be pushed
+	MColFetch   // collector -> monitor: send events FC..LC, or with FlagFull the full state
+	MColEvents  // monitor -> collector: a fetch's answer: Versions (V = seq, Value = event), or FlagFull: Value = table at FC, Hash
+	MColPush    // monitor -> collector: new events as they are applied
 	MPageProbe  // a page repair asks for the LSNs of its damaged pages
 	MPageReport // ...and is told them, with what the sender knows of the others'
 	MPageFetch  // a page repair asks for pages
@@ -42,6 +52,7 @@ const (
 var msgNames = [...]string{"", "probe", "probe-reply", "propose", "ack", "victory", "collect", "last",
 	"begin", "accept", "commit", "lease", "lease-ack", "sync-get-cookie", "sync-cookie", "sync-get-chunk",
 	"sync-chunk", "sync-no-cookie", "client-request", "client-reply", "forward",
+	"col-boot", "col-status", "col-ack", "col-query", "col-summary", "col-fetch", "col-events", "col-push",
 	"page-probe", "page-report", "page-fetch", "page-data"}
 
 func (t MsgType) String() string {
@@ -53,13 +64,16 @@ func (t MsgType) String() string {
 
 // Message flags.
 const (
-	FlagSyncing    uint8 = 1 << iota // probe reply: the sender is syncing
-	FlagRepairing                    // probe reply: the sender is repairing its store
-	FlagFull                         // sync: a full (not recent) sync
-	FlagLast                         // sync chunk: the last one
-	FlagInQuorum                     // probe reply: the sender is in a quorum
-	FlagPageRepair                   // page report: the sender is repairing pages of its own
-	FlagRefused                      // page data: the sender cannot serve the page now
+	FlagSyncing    uint16 = 1 << iota // probe reply: the sender is syncing
+	FlagRepairing                     // probe reply: the sender is repairing its store
+	FlagFull                          // sync: a full (not recent) sync
+	FlagLast                          // sync chunk: the last one
+	FlagInQuorum                      // probe reply: the sender is in a quorum
+	FlagSubscribed                    // collector ack: the sender pushes events to this collector
+	FlagPageRepair                    // page report: the sender is repairing pages of its own
+	FlagRefused                       // page data: the sender cannot serve the page now
+	FlagResume                        // full sync: resume a partial copy (request, cookie, refusal)
+	FlagSnapDone                      // full-sync chunk: with it the copy is the provider's snapshot, whole
 )
 
 // Version is one paxos version and its transaction.
@@ -73,6 +87,26 @@ type Pair struct {
 	Key   string
 	Value []byte
 }
+
+// ChangeKind says what a Change does.
+type ChangeKind uint8
+
+const (
+	ChangePut         ChangeKind = iota + 1 // set Key to Value
+	ChangeDelete                            // remove Key
+	ChangeDeleteRange                       // remove every key from Key up to End, End excluded
+)
+
+// Change is one edit a resumed full sync makes to the part of the copy it
+// already had, bringing it from the copy's version to the provider's.
+type Change struct {
+	Kind  ChangeKind
+	Key   string
+	End   string // ChangeDeleteRange only
+	Value []byte // ChangePut only
+}
+
+func (c *Change) size() int { return len(c.Key) + len(c.End) + len(c.Value) }
 
 // PageLSN says that monitor Rank holds page Page at LSN: a page LSN report
 // (Rank is the sender), what the sender knows of another monitor's page
@@ -97,7 +131,7 @@ type Msg struct {
 	Value     []byte
 	Quorum    uint64
 	Leader    int // -1 for none
-	Flags     uint8
+	Flags     uint16
 	Cookie    uint64
 	Seq       uint64
 	Until     int64
@@ -113,14 +147,20 @@ type Msg struct {
 	// complete (rank r's lc when it last reported): the receiver reports
 	// only the pages it changed since (probes and leases).
 	VecAsOf []uint64
+	// Changes (a resumed full sync's chunk) is encoded after everything
+	// else, and only when there are some: no other message changes bytes.
+	Changes []Change
 }
 
 // stateBytes is how many bytes of state a sync chunk or page carries: its
-// keys, values and versions.
+// keys, values, changes and versions.
 func (m *Msg) stateBytes() int64 {
 	var n int64
 	for _, p := range m.Pairs {
 		n += int64(len(p.Key) + len(p.Value))
+	}
+	for i := range m.Changes {
+		n += int64(m.Changes[i].size())
 	}
 	for _, v := range m.Versions {
 		n += int64(len(v.Value))
@@ -129,7 +169,7 @@ func (m *Msg) stateBytes() int64 {
 }
 
 // Has reports whether every bit of flag is set.
-func (m *Msg) Has(flag uint8) bool { return m.Flags&flag == flag }
+func (m *Msg) Has(flag uint16) bool { return m.Flags&flag == flag }
 
 // ErrCorruptMsg is returned for a message whose checksum or layout is bad:
 // the receiver drops it.
@@ -149,7 +189,7 @@ func (m *Msg) Encode() []byte {
 	e.bytes(m.Value)
 	e.uvarint(m.Quorum)
 	e.varint(int64(m.Leader))
-	e.u8(m.Flags)
+	e.uvarint(uint64(m.Flags)) // one byte, as a u8 was, below 128
 	e.uvarint(m.Cookie)
 	e.uvarint(m.Seq)
 	e.varint(m.Until)
@@ -176,6 +216,15 @@ func (m *Msg) Encode() []byte {
 	for _, v := range m.VecAsOf {
 		e.uvarint(v)
 	}
+	if len(m.Changes) > 0 {
+		e.uvarint(uint64(len(m.Changes)))
+		for _, c := range m.Changes {
+			e.u8(uint8(c.Kind))
+			e.str(c.Key)
+			e.str(c.End)
+			e.bytes(c.Value)
+		}
+	}
 	binary.LittleEndian.PutUint32(e.b, crc32.Checksum(e.b[4:], castagnoli))
 	return e.b
 }
@@ -198,7 +247,7 @@ func DecodeMsg(b []byte) (Msg, error) {
 	m.Value = d.bytes()
 	m.Quorum = d.uvarint()
 	m.Leader = int(d.varint())
-	m.Flags = d.u8()
+	m.Flags = uint16(d.uvarint())
 	m.Cookie = d.uvarint()
 	m.Seq = d.uvarint()
 	m.Until = d.varint()
@@ -227,6 +276,13 @@ func DecodeMsg(b []byte) (Msg, error) {
 		m.VecAsOf = make([]uint64, n)
 		for i := range m.VecAsOf {
 			m.VecAsOf[i] = d.uvarint()
+		}
+	}
+	if d.err == nil && len(d.b) > 0 {
+		n := d.count()
+		m.Changes = make([]Change, n)
+		for i := range m.Changes {
+			m.Changes[i] = Change{Kind: ChangeKind(d.u8()), Key: d.str(), End: d.str(), Value: d.bytes()}
 		}
 	}
 	if d.err != nil || len(d.b) != 0 || m.Type == 0 || m.Type >= msgTypeEnd {

@@ -20,7 +20,7 @@ func genMsg(t *rapid.T) Msg {
 		Value:     rapid.SliceOf(rapid.Byte()).Draw(t, "value"),
 		Quorum:    rapid.Uint64().Draw(t, "quorum"),
 		Leader:    rapid.IntRange(-1, 7).Draw(t, "leader"),
-		Flags:     rapid.Uint8().Draw(t, "flags"),
+		Flags:     rapid.Uint16().Draw(t, "flags"),
 		Cookie:    rapid.Uint64().Draw(t, "cookie"),
 		Seq:       rapid.Uint64().Draw(t, "seq"),
 		Until:     rapid.Int64().Draw(t, "until"),

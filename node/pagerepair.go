@@ -61,7 +61,7 @@ type pageRepair struct {
 type pageReport struct {
 	ok     bool
 	lc, fc uint64
-	flags  uint8
+	flags  uint16
 	pages  []PageLSN
 }
 
@@ -84,7 +84,7 @@ func (m *Monitor) vectorSourced() bool { return m.cfg.Bugs.PageLiteral || m.cfg.
 
 // healthy says a report comes from a monitor that repairs nothing and holds
 // a whole store: what the patent calls a healthy node.
-func healthy(flags uint8) bool { return flags&(FlagPageRepair|FlagSyncing) == 0 }
+func healthy(flags uint16) bool { return flags&(FlagPageRepair|FlagSyncing) == 0 }
 
 // pageRepairRefused says why the damaged pages of a store that just opened
 // cannot be repaired page by page, or "" if they can.

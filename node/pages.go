@@ -13,7 +13,8 @@ import (
 // with its own checksum and page LSN in every checkpoint. The monitor's
 // layout, fixed when its store is created:
 //
-//	client/            the replicated client result table
+//	client/            the replicated client result table, and in the
+//	                   same page the collectors' events (events/)
 //	kv/ .. kv/ke       the config keys, eight pages by their first letters
 //	mon/               this monitor's own metadata: promises, accepted
 //	                   value, epoch, sync floor, repair mark, LSN vectors

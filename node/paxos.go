@@ -243,6 +243,7 @@ func (m *Monitor) afterCollect() {
 
 func (m *Monitor) becomeActive() {
 	m.px.active = true
+	m.startRecording()
 	m.extendLease()
 	m.proposePending()
 }

@@ -13,32 +13,43 @@ import (
 // version and are what a full sync copies; local keys are this monitor's
 // own promises and progress, never copied.
 const (
-	keyFC          = "paxos/fc"
-	keyLC          = "paxos/lc"
-	prefixVersion  = "paxos/v/"
-	prefixKV       = "kv/"
-	prefixClient   = "client/"
-	prefixPaxos    = "paxos/"
-	keyEpoch       = "mon/epoch"
-	keyAcceptedPN  = "mon/accepted_pn"
-	keyLastPN      = "mon/last_pn"
-	keyPendingV    = "mon/pending_v"
-	keyPendingPN   = "mon/pending_pn"
-	keyPendingVal  = "mon/pending_val"
-	keyInSync      = "mon/in_sync"
-	keySyncFloor   = "mon/sync_floor"
-	keyRepairMark  = "mon/repair"
-	keyRejoinAbove = "mon/rejoin_above"
-	keyLSNVectors  = "mon/lsn_vectors"
-	prefixLocal    = "mon/"
+	keyFC           = "paxos/fc"
+	keyLC           = "paxos/lc"
+	prefixVersion   = "paxos/v/"
+	prefixKV        = "kv/"
+	prefixClient    = "client/"
+	prefixPaxos     = "paxos/"
+	keyEpoch        = "mon/epoch"
+	keyAcceptedPN   = "mon/accepted_pn"
+	keyLastPN       = "mon/last_pn"
+	keyPendingV     = "mon/pending_v"
+	keyPendingPN    = "mon/pending_pn"
+	keyPendingVal   = "mon/pending_val"
+	keyInSync       = "mon/in_sync"
+	keySyncFloor    = "mon/sync_floor"
+	keySyncProgress = "mon/sync_progress"
+	keyRepairMark   = "mon/repair"
+	keyRejoinAbove  = "mon/rejoin_above"
+	// The collectors' events (record.go): the events kept, first..last,
+	// the table after the first (what a collector behind the trim takes
+	// instead) and the table after the last.
+	prefixEvents     = "events/"
+	prefixEvent      = "events/e/"
+	keyEventsFirst   = "events/first"
+	keyEventsLast    = "events/last"
+	keyEventsBase    = "events/base"
+	keyEventsCurrent = "events/table"
+	keyLSNVectors    = "mon/lsn_vectors"
+	prefixLocal      = "mon/"
 )
 
 // replicatedPrefixes are cleared at the start of a full sync and copied by
 // one.
-var replicatedPrefixes = []string{prefixPaxos, prefixKV, prefixClient}
+var replicatedPrefixes = []string{prefixPaxos, prefixKV, prefixClient, prefixEvents}
 
 func versionKey(v uint64) string { return fmt.Sprintf("%s%020d", prefixVersion, v) }
 func clientKey(c uint64) string  { return fmt.Sprintf("%s%020d", prefixClient, c) }
+func eventKey(seq uint64) string { return fmt.Sprintf("%s%020d", prefixEvent, seq) }
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
 
@@ -53,7 +64,7 @@ func getU64(r kvstore.Reader, key string) uint64 {
 // isStateKey says whether a key is part of the replicated service state
 // whose hash the checkers compare.
 func isStateKey(key string) bool {
-	return strings.HasPrefix(key, prefixKV) || strings.HasPrefix(key, prefixClient)
+	return strings.HasPrefix(key, prefixKV) || strings.HasPrefix(key, prefixClient) || strings.HasPrefix(key, prefixEvents)
 }
 
 // pairHash is one key/value's share of the state hash. The state hash is
@@ -70,7 +81,7 @@ func pairHash(key string, value []byte) uint64 {
 // computeStateHash hashes the whole service state of r.
 func computeStateHash(r kvstore.Reader) uint64 {
 	var sum uint64
-	for _, p := range []string{prefixClient, prefixKV} {
+	for _, p := range []string{prefixClient, prefixKV, prefixEvents} {
 		r.Iterate(p, func(k string, v []byte) bool {
 			sum += pairHash(k, v)
 			return true

@@ -23,13 +23,25 @@ const (
 	PointRepairAfterRename  Point = "repair/after-rename"      // store.repair is now store; the parent is not synced yet
 	PointRepairMarkDeleted  Point = "repair/after-mark-delete" // the switch is done and durable
 
-	PointPageRepairStart Point = "page/start"            // the store opened with damaged pages; nothing written yet
-	PointPageSources     Point = "page/sources-chosen"   // every damaged page has a source; fetches sent
-	PointPageFetched     Point = "page/fetched"          // every damaged page is in memory, none installed
-	PointPageInstalled   Point = "page/installed"        // the pages are durable in a new generation
-	PointPageCatchUp     Point = "page/catch-up-applied" // a version applied while installed pages are ahead of lc
-	PointPageRepairDone  Point = "page/done"             // lc reached every installed page: back to probing
+	PointSyncResumeAccepted    Point = "sync/resume-accepted"    // a provider agreed to resume; nothing of it written yet
+	PointSyncResumeAtSnapshot  Point = "sync/resume-at-snapshot" // the copy is the provider's fault-recovery snapshot, durably
+	PointSyncResumeRefused     Point = "sync/resume-refused"     // a refused resume's copy is discarded, durably
+	PointSyncFinished          Point = "sync/finished"           // a full sync's end is durable: the in-sync mark is gone
+	PointProvideResumeSnapshot Point = "provide/resume-snapshot" // a provider took a fault-recovery snapshot, not answered yet
+	PointPageRepairStart       Point = "page/start"              // the store opened with damaged pages; nothing written yet
+	PointPageSources           Point = "page/sources-chosen"     // every damaged page has a source; fetches sent
+	PointPageFetched           Point = "page/fetched"            // every damaged page is in memory, none installed
+	PointPageInstalled         Point = "page/installed"          // the pages are durable in a new generation
+	PointPageCatchUp           Point = "page/catch-up-applied"   // a version applied while installed pages are ahead of lc
+	PointPageRepairDone        Point = "page/done"               // lc reached every installed page: back to probing
 )
+
+// ResumePoints are the steps of a resumed full sync, requester's and
+// provider's, in order.
+func ResumePoints() []Point {
+	return []Point{PointProvideResumeSnapshot, PointSyncResumeAccepted, PointSyncResumeAtSnapshot,
+		PointSyncResumeRefused, PointSyncFinished}
+}
 
 // RepairPoints are the steps of a whole-store repair, in order.
 func RepairPoints() []Point {
@@ -48,6 +60,7 @@ func PageRepairPoints() []Point {
 func Points() []Point {
 	out := []Point{PointPaxosAccepted, PointSyncChunkApplied}
 	out = append(out, RepairPoints()...)
+	out = append(out, ResumePoints()...)
 	out = append(out, PageRepairPoints()...)
 	for _, p := range kvstore.Points() {
 		out = append(out, Point(p))

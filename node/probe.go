@@ -38,6 +38,7 @@ func (m *Monitor) leaveRoles() {
 	m.px.reset()
 	m.sync = syncing{}
 	m.svc.dropQueued()
+	m.rec = recording{}
 }
 
 // probeAgain probes, or, for a page repair with pages still damaged, asks

@@ -9,20 +9,30 @@ import (
 // Sync, provider side (Ceph's handle_sync_get_cookie / get_chunk). A full
 // sync streams a point-in-time snapshot of the replicated keys taken when
 // the cookie was issued, then every version committed since (snapshot +
-// redo); a recent sync streams versions after the requester's lc. Chunks
-// are bounded by bytes and keys. A provider that is syncing itself, or that
-// trimmed past a recent requester, answers NO_COOKIE.
+// redo); a resumed one streams its snapshot from where the copy stopped,
+// then the changes the copy lacks (provideresume.go). A recent sync streams
+// versions after the requester's lc. Chunks are bounded by bytes and keys.
+// A provider that is syncing itself, or that trimmed past a recent
+// requester, answers NO_COOKIE.
 
 type provision struct {
 	requester int
 	full      bool
 	snap      *kvstore.Snapshot
-	prefix    int    // index into replicatedPrefixes still being streamed
-	after     string // last key sent
-	nextV     uint64 // next version to send once the snapshot is done
-	seq       uint64 // next chunk sequence number expected
+	snapV     uint64   // the snapshot's version
+	pos       position // how far the requester's copy has got
+	nextV     uint64   // next version to send once the snapshot is done
+	seq       uint64   // next chunk sequence number expected
 	timer     TimerID
 	touched   int64 // local time of the last request
+	snapDone  bool  // the chunk completing the snapshot went out
+
+	// A resumed sync: the changes the copy's first part lacks, and how many
+	// went out; skipFirst is the ResumeSkipsBoundary bug, armed.
+	resume     bool
+	changes    []Change
+	sentChange int
+	skipFirst  bool
 }
 
 type providers struct {
@@ -39,24 +49,38 @@ func (m *Monitor) handleGetCookie(msg *Msg) {
 		m.send(msg.From, &Msg{Type: MSyncNoCookie})
 		return
 	}
+	if full && msg.Has(FlagResume) {
+		m.handleResume(msg)
+		return
+	}
 	if !full && msg.LC+1 < m.fc && m.fc > 1 {
 		m.reached(ProbeProvideRefusedTrimmed)
 		m.send(msg.From, &Msg{Type: MSyncNoCookie})
 		return
 	}
-	m.prov.counter++
-	cookie := m.epoch<<24 + m.prov.counter
 	s := &provision{requester: msg.From, full: full, nextV: msg.LC + 1}
+	cookie := Msg{Seq: msg.Seq}
 	if full {
 		s.snap = m.store.Snapshot()
-		s.nextV = getU64(s.snap, keyLC) + 1
+		s.snapV = getU64(s.snap, keyLC)
+		s.nextV = s.snapV + 1
+		cookie.V = s.snapV
+		cookie.Hash, _ = versionIdent(s.snap, s.snapV)
 	}
+	m.openSession(s, &cookie)
+}
+
+// openSession registers a session and answers its cookie request.
+func (m *Monitor) openSession(s *provision, cookie *Msg) {
+	m.prov.counter++
+	id := m.epoch<<24 + m.prov.counter
 	if m.prov.sessions == nil {
 		m.prov.sessions = map[uint64]*provision{}
 	}
-	m.prov.sessions[cookie] = s
-	m.touchProvision(cookie, s)
-	m.send(msg.From, &Msg{Type: MSyncCookie, Cookie: cookie, LC: m.lc, FC: m.fc})
+	m.prov.sessions[id] = s
+	m.touchProvision(id, s)
+	cookie.Type, cookie.Cookie, cookie.LC, cookie.FC = MSyncCookie, id, m.lc, m.fc
+	m.send(s.requester, cookie)
 }
 
 // touchProvision (re)arms the session's expiry: twice the sync timeout.
@@ -85,13 +109,20 @@ func (m *Monitor) handleGetChunk(msg *Msg) {
 	}
 	chunk := Msg{Type: MSyncChunk, Cookie: msg.Cookie, Seq: s.seq}
 	budget := chunkBudget{bytes: m.cfg.SyncChunkBytes, keys: m.cfg.SyncChunkKeys}
-	if s.full {
+	if s.full && !s.snapDone {
 		m.fillPairs(s, &chunk, &budget)
+		if s.pos.done() {
+			fillChanges(s, &chunk, &budget)
+		}
+		if s.pos.done() && s.sentChange == len(s.changes) {
+			chunk.Flags |= FlagSnapDone
+			s.snapDone = true
+		}
 	}
-	if s.full && s.prefix == len(replicatedPrefixes) && m.cfg.Bugs.SyncSkipRedo {
+	if s.full && s.snapDone && m.cfg.Bugs.SyncSkipRedo {
 		s.nextV = m.lc + 1 // the bug: forget what committed while the snapshot streamed
 	}
-	if !s.full || s.prefix == len(replicatedPrefixes) {
+	if !s.full || s.snapDone {
 		if s.nextV < m.fc && s.nextV <= m.lc {
 			// Trimmed since the requester asked: it has to start over.
 			m.reached(ProbeProvideTrimmedMidSync)
@@ -124,17 +155,26 @@ func (m *Monitor) handleGetChunk(msg *Msg) {
 		m.touchProvision(msg.Cookie, s)
 	}
 	m.send(msg.From, &chunk)
-	m.emit(Event{Kind: EvProvide, Peer: msg.From, Full: s.full, Version: m.lc})
+	m.emit(Event{Kind: EvProvide, Peer: msg.From, Full: s.full, Version: m.lc, Bytes: int64(m.cfg.SyncChunkBytes - budget.bytes)})
 }
 
 // fillPairs adds snapshot keys to a full-sync chunk, resuming after the
 // last key sent.
 func (m *Monitor) fillPairs(s *provision, chunk *Msg, budget *chunkBudget) {
-	for s.prefix < len(replicatedPrefixes) && budget.left() {
-		prefix := replicatedPrefixes[s.prefix]
+	var src kvstore.Reader = s.snap
+	if m.cfg.Bugs.ResumeNoQuiesce && s.resume {
+		src = m.store // the bug: a resumed interval read as it is now, not as of s2
+	}
+	for !s.pos.done() && budget.left() {
+		prefix := replicatedPrefixes[s.pos.prefix]
 		done := true
-		s.snap.IterateFrom(prefix, s.after, func(k string, v []byte) bool {
-			if k == s.after {
+		src.IterateFrom(prefix, s.pos.after, func(k string, v []byte) bool {
+			if k == s.pos.after {
+				return true
+			}
+			if s.skipFirst {
+				s.skipFirst = false
+				s.pos.after = k
 				return true
 			}
 			if !budget.left() {
@@ -143,13 +183,21 @@ func (m *Monitor) fillPairs(s *provision, chunk *Msg, budget *chunkBudget) {
 			}
 			chunk.Pairs = append(chunk.Pairs, Pair{Key: k, Value: v})
 			budget.take(len(k) + len(v))
-			s.after = k
+			s.pos.after = k
 			return true
 		})
 		if done {
-			s.prefix++
-			s.after = ""
+			s.pos = position{prefix: s.pos.prefix + 1}
 		}
+	}
+}
+
+// fillChanges adds a resumed sync's changes to a chunk, in order.
+func fillChanges(s *provision, chunk *Msg, budget *chunkBudget) {
+	for ; s.sentChange < len(s.changes) && budget.left(); s.sentChange++ {
+		c := s.changes[s.sentChange]
+		chunk.Changes = append(chunk.Changes, c)
+		budget.take(c.size())
 	}
 }
 

@@ -15,11 +15,11 @@ import (
 // Clients and hand-made messages: both reach a monitor at once, without
 // going through the queue.
 
-// cmdPropose sends a client write: propose 0 key=k value=v [op=put|cas|delete]
+// cmdPropose sends a client write: propose 0 key=k value=v [op=put|cas|delete|delete-prefix]
 // [expect=x] [client=100] [req=N]. Without req, each client numbers its
 // requests 1, 2, ...
 func cmdPropose(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
-	kind := map[string]OpKind{"put": OpPut, "cas": OpCas, "delete": OpDelete}[argStr(t, td, "op", "put")]
+	kind := map[string]OpKind{"put": OpPut, "cas": OpCas, "delete": OpDelete, "delete-prefix": OpDeletePrefix}[argStr(t, td, "op", "put")]
 	if kind == 0 {
 		td.Fatalf(t, "unknown op")
 	}
@@ -83,8 +83,9 @@ func cmdWrite(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 
 // cmdInject delivers a hand-made message at once:
 // inject 1 from=0 type=victory e=4 q=(0,1) [pn= fc= lc= v= ppn= leader= until=
-// cookie=E.N seq= flags=(...) value=raw | puts=(k:v,...) versions=(3,4)
-// pairs=(key:value,...)]; each listed version carries the value.
+// cookie=E.N seq= hash= flags=(...) value=raw | puts=(k:v,...) | copied=key
+// versions=(3,4) pairs=(key:value,...)]; each listed version carries the
+// value; copied= is a resume request's position (start, end or a key).
 func cmdInject(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 	typ := argStr(t, td, "type", "")
 	m := Msg{Leader: argInt(t, td, "leader", -1)}
@@ -106,8 +107,8 @@ func cmdInject(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 		}
 	}
 	if a, ok := td.Arg("flags"); ok {
-		names := map[string]uint8{"syncing": FlagSyncing, "repairing": FlagRepairing, "full": FlagFull,
-			"last": FlagLast, "inquorum": FlagInQuorum}
+		names := map[string]uint16{"syncing": FlagSyncing, "repairing": FlagRepairing, "full": FlagFull,
+			"last": FlagLast, "inquorum": FlagInQuorum, "resume": FlagResume, "snapdone": FlagSnapDone}
 		for _, v := range a.Vals {
 			m.Flags |= names[v]
 		}
@@ -120,6 +121,21 @@ func cmdInject(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 		m.Cookie = e<<24 + n
 	}
 	m.Value = injectValue(t, td)
+	m.Hash = u("hash")
+	if a, ok := td.Arg("copied"); ok {
+		// A resume request's position: copied=key, or copied=(start) / (end).
+		p := position{}
+		switch v := a.Vals[0]; v {
+		case "start":
+		case "end":
+			p = endPosition()
+		default:
+			p = positionAfter(v)
+		}
+		var e encoder
+		p.encode(&e)
+		m.Value = e.b
+	}
 	if a, ok := td.Arg("versions"); ok {
 		for _, v := range a.Vals {
 			n, _ := strconv.ParseUint(v, 10, 64)

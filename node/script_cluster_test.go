@@ -184,7 +184,8 @@ func (c *scriptCluster) fire(until int64) bool {
 
 var timerNames = [...]string{tProbe: "probe", tElection: "election", tBootWait: "boot-wait",
 	tPaxos: "paxos", tLeaseRenew: "lease-renew", tLeaseExpire: "lease-expire",
-	tSync: "sync", tPropose: "propose", tActivate: "activate", tResend: "resend", tProvider: "provider", tLeaseResend: "lease-resend"}
+	tSync: "sync", tPropose: "propose", tActivate: "activate", tResend: "resend", tProvider: "provider", tLeaseResend: "lease-resend",
+	tCollectors: "collectors"}
 
 func timerName(tag uint64) string {
 	k := timerKind(tag & 0xff)

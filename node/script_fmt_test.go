@@ -90,6 +90,9 @@ func fmtEvent(ev *Event) string {
 			which = "store.repair"
 		}
 		f("%s lc=%d fc=%d e=%d h=%s", which, ev.Version, ev.FC, ev.Epoch, fmtHash(ev.Hash))
+		if ev.Partial {
+			f("partial")
+		}
 		if ev.PN != 0 {
 			f("pn=%d", ev.PN)
 		}
@@ -121,6 +124,9 @@ func fmtEvent(ev *Event) string {
 		f("from=n%d lc=%d", ev.Peer, ev.Version)
 		if ev.Detail != "" {
 			f("%s", ev.Detail)
+		}
+		if ev.Resent != 0 {
+			f("resent=%dB", ev.Resent)
 		}
 	case EvSyncFinish:
 		f("from=n%d full=%t lc=%d h=%s provider-lc=%d", ev.Peer, ev.Full, ev.Version, fmtHash(ev.Hash), ev.FC)
@@ -164,6 +170,19 @@ func fmtEvent(ev *Event) string {
 		f("lc=%d h=%s fence=%d", ev.Version, fmtHash(ev.Hash), ev.Epoch)
 	case EvRepairRejoined:
 		f("e=%d seen-from=n%d", ev.Epoch, ev.Peer)
+	case EvResumeProvide:
+		r := ev.Resume
+		f("to=n%d s1=%s s2=%d after=%s h=%s: %s", ev.Peer, fmtVersionRange(r.Base, r.Top), r.At, r.Boundary, fmtHash(ev.Hash), ev.Detail)
+	case EvResumeRefused:
+		f("to=n%d s1=%d: %s", ev.Peer, ev.Version, ev.Detail)
+	case EvSyncResume:
+		r := ev.Resume
+		f("from=n%d s1=%s s2=%d after=%s", ev.Peer, fmtVersionRange(r.Base, r.Top), r.At, r.Boundary)
+	case EvSyncResumed:
+		r := ev.Resume
+		f("from=n%d s2=%d h=%s keys=%d+%d", ev.Peer, ev.Version, fmtHash(ev.Hash), r.Copied.Keys, r.Interval.Keys)
+	case EvRecorded:
+		f("%s table=%s", fmtCollectorEvent(ev.Record), fmtHash(ev.Hash))
 	case EvPageDamaged:
 		f("page=%d lc=%d", ev.Page, ev.Version)
 	case EvPageSource:
@@ -185,6 +204,13 @@ func fmtEvent(ev *Event) string {
 		f("%s", ev.Detail)
 	}
 	return b.String()
+}
+
+func fmtVersionRange(a, b uint64) string {
+	if a == b {
+		return fmt.Sprint(a)
+	}
+	return fmt.Sprintf("%d..%d", a, b)
 }
 
 // fmtPages renders page LSNs: p2@7 for the sender's own, n1:p2@5 for what
@@ -245,15 +271,29 @@ func fmtMsg(m *Msg) string {
 	case MLeaseAck:
 		f("until=%s fc=%d lc=%d", fmtTime(m.Until), m.FC, m.LC)
 	case MSyncGetCookie:
+		if m.Has(FlagResume) {
+			d := decoder{b: m.Value}
+			f("resume s1=%s after=%s", fmtVersionRange(m.LC, m.V), decodePosition(&d))
+			break
+		}
 		f("full=%t lc=%d", m.Has(FlagFull), m.LC)
 	case MSyncCookie:
 		f("cookie=%s fc=%d lc=%d", fmtCookie(m.Cookie), m.FC, m.LC)
+		if m.Has(FlagResume) {
+			f("resume s2=%d", m.V)
+		}
 	case MSyncGetChunk:
 		f("cookie=%s seq=%d", fmtCookie(m.Cookie), m.Seq)
 	case MSyncChunk:
 		f("cookie=%s seq=%d", fmtCookie(m.Cookie), m.Seq)
 		if len(m.Pairs) > 0 {
 			f("pairs=%d", len(m.Pairs))
+		}
+		if len(m.Changes) > 0 {
+			f("changes=%s", fmtChanges(m.Changes))
+		}
+		if m.Has(FlagSnapDone) {
+			f("snapshot-done")
 		}
 		b.WriteString(fmtVersions(m.Versions))
 		if m.Has(FlagLast) {
@@ -263,10 +303,46 @@ func fmtMsg(m *Msg) string {
 		if m.Cookie != 0 {
 			f("cookie=%s", fmtCookie(m.Cookie))
 		}
+		if m.Has(FlagResume) {
+			f("refused: %s", ResumeRefusal(m.V))
+		}
 	case MClientRequest, MForward:
 		f("%s", fmtOp(&m.Op))
 	case MClientReply:
 		f("%s", fmtReply(&m.Op))
+	case MColBoot:
+		f("c%d session=%d status=%d", m.Seq, m.Cookie, m.V)
+	case MColStatus:
+		f("c%d session=%d status=%d confirmed=%d", m.Seq, m.Cookie, m.V, m.LC)
+	case MColAck, MColSummary:
+		if m.Type == MColAck && !m.Has(FlagInQuorum) {
+			f("refused")
+		} else {
+			f("held=%d..%d", m.FC, m.LC)
+		}
+		if m.Has(FlagSubscribed) {
+			f("subscribed")
+		}
+	case MColQuery:
+		f("after=%d", m.LC)
+	case MColFetch:
+		if m.Has(FlagFull) {
+			f("full")
+		} else {
+			f("%d..%d", m.FC, m.LC)
+		}
+	case MColEvents, MColPush:
+		if m.Has(FlagFull) {
+			t, _ := DecodeCollectorTable(m.Value)
+			f("full at=%d table=%s", m.FC, fmtHash(t.Hash()))
+		}
+		for _, v := range m.Versions {
+			ev, _ := DecodeCollectorEvent(v.Value)
+			f("[%s]", fmtCollectorEvent(ev))
+		}
+		if m.Type == MColEvents && len(m.Versions) == 0 && !m.Has(FlagFull) {
+			f("none held=%d..%d", m.FC, m.LC)
+		}
 	case MPageProbe, MPageFetch:
 		f("lc=%d pages=%s", m.LC, fmtPages(m))
 	case MPageReport:
@@ -284,6 +360,18 @@ func fmtMsg(m *Msg) string {
 		}
 	}
 	return b.String()
+}
+
+// fmtCollectorEvent renders a collector event: #3 stop c100 inc=1.
+func fmtCollectorEvent(ev CollectorEvent) string {
+	s := fmt.Sprintf("#%d %s c%d inc=%d", ev.Seq, ev.Change, ev.Collector, ev.Inc)
+	switch ev.Change {
+	case CollectorBoot:
+		s += fmt.Sprintf(" session=%d status=%d", ev.Nonce, ev.Status)
+	case CollectorStatus:
+		s += fmt.Sprintf(" status=%d", ev.Status)
+	}
+	return s
 }
 
 func fmtOp(o *ClientOp) string {
@@ -312,6 +400,28 @@ func fmtReply(o *ClientOp) string {
 	return s
 }
 
+// fmtChanges counts a resumed sync's changes by kind: puts, deletes and
+// range deletes, the last ones spelled out.
+func fmtChanges(cs []Change) string {
+	var puts, dels int
+	var ranges []string
+	for _, c := range cs {
+		switch c.Kind {
+		case ChangePut:
+			puts++
+		case ChangeDelete:
+			dels++
+		case ChangeDeleteRange:
+			ranges = append(ranges, fmt.Sprintf("[%s,%s)", c.Key, c.End))
+		}
+	}
+	s := fmt.Sprintf("%dput/%ddel", puts, dels)
+	if len(ranges) > 0 {
+		s += "/range" + strings.Join(ranges, "")
+	}
+	return s
+}
+
 // fmtTxn renders a proposed value: its writes, client results and trim.
 func fmtTxn(value []byte) string {
 	t, err := decodeTxn(value)
@@ -325,10 +435,16 @@ func fmtTxn(value []byte) string {
 			ops = append(ops, fmt.Sprintf("put %s=%s", op.key, op.value))
 		case txDelete:
 			ops = append(ops, "delete "+op.key)
+		case txDeletePrefix:
+			ops = append(ops, "delete-prefix "+op.key)
 		case txResult:
 			ops = append(ops, fmt.Sprintf("c%d#%d %s", op.result.client, op.result.reqID, op.result.status))
 		case txTrim:
 			ops = append(ops, fmt.Sprintf("trim<%d", op.trim))
+		case txEvent:
+			ops = append(ops, fmtCollectorEvent(op.event))
+		case txEventTrim:
+			ops = append(ops, fmt.Sprintf("events<%d", op.trim))
 		}
 	}
 	return "[" + strings.Join(ops, "; ") + "]"

@@ -49,6 +49,9 @@ func cmdStatus(c *scriptCluster, t *testing.T, td *datadriven.TestData) {
 		if m.partial() {
 			fmt.Fprintf(&b, " partial floor=%d", m.floor)
 		}
+		if m.inSync && !m.prog.copiedNothing() {
+			fmt.Fprintf(&b, " copied=%s s1=%s", m.prog.copied, fmtVersionRange(m.prog.base, m.prog.top))
+		}
 		c.printf("%s", b.String())
 	}
 }

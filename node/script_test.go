@@ -54,6 +54,9 @@ func scriptConfig(t *testing.T, td *datadriven.TestData) Config {
 	cfg.TrimMax = uint64(argInt(t, td, "trim-max", int(cfg.TrimMax)))
 	cfg.MaxJoinDrift = uint64(argInt(t, td, "max-join-drift", int(cfg.MaxJoinDrift)))
 	cfg.SyncChunkKeys = argInt(t, td, "chunk-keys", cfg.SyncChunkKeys)
+	cfg.CollectorTimeout = argDur(t, td, "collector-timeout", 0)
+	cfg.EventsKeep = uint64(argInt(t, td, "events-keep", 0))
+	cfg.EventsTrimMin = uint64(argInt(t, td, "events-trim-min", 0))
 	if a, ok := td.Arg("bugs"); ok {
 		for _, b := range a.Vals {
 			if err := cfg.Bugs.Enable(Bug(b)); err != nil {

@@ -3,9 +3,11 @@ package node
 import (
 	"bytes"
 	"slices"
+	"strings"
 )
 
-// The config-key service: put, get, cas and delete on replicated keys.
+// The config-key service: put, get, cas, delete and delete-prefix on
+// replicated keys.
 // Writes go through paxos, gathered by the leader into one transaction per
 // round; peons forward them. Reads are answered by the leader or by a peon
 // holding a valid lease, from committed state. Each write's outcome is
@@ -135,6 +137,11 @@ func (m *Monitor) buildTxn() (txn, []ClientOp) {
 		case OpDelete:
 			t.ops = append(t.ops, txnOp{kind: txDelete, key: op.Key})
 			overlay[op.Key] = nil
+		case OpDeletePrefix:
+			t.ops = append(t.ops, txnOp{kind: txDeletePrefix, key: op.Key})
+			for _, k := range m.keysWithPrefix(prefixKV, op.Key, overlay) {
+				overlay[k] = nil
+			}
 		case OpCas:
 			if cur, ok := current(op.Key); ok && bytes.Equal(cur, op.Expect) {
 				t.ops = append(t.ops, txnOp{kind: txPut, key: op.Key, value: op.Value})
@@ -145,6 +152,7 @@ func (m *Monitor) buildTxn() (txn, []ClientOp) {
 		}
 		t.ops = append(t.ops, txnOp{kind: txResult, result: clientResult{client: op.Client, reqID: op.ReqID, status: op.Status}})
 	}
+	t.ops = append(t.ops, m.collectorOps()...)
 	if m.lc > m.fc && m.lc-m.fc > m.cfg.PaxosMin+m.cfg.TrimMin {
 		t.ops = append(t.ops, txnOp{kind: txTrim, trim: min(m.lc-m.cfg.PaxosMin, m.fc+m.cfg.TrimMax)})
 	}
@@ -156,4 +164,25 @@ func (m *Monitor) answerCommitted(v uint64, ops []ClientOp) {
 	for _, op := range ops {
 		m.reply(ClientOp{ReqID: op.ReqID, Kind: op.Kind, Client: op.Client, Status: op.Status, Version: v})
 	}
+}
+
+// keysWithPrefix lists the keys starting with prefix that are present in
+// the store overlaid with a transaction's own writes, sorted. overlay maps
+// keys to values (nil: deleted); its keys, and the keys returned, are store
+// keys without their first len(ns) bytes, the namespace ns they share.
+func (m *Monitor) keysWithPrefix(ns, prefix string, overlay map[string][]byte) []string {
+	var out []string
+	m.store.Iterate(ns+prefix, func(k string, _ []byte) bool {
+		if v, ok := overlay[k[len(ns):]]; !ok || v != nil {
+			out = append(out, k[len(ns):])
+		}
+		return true
+	})
+	for k, v := range overlay { //detlint:order-independent the keys are sorted below
+		if v != nil && strings.HasPrefix(k, prefix) && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

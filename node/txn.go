@@ -6,16 +6,21 @@ import (
 )
 
 // A paxos version's value is a transaction on the replicated state: puts
-// and deletes of config keys, the outcome of each client request it serves
-// (so a retried request is answered, not applied twice), and trims.
+// and deletes of config keys (one at a time or by prefix), the outcome of
+// each client request it serves (so a retried request is answered, not
+// applied twice), and trims.
 
 type txnOpKind uint8
 
 const (
 	txPut txnOpKind = iota + 1
 	txDelete
-	txResult // client Client's request ReqID finished with Status
-	txTrim   // versions below Trim are dropped
+	txResult    // client Client's request ReqID finished with Status
+	txTrim      // versions below Trim are dropped
+	txEvent     // a collector event is recorded (its Seq is the next number)
+	txEventTrim // collector events below Trim are dropped, folded into the full state kept
+	// txDeletePrefix removes every config key starting with key.
+	txDeletePrefix
 )
 
 type txnOp struct {
@@ -24,6 +29,7 @@ type txnOp struct {
 	value  []byte
 	result clientResult
 	trim   uint64
+	event  CollectorEvent
 }
 
 // clientResult is what the replicated table remembers of a client's last
@@ -47,12 +53,14 @@ func (t *txn) encode() []byte {
 		case txPut:
 			e.str(op.key)
 			e.bytes(op.value)
-		case txDelete:
+		case txDelete, txDeletePrefix:
 			e.str(op.key)
 		case txResult:
 			op.result.encode(&e)
-		case txTrim:
+		case txTrim, txEventTrim:
 			e.uvarint(op.trim)
+		case txEvent:
+			op.event.encode(&e)
 		}
 	}
 	return e.b
@@ -69,12 +77,14 @@ func decodeTxn(b []byte) (txn, error) {
 		switch op.kind {
 		case txPut:
 			op.key, op.value = d.str(), d.bytes()
-		case txDelete:
+		case txDelete, txDeletePrefix:
 			op.key = d.str()
 		case txResult:
 			op.result.decode(&d)
-		case txTrim:
+		case txTrim, txEventTrim:
 			op.trim = d.uvarint()
+		case txEvent:
+			op.event.decode(&d)
 		default:
 			return txn{}, fmt.Errorf("%w: op kind %d", errBadTxn, op.kind)
 		}

@@ -87,14 +87,15 @@ func writePage(t *testing.T, html []byte) string {
 }
 
 var (
-	laneTag    = regexp.MustCompile(`<g class="lane" id="lane-(\d+)" data-monitor="(\d+)">`)
+	laneTag    = regexp.MustCompile(`<g class="lane" id="lane-(\d+)" data-(?:monitor|collector)="(\d+)">`)
 	segmentTag = regexp.MustCompile(`<rect class="seg ph-[a-z-]+"`)
 	firstViol  = regexp.MustCompile(`<div class="violation first" id="violation-0"><span class="checker">([^<]*)</span>`)
 )
 
 // checkReportDOM checks a rendered report: the timeline with one lane per
-// monitor, each drawing phases, the legend, the client strip, and the first
-// violation (by checker name) listed and marked on the timeline.
+// monitor and per collector (nodes 0..lanes-1), each drawing phases, the
+// legend, the client strip, and the first violation (by checker name)
+// listed and marked on the timeline.
 func checkReportDOM(dom string, monitors int, checker string) error {
 	var errs []error
 	for _, want := range []string{`<svg id="timeline"`, `<div class="legend" id="legend">`,
@@ -105,12 +106,12 @@ func checkReportDOM(dom string, monitors int, checker string) error {
 	}
 	lanes := laneTag.FindAllStringSubmatchIndex(dom, -1)
 	if len(lanes) != monitors {
-		errs = append(errs, fmt.Errorf("%d monitor lanes, want %d", len(lanes), monitors))
+		errs = append(errs, fmt.Errorf("%d lanes, want %d", len(lanes), monitors))
 	}
 	for i, l := range lanes {
 		id, mon := dom[l[2]:l[3]], dom[l[4]:l[5]]
 		if id != fmt.Sprint(i) || mon != id {
-			errs = append(errs, fmt.Errorf("lane %d is lane-%s of monitor %s", i, id, mon))
+			errs = append(errs, fmt.Errorf("lane %d is lane-%s of node %s", i, id, mon))
 		}
 		end := len(dom)
 		if i+1 < len(lanes) {
@@ -136,8 +137,9 @@ func TestBrowserShowsALanePerMonitorAndTheLedgerViolation(t *testing.T) {
 	url := writePage(t, page.Bytes())
 
 	dom := string(runChromium(t, bin, "--dump-dom", url))
-	require.NoError(t, checkReportDOM(dom, res.Monitors, "ledger"))
-	require.Contains(t, dom, "version 49 has two values", "the ledger violation's reason")
+	require.NoError(t, checkReportDOM(dom, res.Monitors+res.Collectors, "ledger"))
+	require.Contains(t, dom, `data-collector="4"`, "a lane per collector")
+	require.Regexp(t, `version \d+ has two values`, dom, "the ledger violation's reason")
 	require.Contains(t, dom, `<svg id="detail-timeline"`, "the seconds around the violation, drawn again")
 
 	shot := filepath.Join(t.TempDir(), "report.png")
@@ -163,8 +165,8 @@ func TestBrowserCheckFailsOnAPageWithoutLanes(t *testing.T) {
 	broken := html[:from] + html[to:]
 
 	dom := string(runChromium(t, bin, "--dump-dom", writePage(t, []byte(broken))))
-	err := checkReportDOM(dom, res.Monitors, "ledger")
-	require.ErrorContains(t, err, "0 monitor lanes, want 3")
+	err := checkReportDOM(dom, res.Monitors+res.Collectors, "ledger")
+	require.ErrorContains(t, err, "0 lanes, want 5")
 }
 
 func TestReportDOMCheckNamesWhatIsMissing(t *testing.T) {
@@ -172,18 +174,18 @@ func TestReportDOMCheckNamesWhatIsMissing(t *testing.T) {
 	var page bytes.Buffer
 	require.NoError(t, Write(&page, Input{Result: res, Trace: trace}))
 	good := page.String()
-	require.NoError(t, checkReportDOM(good, 3, "ledger"), "the page as written passes")
+	require.NoError(t, checkReportDOM(good, 5, "ledger"), "the page as written passes")
 
 	for _, c := range []struct{ cut, want string }{
-		{`<g class="lane" id="lane-2" data-monitor="2">`, "2 monitor lanes, want 3"},
+		{`<g class="lane" id="lane-2" data-monitor="2">`, "4 lanes, want 5"},
 		{`<rect class="seg ph-`, "lane 0 draws no phase"},
 		{`<svg id="timeline"`, `no <svg id="timeline"`},
 		{`id="first-violation-marker"`, "no id=\"first-violation-marker\""},
 		{`<span class="checker">ledger</span>`, "not a ledger violation"},
 	} {
 		broken := strings.ReplaceAll(good, c.cut, "")
-		require.ErrorContains(t, checkReportDOM(broken, 3, "ledger"), c.want, "cut %s", c.cut)
+		require.ErrorContains(t, checkReportDOM(broken, 5, "ledger"), c.want, "cut %s", c.cut)
 	}
-	require.ErrorContains(t, checkReportDOM(good, 5, "ledger"), "3 monitor lanes, want 5")
-	require.ErrorContains(t, checkReportDOM(good, 3, "linearizability"), "not a linearizability violation")
+	require.ErrorContains(t, checkReportDOM(good, 7, "ledger"), "5 lanes, want 7")
+	require.ErrorContains(t, checkReportDOM(good, 5, "linearizability"), "not a linearizability violation")
 }

@@ -105,7 +105,7 @@ func newPage(in Input) (*page, error) {
 	if r == nil {
 		return nil, ErrNoResult
 	}
-	tl, err := buildTimeline(in.Trace, r.Monitors, runEnd(r), r.Plan)
+	tl, err := buildTimeline(in.Trace, r.Monitors, r.Collectors, runEnd(r), r.Plan)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ const (
 	plotW   = 1240
 	chartW  = labelW + plotW + 10
 	axisH   = 30 // tick labels above the lanes
-	laneH   = 36 // one monitor: repair stripe, phase bar, applied-versions strip
+	laneH   = 36 // one monitor: repair stripe, phase bar, applied-versions strip (a collector: phase bar, events stored)
 	clientH = 14 // one client's operations
 	gapH    = 26 // between monitors and clients
 )
@@ -153,6 +153,8 @@ var legend = []struct {
 	{phaseElecting, "electing"}, {phaseLeader, "leader"}, {phasePeon, "peon"},
 	{phaseSyncFull, "full sync"}, {phaseSyncRecent, "recent sync"}, {phaseSyncing, "syncing"},
 	{phaseRepairing, "repairing"}, {phasePageRepair, "page repair"}, {phaseBroken, "broken"},
+	{phaseHunting, "collector: no monitor"}, {phaseCatchingUp, "catching up"}, {phaseJoining, "not recorded up"},
+	{phaseOnline, "online"},
 }
 
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
@@ -191,6 +193,8 @@ table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left;vertical-al
 .ph-sync-full{fill:#542788;background:#542788}.ph-sync-recent{fill:#b2abd2;background:#b2abd2}
 .ph-syncing{fill:#8073ac;background:#8073ac}.ph-repairing{fill:#e66101;background:#e66101}
 .ph-broken{fill:#8c510a;background:#8c510a}.ph-page-repair{fill:#c51b7d;background:#c51b7d}
+.ph-hunting{fill:#f4a582;background:#f4a582}.ph-catching-up{fill:#4393c3;background:#4393c3}
+.ph-joining{fill:#d1e5f0;background:#d1e5f0}.ph-online{fill:#2166ac;background:#2166ac}
 .fault line{stroke:#d32f2f;stroke-width:1}.fault path{fill:#d32f2f}
 .cluster-fault line{stroke:#d32f2f;stroke-dasharray:3 2}.cluster-fault path{fill:#fff;stroke:#d32f2f}
 .disk-fault circle{fill:#ff9800;stroke:#333;stroke-width:.5}
@@ -211,7 +215,7 @@ iframe{width:100%;height:720px;border:1px solid #ddd}
 <p id="verdict" class="verdict {{.Class}}">{{.Verdict}}</p>
 <table class="facts">
 <tr><td>scenario</td><td class="mono">{{.Res.Scenario}}</td><td>seed</td><td class="mono">{{.Res.Seed}}</td>
-<td>bug</td><td class="mono">{{.Bug}}</td><td>monitors</td><td class="mono">{{.Res.Monitors}}</td></tr>
+<td>bug</td><td class="mono">{{.Bug}}</td><td>monitors</td><td class="mono">{{.Res.Monitors}}</td><td>collectors</td><td class="mono">{{.Res.Collectors}}</td></tr>
 <tr><td>trace hash</td><td class="mono">{{hex .Res.TraceHash}}</td><td>simulated</td><td class="mono">{{seconds .Res.SimTime}}</td>
 <td>events</td><td class="mono">{{.Res.Events}}</td><td>operations</td><td class="mono">{{len .Res.History}}</td></tr>
 {{- if .Res.Note}}<tr><td>note</td><td colspan="7">{{.Res.Note}}</td></tr>{{end}}
@@ -227,9 +231,9 @@ iframe{width:100%;height:720px;border:1px solid #ddd}
 <span><svg width="12" height="12"><path d="M1 1h10l-5 8z" fill="#d32f2f"/></svg> fault</span>
 <span><svg width="12" height="12"><path d="M1 1h10l-5 8z" fill="#fff" stroke="#d32f2f"/></svg> cluster fault</span>
 <span><svg width="12" height="12"><circle cx="6" cy="6" r="4" fill="#ff9800" stroke="#333"/></svg> disk fault</span>
-<span><svg width="12" height="12"><path d="M6 0v12" stroke="#000" stroke-width="1.5"/></svg> monitor event</span>
+<span><svg width="12" height="12"><path d="M6 0v12" stroke="#000" stroke-width="1.5"/></svg> monitor or collector event</span>
 <span><svg width="12" height="12"><circle cx="6" cy="6" r="5" fill="#c2185b"/></svg> violation</span>
-<span><span class="sw repair"></span>repair (stripe)</span><span><span class="sw repair pages"></span>page repair (stripe)</span><span><span class="sw applied" style="opacity:.6;background:#1b7837"></span>versions applied (strip)</span>
+<span><span class="sw repair"></span>repair (stripe)</span><span><span class="sw repair pages"></span>page repair (stripe)</span><span><span class="sw applied" style="opacity:.6;background:#1b7837"></span>versions applied, or collector events stored (strip)</span>
 </div>
 {{template "chart" .Chart}}
 {{- with .Detail}}
@@ -279,14 +283,14 @@ iframe{width:100%;height:720px;border:1px solid #ddd}
 {{- range .Ticks}}<line class="grid" x1="{{$.X .At}}" x2="{{$.X .At}}" y1="{{axisTop}}" y2="{{$.Bottom}}"/><text x="{{$.X .At}}" y="16" text-anchor="middle">{{.Label}}</text>{{end}}
 </g>
 {{- range $i, $l := .Lanes}}
-<g class="lane" id="{{$.ID}}lane-{{$l.Node}}" data-monitor="{{$l.Node}}">
-<text class="lane-label" x="6" y="{{plus ($.LaneY $i) 20}}">mon.{{$l.Node}}</text>
+<g class="lane" id="{{$.ID}}lane-{{$l.Node}}" data-{{if $l.Collector}}collector{{else}}monitor{{end}}="{{$l.Node}}">
+<text class="lane-label" x="6" y="{{plus ($.LaneY $i) 20}}">{{$l.Label}}</text>
 <g clip-path="url(#{{$.ID}}plot)">
 {{- range $l.Repairs}}<rect class="repair{{if .Pages}} pages{{end}}{{if .Interrupted}} interrupted{{end}}" x="{{$.X .Start}}" y="{{$.LaneY $i}}" width="{{$.W .Start .End}}" height="4"><title>{{if .Pages}}page {{end}}repair {{seconds .Start}}–{{seconds .End}}{{if .Interrupted}} (interrupted){{end}}</title></rect>{{end}}
 {{- range $l.Segments}}
-<rect class="seg ph-{{.Phase}}" x="{{$.X .Start}}" y="{{plus ($.LaneY $i) 6}}" width="{{$.W .Start .End}}" height="20"><title>mon.{{$l.Node}} {{.Phase}} {{seconds .Start}}–{{seconds .End}}{{if .Reason}} ({{.Reason}}){{end}}</title></rect>
+<rect class="seg ph-{{.Phase}}" x="{{$.X .Start}}" y="{{plus ($.LaneY $i) 6}}" width="{{$.W .Start .End}}" height="20"><title>{{$l.Label}} {{.Phase}} {{seconds .Start}}–{{seconds .End}}{{if .Reason}} ({{.Reason}}){{end}}</title></rect>
 {{- end}}
-{{- range $b, $n := $l.Applied}}{{if $n}}<rect class="applied" x="{{$.BinX $b}}" y="{{plus ($.LaneY $i) 28}}" width="{{$.BinW $b}}" height="4" opacity="{{$.Density $n}}"><title>{{$n}} versions applied</title></rect>{{end}}{{end}}
+{{- range $b, $n := $l.Applied}}{{if $n}}<rect class="applied" x="{{$.BinX $b}}" y="{{plus ($.LaneY $i) 28}}" width="{{$.BinW $b}}" height="4" opacity="{{$.Density $n}}"><title>{{$n}} {{if $l.Collector}}events stored{{else}}versions applied{{end}}</title></rect>{{end}}{{end}}
 {{- range $l.Events}}<g class="event"><title>{{.Title}}</title><line x1="{{$.X .At}}" x2="{{$.X .At}}" y1="{{plus ($.LaneY $i) 10}}" y2="{{plus ($.LaneY $i) 22}}"/></g>{{end}}
 </g></g>
 {{- end}}

@@ -76,17 +76,18 @@ type marker struct {
 	Title string
 }
 
-// lane is one monitor's history.
+// lane is one monitor's history, or one collector's (collectorlane.go).
 type lane struct {
-	Node     int
-	Segments []segment
-	Repairs  []span
-	Events   []marker       // monitor events (ev/...) of this monitor
-	Applied  [applyBins]int // versions applied (ev/apply) per time bin
+	Node      int
+	Collector bool
+	Segments  []segment
+	Repairs   []span
+	Events    []marker       // monitor events (ev/...) of this monitor
+	Applied   [applyBins]int // versions applied (ev/apply), or a collector's events stored, per time bin
 }
 
-// timeline is the model the report draws: one lane per monitor, faults,
-// and the end of simulated time.
+// timeline is the model the report draws: one lane per monitor and per
+// collector, faults, and the end of simulated time.
 type timeline struct {
 	End        int64
 	Lanes      []lane
@@ -94,10 +95,11 @@ type timeline struct {
 	MaxApplied int      // the fullest Applied bin of any lane
 }
 
-// buildTimeline reads a JSON-lines trace into per-monitor phases and
-// markers. end is the run's simulated end (0: the last record's time); plan
-// adds what the trace does not say about a fault (a partition's group).
-func buildTimeline(trace []byte, monitors int, end int64, plan sim.Plan) (timeline, error) {
+// buildTimeline reads a JSON-lines trace into per-monitor and per-collector
+// phases and markers (collectors are the nodes after the monitors). end is
+// the run's simulated end (0: the last record's time); plan adds what the
+// trace does not say about a fault (a partition's group).
+func buildTimeline(trace []byte, monitors, collectors int, end int64, plan sim.Plan) (timeline, error) {
 	recs, err := sim.DecodeTrace(bytes.NewReader(trace))
 	if err != nil {
 		return timeline{}, err
@@ -106,11 +108,12 @@ func buildTimeline(trace []byte, monitors int, end int64, plan sim.Plan) (timeli
 		end = max(end, r.T)
 	}
 	b := builder{tl: timeline{End: max(end, 1)}}
-	for n := range monitors {
-		b.tl.Lanes = append(b.tl.Lanes, lane{Node: n})
+	for n := range monitors + collectors {
+		b.tl.Lanes = append(b.tl.Lanes, lane{Node: n, Collector: n >= monitors})
 	}
-	b.open = make([]int, monitors)
-	b.repair = make([]int, monitors)
+	b.open = make([]int, monitors+collectors)
+	b.repair = make([]int, monitors+collectors)
+	b.col = make([]collectorView, monitors+collectors)
 	for i := range b.repair {
 		b.open[i], b.repair[i] = -1, -1
 	}
@@ -129,6 +132,7 @@ type builder struct {
 	open   []int
 	repair []int
 	reason []string
+	col    []collectorView // per lane, for collectors
 }
 
 func (b *builder) add(r sim.Record, plan sim.Plan) {
@@ -143,6 +147,7 @@ func (b *builder) add(r sim.Record, plan sim.Plan) {
 		}
 		b.tl.Faults = append(b.tl.Faults, marker{At: r.T, Node: r.Node, Kind: string(r.Kind), Title: describe(r, plan)})
 		if r.Node >= 0 && (fault == sim.FaultCrash || fault == sim.FaultPowerLoss) {
+			b.col[r.Node] = collectorView{}
 			b.endRepair(r.Node, r.T, true)
 			b.setReason(r.Node, string(r.Kind))
 			b.enter(r.Node, r.T, phaseDown)
@@ -152,6 +157,8 @@ func (b *builder) add(r sim.Record, plan sim.Plan) {
 	case !mon:
 	case r.Kind == sim.KindStart:
 		b.enter(r.Node, r.T, phaseBooting)
+	case isEvent && b.tl.Lanes[r.Node].Collector:
+		b.collectorEvent(evName, r, plan)
 	case isEvent:
 		var kind node.EventKind
 		if err := kind.UnmarshalText([]byte(evName)); err != nil {

@@ -50,7 +50,7 @@ const storyTrace = `
 
 func TestPhasesFollowStatesFaultsSyncsAndRepairs(t *testing.T) {
 	plan := sim.Plan{Faults: []sim.Fault{{Kind: sim.FaultPartition, Group: []int{1}}}}
-	tl, err := buildTimeline([]byte(storyTrace), 2, 100*ms, plan)
+	tl, err := buildTimeline([]byte(storyTrace), 2, 0, 100*ms, plan)
 	require.NoError(t, err)
 	require.Equal(t, 100*ms, tl.End)
 	require.Len(t, tl.Lanes, 2, "one lane per monitor; node 4 is a client")
@@ -114,7 +114,7 @@ func TestCrashInterruptsARepair(t *testing.T) {
 {"t":4000000,"node":0,"kind":"ev/repair-start","detail":"resume"}
 {"t":4000000,"node":0,"kind":"ev/state","phase":"repairing"}
 `
-	tl, err := buildTimeline([]byte(trace), 1, 0, sim.Plan{})
+	tl, err := buildTimeline([]byte(trace), 1, 0, 0, sim.Plan{})
 	require.NoError(t, err)
 	require.Equal(t, 4*ms, tl.End, "without a sim time the last record ends the run")
 	require.Equal(t, []span{{Start: 1 * ms, End: 2 * ms, Interrupted: true}, {Start: 4 * ms, End: 4 * ms}}, tl.Lanes[0].Repairs)
@@ -135,7 +135,7 @@ func TestPageRepairShowsOnTheLane(t *testing.T) {
 {"t":6000000,"node":0,"kind":"ev/sync-finish","peer":1,"full":0}
 {"t":6000000,"node":0,"kind":"ev/state","phase":"probing"}
 `
-	tl, err := buildTimeline([]byte(trace), 1, 10*ms, sim.Plan{})
+	tl, err := buildTimeline([]byte(trace), 1, 0, 10*ms, sim.Plan{})
 	require.NoError(t, err)
 	require.Equal(t, []segment{
 		{0, 1 * ms, phaseBooting, ""},
@@ -160,13 +160,56 @@ func TestARelabelledPhaseMergesWithTheOneBefore(t *testing.T) {
 {"t":5000000,"node":0,"kind":"ev/state","phase":"probing"}
 {"t":5000000,"node":0,"kind":"ev/state","phase":"peon"}
 `
-	tl, err := buildTimeline([]byte(trace), 1, 10*ms, sim.Plan{})
+	tl, err := buildTimeline([]byte(trace), 1, 0, 10*ms, sim.Plan{})
 	require.NoError(t, err)
 	require.Equal(t, []segment{{0, 10 * ms, phasePeon, ""}}, tl.Lanes[0].Segments)
 }
 
 func TestMalformedTraceLineIsRejected(t *testing.T) {
-	_, err := buildTimeline([]byte("{\"t\":0,\"node\":0,\"kind\":\"start\"}\n{\"t\":1,"), 1, 0, sim.Plan{})
+	_, err := buildTimeline([]byte("{\"t\":0,\"node\":0,\"kind\":\"start\"}\n{\"t\":1,"), 1, 0, 0, sim.Plan{})
 	require.ErrorIs(t, err, sim.ErrBadTrace)
 	require.ErrorContains(t, err, "line 2")
+}
+
+func TestACollectorLaneFollowsItsSessionsCatchUpsAndRegistration(t *testing.T) {
+	// Node 1 is a collector beside monitor 0: it boots, hunts, catches up,
+	// waits for its boot to be recorded, is online, is marked down while cut
+	// off, and crashes.
+	trace := `{"t":0,"node":1,"kind":"start","incarnation":0}
+{"t":1000000,"node":1,"kind":"ev/col-open","confirmed":0}
+{"t":2000000,"node":1,"kind":"ev/col-session","peer":0}
+{"t":2000000,"node":1,"kind":"ev/col-query","peer":0}
+{"t":3000000,"node":1,"kind":"ev/col-stored","seq":1}
+{"t":3000000,"node":1,"kind":"ev/col-full-state","seq":4}
+{"t":4000000,"node":1,"kind":"ev/col-caught-up","seq":5}
+{"t":5000000,"node":1,"kind":"ev/col-registered","seq":6}
+{"t":6000000,"node":1,"kind":"ev/col-session","peer":-1}
+{"t":7000000,"node":1,"kind":"ev/col-session","peer":0}
+{"t":7000000,"node":1,"kind":"ev/col-query","peer":0}
+{"t":7500000,"node":1,"kind":"ev/col-marked-down","seq":9}
+{"t":8000000,"node":1,"kind":"ev/col-caught-up","seq":9}
+{"t":9000000,"node":1,"kind":"fault/crash","fault":0}
+`
+	tl, err := buildTimeline([]byte(trace), 1, 1, 10*ms, sim.Plan{})
+	require.NoError(t, err)
+	require.Len(t, tl.Lanes, 2)
+	require.True(t, tl.Lanes[1].Collector)
+	require.Equal(t, "col.1", tl.Lanes[1].Label())
+	require.Equal(t, []segment{
+		{0, 1 * ms, phaseBooting, ""},
+		{1 * ms, 2 * ms, phaseHunting, ""},
+		{2 * ms, 4 * ms, phaseCatchingUp, ""},
+		{4 * ms, 5 * ms, phaseJoining, ""},
+		{5 * ms, 6 * ms, phaseOnline, ""},
+		{6 * ms, 7 * ms, phaseHunting, ""},
+		{7 * ms, 8 * ms, phaseCatchingUp, ""},
+		{8 * ms, 9 * ms, phaseJoining, ""},
+		{9 * ms, 10 * ms, phaseDown, "fault/crash"},
+	}, tl.Lanes[1].Segments)
+	var events []string
+	for _, e := range tl.Lanes[1].Events {
+		events = append(events, e.Kind)
+	}
+	require.Equal(t, []string{"ev/col-open", "ev/col-full-state", "ev/col-marked-down"}, events)
+	require.Equal(t, 1, tl.MaxApplied, "events stored fill the strip")
 }

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -50,6 +51,40 @@ func BenchmarkLargestHistory(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(ops)), "ops")
+}
+
+// BenchmarkCollectorCost runs seeds round-robin over every scenario but
+// collectors-offline (whose collectors are the scenario), as the default
+// job does, each seed twice: with the scenario's own collectors and with
+// none. It reports seeds per CPU-second for both, and their ratio (process
+// CPU time, so a machine shared with other work still gives the cost of
+// the collectors). Run with -cpu 1.
+func BenchmarkCollectorCost(b *testing.B) {
+	all := slices.DeleteFunc(All(), func(s *Scenario) bool { return s.Name == "collectors-offline" })
+	var with, without time.Duration
+	n := 0
+	for b.Loop() {
+		sc, seed := all[n%len(all)], uint64(n/len(all))+1
+		t0 := cpuTime(b)
+		sc.Run(Options{Seed: seed})
+		t1 := cpuTime(b)
+		sc.Run(Options{Seed: seed, Collectors: NoCollectors})
+		without += cpuTime(b) - t1
+		with += t1 - t0
+		n++
+	}
+	b.ReportMetric(float64(n)/with.Seconds(), "seeds/cpu-s")
+	b.ReportMetric(float64(n)/without.Seconds(), "seeds/cpu-s-without")
+	b.ReportMetric(with.Seconds()/without.Seconds(), "cost-ratio")
+}
+
+// cpuTime is the CPU time the process has used so far.
+func cpuTime(b *testing.B) time.Duration {
+	t := processCPU()
+	if t == 0 {
+		b.Skip("no process CPU time on this platform")
+	}
+	return time.Duration(t * 1e9)
 }
 
 // BenchmarkRepairCost is what repairing one damaged page costs, page by

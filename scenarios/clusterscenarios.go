@@ -22,25 +22,46 @@ func init() {
 		{"trimmed", "a monitor down past a trim, so it needs a full sync", trimmedFaults},
 		{"swarm", "each seed draws its own mix of crash, power, disk-error, rot-at-rest, page-damage and network faults", swarmFaults},
 		{"handover", "a monitor back from a crash calls an election just as the leader is cut off with one peon: old leases must run out before the new leader commits", handoverFaults},
-		{"sync-interrupted", "full and recent syncs broken off at a chunk (requester crash or power cut, provider crash or power cut, requester cut off), while the leader dies and elections run: a half-copied store must stay out", syncInterruptedFaults},
 	} {
-		register(clusterScenario(clusterSpec{name: s.name, desc: s.desc, faults: s.faults}))
+		spec := clusterSpec{name: s.name, desc: s.desc, faults: s.faults}
+		if s.name == "swarm" {
+			spec.collectorFaults = swarmCollectorFaults
+		}
+		register(clusterScenario(spec))
 	}
+	register(clusterScenario(clusterSpec{name: "sync-interrupted",
+		desc:   "plain and repair full syncs, and recent ones, broken off at any chunk (requester crash, power cut or full disk, provider crash or power cut, a partition, a lost request, an older provider), then resumed while clients write, delete and delete by prefix: each resumed copy must equal the provider's state at s2, and a half-copied store must stay out",
+		faults: syncInterruptedFaults, keys: 40, prefixDeletes: true, chunkKeys: 8}))
 }
 
 // clusterSpec describes a cluster scenario.
 type clusterSpec struct {
 	name, desc string
 	faults     func(r *rng.Stream, monitors int) []sim.Fault
+	// collectorFaults, if set, adds faults for the collectors (nodes
+	// monitors..monitors+collectors-1), drawn from a stream of their own so
+	// that the monitors' faults of a seed stay what they were.
+	collectorFaults func(r *rng.Stream, monitors, collectors int) []sim.Fault
 	// unavailable: every store breaks, so instead of converging after the
 	// heal the cluster must stay unavailable and never start a new history.
 	unavailable bool
 	// scattered: a majority of the stores break in pages; only page repair
 	// can recover, so with it off the cluster must stay unavailable once
 	// that majority has broken.
-	scattered bool
-	monitors  int // default cluster size; 0 means 5
+	scattered  bool
+	monitors   int // default cluster size; 0 means 5
+	collectors int // default number of collectors; 0 means defaultCollectors
+	// keys and prefixDeletes shape the clients' work, chunkKeys the sync
+	// chunks (harness.Options).
+	keys          int
+	prefixDeletes bool
+	chunkKeys     int
 }
+
+// defaultCollectors run beside the monitors of every cluster scenario that
+// does not say otherwise: enough to keep events flowing, few enough that
+// the default job stays fast (BENCHMARKS.md).
+const defaultCollectors = 2
 
 // clusterScenario wraps a fault generator into a scenario over a cluster.
 func clusterScenario(spec clusterSpec) *Scenario {
@@ -53,21 +74,37 @@ func clusterScenario(spec clusterSpec) *Scenario {
 		}
 		return 5
 	}
+	collectorsOf := func(o Options) int {
+		switch {
+		case o.Collectors == NoCollectors:
+			return 0
+		case o.Collectors > 0:
+			return o.Collectors
+		case spec.collectors != 0:
+			return spec.collectors
+		}
+		return defaultCollectors
+	}
 	return &Scenario{
 		Name: spec.name, Description: spec.desc,
 		Generate: func(o Options) sim.Plan {
-			return sim.Plan{Faults: spec.faults(rng.New(o.Seed, "plan"), monitorsOf(o))}
+			faults := spec.faults(rng.New(o.Seed, "plan"), monitorsOf(o))
+			if n := collectorsOf(o); n > 0 && spec.collectorFaults != nil {
+				faults = append(faults, spec.collectorFaults(rng.New(o.Seed, "plan/collectors"), monitorsOf(o), n)...)
+			}
+			return sim.Plan{Faults: faults}
 		},
 		execute: func(o Options, plan sim.Plan) *harness.Result {
 			n := monitorsOf(o)
-			ho := harness.Options{Seed: o.Seed, Monitors: n, Bug: o.Bug, Plan: plan, Workload: o.Workload,
-				Unavailable: spec.unavailable, NoPageRepair: o.NoPageRepair, Trace: o.Trace}
+			ho := harness.Options{Seed: o.Seed, Monitors: n, Collectors: collectorsOf(o), Bug: o.Bug, Plan: plan, Workload: o.Workload,
+				Unavailable: spec.unavailable, NoPageRepair: o.NoPageRepair, Trace: o.Trace,
+				Keys: spec.keys, PrefixDeletes: spec.prefixDeletes, SyncChunkKeys: spec.chunkKeys}
 			if spec.scattered && o.NoPageRepair {
 				ho.Unavailable, ho.BrokenStores = true, n/2+1
 			}
 			return harness.RunCluster(ho)
 		},
-		monitors: monitorsOf,
+		monitors: monitorsOf, collectors: collectorsOf,
 	}
 }
 
@@ -258,12 +295,19 @@ func handoverFaults(r *rng.Stream, n int) []sim.Fault {
 }
 
 // syncInterruptedFaults make a monitor fall behind, far enough for a full
-// sync (past a trim) or a recent one, then break its sync off at one of its
-// first chunks. Right after, the leader dies, so elections run while the
-// requester's store is half copied; and if the requester itself went down,
-// it comes back deaf-mute for a while: it hears the cluster, its own
-// messages are lost, so it lingers with its partial store where a monitor
-// that forgot it was partial would vote.
+// sync (past a trim, or its store broken so that a repair copies it whole)
+// or a recent one, then break its sync off at one of its chunks: the
+// requester crashes or loses power, the provider crashes or loses power,
+// the requester is cut off past the sync timeout, its disk fills up, or a
+// chunk request is lost; or it is cut off together with a monitor that was
+// down since just before the sync began, the only provider it can reach
+// and older than its copy. The sync then resumes, from the same provider or
+// another, while the clients keep writing, deleting and deleting by prefix.
+// Right after the break the leader dies, so elections run while the
+// requester's store is half copied; and the requester comes back deaf-mute
+// for a while: it hears the cluster, its own messages are lost, so it
+// lingers with its partial store where a monitor that forgot it was partial
+// would vote. Power is also cut at the resume's own steps.
 func syncInterruptedFaults(r *rng.Stream, n int) []sim.Fault {
 	m := 1 + r.Intn(n-1)
 	t := r.Range(2*sim.Second, 4*sim.Second)
@@ -271,10 +315,19 @@ func syncInterruptedFaults(r *rng.Stream, n int) []sim.Fault {
 	if r.Chance(0.6) {
 		down = r.Range(5*sim.Second, 7*sim.Second) // past a trim: a full sync
 	}
-	at := &sim.Trigger{Point: sim.Point(node.PointSyncChunkApplied), Node: m, Nth: int(r.Range(1, 3))}
 	out := []sim.Fault{{At: t, Kind: sim.FaultCrash, Node: m, For: down}}
+	if r.Chance(0.25) {
+		// The store breaks past the first trims: the repair copies it whole.
+		t = r.Range(6*sim.Second, 9*sim.Second)
+		out = breakStoreWith(storeBreaks[r.Intn(sureBreaks)], r, t, m)
+		down = out[0].For
+	}
+	// A full sync here is about ten chunks of eight keys, a recent one
+	// a few: any of them may be the last.
+	at := &sim.Trigger{Point: sim.Point(node.PointSyncChunkApplied), Node: m, Nth: int(r.Range(1, 12))}
 	off := r.Range(300*sim.Millisecond, 900*sim.Millisecond)
-	switch r.Intn(5) {
+	mute := true
+	switch r.Intn(8) {
 	case 0:
 		out = append(out, sim.Fault{On: at, Kind: sim.FaultCrash, Node: m, For: off})
 	case 1:
@@ -285,19 +338,70 @@ func syncInterruptedFaults(r *rng.Stream, n int) []sim.Fault {
 	case 3:
 		out = append(out, sim.Fault{On: at, Kind: sim.FaultPowerLoss, Ref: &sim.NodeRef{Role: harness.RoleSyncProvider, Of: m},
 			Power: faultfs.Honest, For: off})
-	default: // cut off past the sync timeout
+	case 4: // cut off past the sync timeout
 		out = append(out, sim.Fault{On: at, Kind: sim.FaultPartition, Node: m, Group: []int{m}, For: r.Range(2500*sim.Millisecond, 4*sim.Second)})
+	case 5: // the disk fills up: the next write fails, the monitor stops and comes back
+		out = append(out, sim.Fault{On: at, Kind: sim.FaultDiskENOSPC, Node: m, Prob: 1, For: r.Range(20*sim.Millisecond, 200*sim.Millisecond)})
+	case 6: // the next chunk request is lost: the requester times out
+		for p := range n {
+			if p != m {
+				out = append(out, sim.Fault{On: at, Kind: sim.FaultBlock, Node: m, Peer: p, For: r.Range(5*sim.Millisecond, 30*sim.Millisecond)})
+			}
+		}
+	default:
+		out, mute = append(out, laggardProvider(r, n, m, t+down, at)...), false
 	}
 	leader := &sim.Trigger{Point: at.Point, Node: m, Nth: at.Nth, Delay: r.Range(50*sim.Millisecond, 400*sim.Millisecond)}
 	out = append(out, sim.Fault{On: leader, Kind: sim.FaultCrash, Node: 0, For: r.Range(500*sim.Millisecond, 2*sim.Second)})
-	mute := r.Range(sim.Second, 3*sim.Second)
-	for p := range n {
-		if p != m {
-			out = append(out, sim.Fault{On: &sim.Trigger{Point: at.Point, Node: m, Nth: at.Nth, Delay: off},
-				Kind: sim.FaultBlock, Node: m, Peer: p, For: mute})
+	if mute {
+		d := r.Range(sim.Second, 3*sim.Second)
+		for p := range n {
+			if p != m {
+				out = append(out, sim.Fault{On: &sim.Trigger{Point: at.Point, Node: m, Nth: at.Nth, Delay: off},
+					Kind: sim.FaultBlock, Node: m, Peer: p, For: d})
+			}
 		}
 	}
+	out = append(out, resumeCuts(r, n, m)...)
 	return append(out, syncMischief(r, n, m, t, down, at, off)...)
+}
+
+// laggardProvider takes a monitor down just before the requester's sync
+// begins (back at), so that its state is older than what the requester
+// copies; at the break it comes back, cut off with the requester alone: the
+// only provider in reach is older than the copy and must refuse to resume.
+func laggardProvider(r *rng.Stream, n, m int, back int64, at *sim.Trigger) []sim.Fault {
+	lag := 1 + (m+r.Intn(n-2))%(n-1) // neither the requester nor rank 0, the leader that dies
+	if lag == m {
+		lag = 1 + m%(n-1)
+	}
+	pair := []int{m, lag}
+	return []sim.Fault{
+		{At: back - r.Range(100*sim.Millisecond, 600*sim.Millisecond), Kind: sim.FaultCrash, Node: lag},
+		{On: at, Kind: sim.FaultRestart, Node: lag},
+		{On: at, Kind: sim.FaultPartition, Group: pair, Peers: others(n, pair), For: r.Range(3*sim.Second, 5*sim.Second)},
+	}
+}
+
+// resumeCuts cut power, on a coin toss, at one or two of a resume's steps:
+// the requester's own, or a provider's as it takes its fault-recovery
+// snapshot.
+func resumeCuts(r *rng.Stream, n, m int) []sim.Fault {
+	if !r.Chance(0.5) {
+		return nil
+	}
+	points := node.ResumePoints()
+	var out []sim.Fault
+	for range r.Range(1, 2) {
+		p, at := points[r.Intn(len(points))], m
+		if p == node.PointProvideResumeSnapshot {
+			at = (m + 1 + r.Intn(n-1)) % n
+		}
+		out = append(out, sim.Fault{On: &sim.Trigger{Point: sim.Point(p), Node: at, Nth: 1},
+			Kind: sim.FaultPowerLoss, Node: at, Power: []faultfs.PowerMode{faultfs.Honest, faultfs.Torn}[r.Intn(2)],
+			For: r.Range(100*sim.Millisecond, 600*sim.Millisecond)})
+	}
+	return out
 }
 
 // syncMischief adds, each on a coin toss, what makes a sync meet the rest of

@@ -129,7 +129,7 @@ func TestFuzzBytesPlansStayInTheFaultModel(t *testing.T) {
 			in[j] = byte(r.Uint64())
 		}
 		plan := drawPlan(newFuzzBytes(in), 5)
-		require.NoError(t, harness.CheckPlan(plan, 5), "input %d", i)
+		require.NoError(t, harness.CheckPlan(plan, 5, 0), "input %d", i)
 		broken := map[int]bool{}
 		other := 0
 		for _, f := range plan.Faults {

@@ -21,7 +21,8 @@ func init() {
 		execute: func(o Options, plan sim.Plan) *harness.Result {
 			return harness.RunStore(harness.StoreOptions{Seed: o.Seed, Bug: o.Bug, Plan: plan, Trace: o.Trace})
 		},
-		monitors: func(Options) int { return 0 },
+		monitors:   func(Options) int { return 0 },
+		collectors: func(Options) int { return 0 },
 	})
 }
 

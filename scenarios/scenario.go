@@ -16,9 +16,12 @@ import (
 // the scenario's default.
 type Options struct {
 	Seed     uint64
-	Monitors int       // cluster size: 3, 5 or 7; 0 means the scenario's default
-	Bug      node.Bug  // a planted bug to switch on, "" for none
-	Trace    io.Writer // JSON lines of every trace record, nil for none
+	Monitors int // cluster size: 3, 5 or 7; 0 means the scenario's default
+	// Collectors is how many collectors run beside the monitors: 0 means
+	// the scenario's default, NoCollectors none.
+	Collectors int
+	Bug        node.Bug  // a planted bug to switch on, "" for none
+	Trace      io.Writer // JSON lines of every trace record, nil for none
 	// Plan replaces the plan the seed would generate (replay, shrink). It
 	// is the fault phase only; a cluster run adds its heal phase.
 	Plan *sim.Plan
@@ -40,9 +43,13 @@ type Scenario struct {
 	// execute runs a plan under the harness.
 	execute func(o Options, plan sim.Plan) *harness.Result
 	// monitors is the cluster size the scenario runs at: 0 for a store
-	// run, which has no monitors.
-	monitors func(o Options) int
+	// run, which has no monitors; collectors how many collectors run
+	// beside them.
+	monitors, collectors func(o Options) int
 }
+
+// NoCollectors in Options.Collectors runs no collector at all.
+const NoCollectors = -1
 
 // Result is the outcome of one run of a scenario: the harness's result and
 // what was run.
@@ -89,7 +96,7 @@ func (s *Scenario) Store() bool { return s.monitors(Options{}) == 0 }
 // probe points, targets, modes and nodes are errors.
 func (s *Scenario) CheckPlan(o Options, p sim.Plan) error {
 	if n := s.monitors(o); n > 0 {
-		return harness.CheckPlan(p, n)
+		return harness.CheckPlan(p, n, s.collectors(o))
 	}
 	return p.Validate(harness.StoreVocabulary())
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/internal/campaign"
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/scenarios"
@@ -19,7 +20,7 @@ import (
 
 func cmdFuzz(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("fuzz")
-	var rf runFlags
+	rf := runFlags{collectors: -1}
 	var base seedFlag
 	var dur durationFlag
 	var seeds, workers int
@@ -27,7 +28,7 @@ func cmdFuzz(args []string, stdout, stderr io.Writer) error {
 	var asJSON bool
 	fs.StringVar(&rf.scenario, "scenario", "", "scenario, comma-separated list, or all (default: the bug's own scenario, else all)")
 	fs.StringVar(&rf.bug, "bug", "", "planted bug to switch on")
-	fs.IntVar(&rf.monitors, "monitors", 0, "cluster size (3, 5 or 7)")
+	rf.registerCluster(fs)
 	rf.registerPageRepair(fs)
 	fs.IntVar(&seeds, "seeds", 0, "seeds per scenario")
 	fs.Var(&dur, "duration", "run for this long instead of a seed count")
@@ -147,10 +148,10 @@ func reportNeverReached(stdout io.Writer, enc *json.Encoder, asJSON bool, never 
 		for _, p := range never {
 			names = append(names, string(p.Probe))
 		}
-		enc.Encode(map[string]any{"type": "probes", "never_reached": names, "total": len(node.CodeProbes())})
+		enc.Encode(map[string]any{"type": "probes", "never_reached": names, "total": len(harness.CodeProbes())})
 		return
 	}
-	fmt.Fprintf(stdout, "code probes: %d of %d reached\n", len(node.CodeProbes())-len(never), len(node.CodeProbes()))
+	fmt.Fprintf(stdout, "code probes: %d of %d reached\n", len(harness.CodeProbes())-len(never), len(harness.CodeProbes()))
 	for _, p := range never {
 		fmt.Fprintf(stdout, "  never reached: %-40s %s (%s)\n", p.Probe, p.Means, p.Where)
 	}

@@ -44,7 +44,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"list", "scenarios and planted bugs, one line each", cmdList},
-		{"run", "run one seed of a scenario: run -scenario S -seed N [-bug B] [-monitors N] [-trace F.jsonl]", cmdRun},
+		{"run", "run one seed of a scenario: run -scenario S -seed N [-bug B] [-monitors N] [-collectors N] [-trace F.jsonl]", cmdRun},
 		{"fuzz", "many seeds in parallel: fuzz [-scenario S|all|S1,S2] [-bug B] [-seeds N | -duration D] [-workers W] [-corpus DIR] [-json]", cmdFuzz},
 		{"replay", "re-run a saved seed file: replay FILE [-trace F.jsonl]", cmdReplay},
 		{"shrink", "delta-debug a saved failure to fewer faults and client operations: shrink FILE [-o OUT]", cmdShrink},
@@ -52,7 +52,7 @@ func commands() []command {
 		{"bench", "speed: bench [-time D] (seeds/s on one core) | bench -bugs [-bases K] [-workers W] (time to find each planted bug) | bench -compare OLD [-bugs] (ratios against another build)", cmdBench},
 		{"mutate", "mutation testing of node/ with the campaign as oracle: mutate [-n N -seed S] [-time D] [-workers W] [-o FILE] [-equivalent FILE] [-list]", cmdMutate},
 		{"crashpoints", "cut power after every filesystem operation of a repair: crashpoints -scenario S [-seed N]", cmdCrashpoints},
-		{"probes", "every code probe of the monitor and where it lives; probes -check FILE... fails if a fuzz -json run never reached one", cmdProbes},
+		{"probes", "every code probe of the monitor and the collector, and where it lives; probes -check FILE... fails if a fuzz -json run never reached one", cmdProbes},
 	}
 }
 

@@ -54,6 +54,8 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"run", "-scenario", "nope", "-seed", "1"},
 		{"run", "-scenario", "steady", "-seed", "1", "-bug", "nope"},
 		{"run", "-scenario", "steady", "-seed", "1", "-monitors", "4"},
+		{"run", "-scenario", "steady", "-seed", "1", "-collectors", "17"},
+		{"fuzz", "-seeds", "1", "-collectors", "-2"},
 		{"run", "-scenario", "steady"},
 		{"frobnicate"},
 		{"fuzz", "-seeds", "1", "-shard", "3/2"},
@@ -78,16 +80,17 @@ func TestMalformedSeedFilesExitTwoAndWriteNothing(t *testing.T) {
 		return bytes.Replace(good, []byte(from), []byte(to), 1)
 	}
 	cases := map[string][]byte{
-		"truncated.json": good[:len(good)/3],
-		"format.json":    swap(`"format": 2`, `"format": 9`),
-		"scenario.json":  swap(`"scenario": "repair-powerloss"`, `"scenario": "nope"`),
-		"point.json":     swap(`"point": "repair/before-remove"`, `"point": "repair/before-remvoe"`),
-		"mode.json":      swap(`"power": "honest"`, `"power": "honset"`),
-		"target.json":    swap(`"target": "log"`, `"target": "mon-3/store/LOG-"`),
-		"checker.json":   swap(`"check": "repair"`, `"check": "repiar"`),
-		"bug.json":       swap(`"bug": "skip-dir-sync"`, `"bug": "skip-dir-snyc"`),
-		"node.json":      swap(`"node": 3`, `"node": 5`),
-		"garbage.json":   []byte("not json"),
+		"truncated.json":  good[:len(good)/3],
+		"format.json":     swap(`"format": 2`, `"format": 9`),
+		"scenario.json":   swap(`"scenario": "repair-powerloss"`, `"scenario": "nope"`),
+		"point.json":      swap(`"point": "repair/before-remove"`, `"point": "repair/before-remvoe"`),
+		"mode.json":       swap(`"power": "honest"`, `"power": "honset"`),
+		"target.json":     swap(`"target": "log"`, `"target": "mon-3/store/LOG-"`),
+		"checker.json":    swap(`"check": "repair"`, `"check": "repiar"`),
+		"bug.json":        swap(`"bug": "skip-dir-sync"`, `"bug": "skip-dir-snyc"`),
+		"node.json":       swap(`"node": 3`, `"node": 5`),
+		"collectors.json": swap(`"monitors": 5,`, `"monitors": 5, "collectors": 99,`),
+		"garbage.json":    []byte("not json"),
 	}
 	for name, data := range cases {
 		path := filepath.Join(dir, name)

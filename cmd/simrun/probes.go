@@ -7,13 +7,13 @@ import (
 	"io"
 	"os"
 
-	"github.com/monsim/monsim/node"
+	"github.com/monsim/monsim/harness"
 )
 
-// cmdProbes lists every code probe of the monitor and its store, with what
-// reaching it means and where it lives. With -check it reads the JSON lines
-// of one or more `fuzz -json` runs (the nightly shards) and fails, listing
-// them, if any probe was reached by none.
+// cmdProbes lists every code probe of the monitor, its store and the
+// collector, with what reaching it means and where it lives. With -check it
+// reads the JSON lines of one or more `fuzz -json` runs (the nightly
+// shards) and fails, listing them, if any probe was reached by none.
 func cmdProbes(args []string, stdout, _ io.Writer) error {
 	fs := newFlags("probes")
 	var check bool
@@ -26,7 +26,7 @@ func cmdProbes(args []string, stdout, _ io.Writer) error {
 		if len(files) > 0 {
 			return usagef("probes: arguments need -check")
 		}
-		for _, p := range node.CodeProbes() {
+		for _, p := range harness.CodeProbes() {
 			fmt.Fprintf(stdout, "%-40s %-34s %s\n", p.Probe, p.Where, p.Means)
 		}
 		return nil
@@ -41,13 +41,13 @@ func cmdProbes(args []string, stdout, _ io.Writer) error {
 		}
 	}
 	missing := 0
-	for _, p := range node.CodeProbes() {
+	for _, p := range harness.CodeProbes() {
 		if reached[string(p.Probe)] == 0 {
 			fmt.Fprintf(stdout, "never reached: %-40s %s (%s)\n", p.Probe, p.Means, p.Where)
 			missing++
 		}
 	}
-	fmt.Fprintf(stdout, "code probes: %d of %d reached over %d runs\n", len(node.CodeProbes())-missing, len(node.CodeProbes()), len(files))
+	fmt.Fprintf(stdout, "code probes: %d of %d reached over %d runs\n", len(harness.CodeProbes())-missing, len(harness.CodeProbes()), len(files))
 	if missing > 0 {
 		return &exitError{code: exitViolation}
 	}

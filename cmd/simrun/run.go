@@ -15,7 +15,17 @@ type runFlags struct {
 	scenario     string
 	bug          string
 	monitors     int
+	collectors   int // -1: the scenario's default
 	noPageRepair bool
+}
+
+// maxCollectors bounds -collectors.
+const maxCollectors = 16
+
+// registerCluster adds the flags that size the cluster.
+func (rf *runFlags) registerCluster(fs *flag.FlagSet) {
+	fs.IntVar(&rf.monitors, "monitors", 0, "cluster size (3, 5 or 7)")
+	fs.IntVar(&rf.collectors, "collectors", -1, "collectors beside the monitors, 0 to 16 (default: the scenario's)")
 }
 
 // registerPageRepair adds -page-repair (default true): -page-repair=false
@@ -48,14 +58,14 @@ func (o offSwitch) IsBoolFlag() bool { return true }
 
 func cmdRun(args []string, stdout, _ io.Writer) error {
 	fs := newFlags("run")
-	var rf runFlags
+	rf := runFlags{collectors: -1}
 	var seed seedFlag
 	var out outputs
 	var verbose bool
 	fs.StringVar(&rf.scenario, "scenario", "", "scenario name")
 	fs.Var(&seed, "seed", "run seed (non-negative integer)")
 	fs.StringVar(&rf.bug, "bug", "", "planted bug to switch on")
-	fs.IntVar(&rf.monitors, "monitors", 0, "cluster size (3, 5 or 7)")
+	rf.registerCluster(fs)
 	rf.registerPageRepair(fs)
 	out.register(fs)
 	fs.BoolVar(&verbose, "v", false, "print every violation and the counters")
@@ -92,7 +102,16 @@ func (rf *runFlags) resolve() (*scenarios.Scenario, scenarios.Options, error) {
 	default:
 		return nil, scenarios.Options{}, usagef("-monitors must be 3, 5 or 7, got %d", rf.monitors)
 	}
-	return sc, scenarios.Options{Bug: node.Bug(rf.bug), Monitors: rf.monitors, NoPageRepair: rf.noPageRepair}, nil
+	opts := scenarios.Options{Bug: node.Bug(rf.bug), Monitors: rf.monitors, NoPageRepair: rf.noPageRepair}
+	switch {
+	case rf.collectors == 0:
+		opts.Collectors = scenarios.NoCollectors
+	case rf.collectors > 0 && rf.collectors <= maxCollectors:
+		opts.Collectors = rf.collectors
+	case rf.collectors != -1:
+		return nil, opts, usagef("-collectors must be 0 to %d, got %d", maxCollectors, rf.collectors)
+	}
+	return sc, opts, nil
 }
 
 func printResult(w io.Writer, res *scenarios.Result, verbose bool) {

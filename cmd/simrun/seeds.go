@@ -35,7 +35,12 @@ func optionsOf(f *seedfile.File) (*scenarios.Scenario, scenarios.Options, error)
 	if sc, err := scenarios.Lookup(f.Scenario); err == nil && sc.Store() && monitors <= 1 {
 		monitors = 0 // a store run has its one store, not a cluster size
 	}
-	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: monitors, noPageRepair: f.NoPageRepair}).resolve()
+	// A file saved before collectors existed records a run without any.
+	collectors := 0
+	if f.Collectors != nil {
+		collectors = *f.Collectors
+	}
+	sc, opts, err := (&runFlags{scenario: f.Scenario, bug: string(f.Bug), monitors: monitors, collectors: collectors, noPageRepair: f.NoPageRepair}).resolve()
 	if err != nil {
 		return nil, opts, err
 	}

@@ -77,6 +77,19 @@ func TestCrashpointsCoverEveryOperationOfTheRepair(t *testing.T) {
 	require.Contains(t, out, "\nfailures: 0\n")
 }
 
+func TestCrashpointsCoverEveryOperationOfAResumedSync(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a few dozen simulations")
+	}
+	code, out, _ := simrun(t, "crashpoints", "-scenario", "sync-interrupted", "-path", "resume", "-seed", "3", "-corpus", t.TempDir())
+	require.Equal(t, exitPass, code, out)
+	require.Regexp(t, `(?m)^resume path: monitor \d+, [1-9]\d* filesystem operations from sync/resume-accepted to sync/finished$`, out)
+	require.Contains(t, out, "\nfailures: 0\n")
+	code, _, errOut := simrun(t, "crashpoints", "-scenario", "sync-interrupted", "-path", "sideways")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "-path must be repair or resume")
+}
+
 func TestCrashpointsFindAPlantedRepairBug(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a few hundred simulations")

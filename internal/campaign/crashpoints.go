@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/monsim/monsim/faultfs"
+	"github.com/monsim/monsim/harness"
 	"github.com/monsim/monsim/internal/seedfile"
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/scenarios"
@@ -14,8 +15,8 @@ import (
 )
 
 // CrashPoint is one power cut of a crash-point sweep: right after the
-// repairing monitor's Op-th mutating filesystem operation since its repair
-// started, in Mode.
+// monitor's Op-th mutating filesystem operation since its path (a repair,
+// or a resumed sync) began, in Mode.
 type CrashPoint struct {
 	Op   int64
 	Mode faultfs.PowerMode
@@ -30,23 +31,32 @@ type CrashFailure struct {
 	SaveErr       error
 }
 
-// Crashpoints enumerates crash points along the first repair of a run: it
-// runs the seed once, counts the repairing monitor's mutating filesystem
-// operations from repair/start to the end of its switch, then re-runs it
-// with power cut right after each of them, honest and torn, every checker
-// on.
+// Crashpoints enumerates crash points along the first repair of a run, or
+// its first resumed full sync: it runs the seed once, counts the monitor's
+// mutating filesystem operations from repair/start to the end of its
+// switch (from sync/resume-accepted to sync/finished), then re-runs it with
+// power cut right after each of them, honest and torn, every checker on.
 type Crashpoints struct {
 	Scenario *scenarios.Scenario
 	Opts     scenarios.Options
 	Pool     Pool
 	Corpus   string // where failing runs are saved; "" keeps none
+	Resume   bool   // the path is the first resumed sync's, not the first repair's
+}
+
+// PathOf is the path a run's result measured for this sweep.
+func (c *Crashpoints) PathOf(r *scenarios.Result) harness.RepairPath {
+	if c.Resume {
+		return r.ResumePath
+	}
+	return r.RepairPath
 }
 
 // Path runs the seed unperturbed and returns it with the points to cut at.
 func (c *Crashpoints) Path() (*scenarios.Result, []CrashPoint) {
 	first := c.Scenario.Run(c.Opts)
 	var points []CrashPoint
-	for op := int64(1); op <= first.RepairPath.Ops; op++ {
+	for op := int64(1); op <= c.PathOf(first).Ops; op++ {
 		for _, mode := range []faultfs.PowerMode{faultfs.Honest, faultfs.Torn} {
 			points = append(points, CrashPoint{op, mode})
 		}
@@ -54,10 +64,10 @@ func (c *Crashpoints) Path() (*scenarios.Result, []CrashPoint) {
 	return first, points
 }
 
-// Run cuts power at every point of the first run's repair path and returns
-// the failures, in point order.
+// Run cuts power at every point of the first run's path and returns the
+// failures, in point order.
 func (c *Crashpoints) Run(ctx context.Context, first *scenarios.Result, points []CrashPoint) []CrashFailure {
-	path := first.RepairPath
+	path := c.PathOf(first)
 	results, _ := Map(ctx, c.Pool, len(points), func(i int) *CrashFailure {
 		p := points[i]
 		o := c.Opts
@@ -84,7 +94,7 @@ func (c *Crashpoints) Run(ctx context.Context, first *scenarios.Result, points [
 
 // cutAfter adds to plan a power cut of monitor rank right after its op-th
 // mutating filesystem operation following its first pass of start (the
-// repair's first step).
+// path's first step).
 func cutAfter(plan sim.Plan, rank int, start node.Point, op int64, mode faultfs.PowerMode) *sim.Plan {
 	p := sim.Plan{Faults: slices.Clone(plan.Faults)}
 	p.Faults = append(p.Faults, sim.Fault{

@@ -90,7 +90,7 @@ func (s *Summary) Failed() bool { return s.Violations+s.Liveness+s.Nondet > 0 }
 // catalog order.
 func NeverReached(sums []*Summary) []node.CodeProbeInfo {
 	var out []node.CodeProbeInfo
-	for _, p := range node.CodeProbes() {
+	for _, p := range harness.CodeProbes() {
 		hit := false
 		for _, s := range sums {
 			hit = hit || s.Probes[string(p.Probe)] > 0

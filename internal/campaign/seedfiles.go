@@ -36,7 +36,7 @@ func FileOf(res *scenarios.Result, base uint64, shard string) *seedfile.File {
 	v := res.First()
 	f := &seedfile.File{
 		Build: BuildID(), Scenario: res.Scenario, Seed: res.Seed, Bug: res.Bug, Monitors: res.Monitors, NoPageRepair: res.NoPageRepair,
-		Base: base, Shard: shard, Plan: res.Plan,
+		Collectors: &res.Collectors, Base: base, Shard: shard, Plan: res.Plan,
 		Failure:   seedfile.Failure{Check: v.Checker, Reason: v.String()},
 		TraceHash: fmt.Sprintf("%016x", res.TraceHash),
 	}

@@ -2,12 +2,13 @@
 // simulated world's non-test code, every construct that can make one seed
 // give two different runs (docs/design.md, "Determinism").
 //
-// The simulated world is sim/, netsim/, faultfs/, node/, checker/,
-// harness/ and scenarios/ with their subpackages. Test files, generated
-// files and all other packages are left alone. Each finding's message
-// starts with its rule id (goroutine, channel, sync, wall-clock,
-// global-rand, os-access, map-order, and in node/ only unwind: defer and
-// recover) and says what to use instead.
+// The simulated world is sim/, netsim/, faultfs/, node/, collector/,
+// checker/, harness/ and scenarios/ with their subpackages. Test files,
+// generated files and all other packages are left alone. Each finding's
+// message starts with its rule id (goroutine, channel, sync, wall-clock,
+// global-rand, os-access, map-order, and in the system under test, node/
+// and collector/, only unwind: defer and recover) and says what to use
+// instead.
 //
 // The rules are syntactic plus go/types: they see what a file names, not
 // what a call might do at run time, so nondeterminism hidden behind an
@@ -48,7 +49,7 @@ const (
 	RuleGlobalRand Rule = "global-rand"
 	RuleOSAccess   Rule = "os-access"
 	RuleMapOrder   Rule = "map-order"
-	RuleUnwind     Rule = "unwind" // node/ only: defer and recover
+	RuleUnwind     Rule = "unwind" // node/ and collector/ only: defer and recover
 )
 
 // Module is the import path of the project's module.
@@ -61,6 +62,7 @@ var simulatedWorld = map[string]bool{
 	"netsim":    true,
 	"faultfs":   true,
 	"node":      true,
+	"collector": true,
 	"checker":   true,
 	"scenarios": true,
 	"harness":   true,

@@ -80,6 +80,7 @@ func TestScopeIsTheSimulatedWorld(t *testing.T) {
 		"github.com/monsim/monsim/faultfs":          true,
 		"github.com/monsim/monsim/node":             true,
 		"github.com/monsim/monsim/node/kvstore":     true,
+		"github.com/monsim/monsim/collector":        true,
 		"github.com/monsim/monsim/checker":          true,
 		"github.com/monsim/monsim/scenarios":        true,
 		"github.com/monsim/monsim/harness":          true,

@@ -9,7 +9,7 @@ import (
 )
 
 // checkUnwind reports defer statements and calls to recover in the system
-// under test (node/ and its subpackages). A power cut at a probe point or
+// under test (node/, collector/ and their subpackages). A power cut at a probe point or
 // after a disk operation unwinds the handler at once (sim.Kernel panics
 // through it): a deferred call would run code after the cut, as no real
 // power loss allows, and a recover would swallow the cut itself.
@@ -34,8 +34,10 @@ func checkUnwind(pass *analysis.Pass, f *ast.File) {
 
 const noUnwind = "a power cut unwinds the monitor's handler where it stands; nothing may run after it or stop it, so close and clean up explicitly on each path"
 
-// inSystemUnderTest says whether a package is node/ or below it.
+// inSystemUnderTest says whether a package is node/ or collector/, or below
+// one of them.
 func inSystemUnderTest(pkgPath string) bool {
 	rest, ok := strings.CutPrefix(pkgPath, Module+"/")
-	return ok && (rest == "node" || strings.HasPrefix(rest, "node/"))
+	top, _, _ := strings.Cut(rest, "/")
+	return ok && (top == "node" || top == "collector")
 }

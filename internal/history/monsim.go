@@ -31,7 +31,7 @@ type jsonOp struct {
 	Return  int64  `json:"return"`
 }
 
-var kinds = []node.OpKind{node.OpGet, node.OpPut, node.OpCas, node.OpDelete}
+var kinds = []node.OpKind{node.OpGet, node.OpPut, node.OpCas, node.OpDelete, node.OpDeletePrefix}
 
 // statuses are the Status values a history may hold; 0 ("") is allowed
 // only where the status is ignored (an op with an unknown outcome).
@@ -164,7 +164,7 @@ func fromJSON(j jsonOp) (checker.KVOp, error) {
 		}
 	}
 	if op.Kind == 0 {
-		return op, fmt.Errorf("kind %q: want get, put, cas or delete", j.Kind)
+		return op, fmt.Errorf("kind %q: want get, put, cas, delete or delete-prefix", j.Kind)
 	}
 	known := false
 	for _, s := range statuses {
@@ -187,6 +187,9 @@ func validateKVOp(op *checker.KVOp) error {
 	}
 	if op.Status > node.StatusRetry {
 		return fmt.Errorf("unknown status %s", op.Status)
+	}
+	if op.Prefix != "" {
+		return errors.New("a delete-prefix is recorded once, by its prefix, not per key")
 	}
 	if err := op.Validate(); err != nil {
 		return err

@@ -34,6 +34,9 @@ type File struct {
 	Seed     uint64   `json:"seed"`
 	Bug      node.Bug `json:"bug,omitempty"`
 	Monitors int      `json:"monitors,omitempty"`
+	// Collectors is how many collectors ran; absent in files saved before
+	// collectors existed, whose runs had none.
+	Collectors *int `json:"collectors,omitempty"`
 	// NoPageRepair: the run had the monitors' page repair off
 	// (simrun -page-repair=false).
 	NoPageRepair bool     `json:"no_page_repair,omitempty"`
