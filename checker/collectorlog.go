@@ -74,6 +74,12 @@ func (l *CollectorLog) Observe(at int64, ev node.Event) {
 		l.applied(at, ev)
 	case node.EvMarkedClear, node.EvRepairStart, node.EvSyncChunk, node.EvPageInstalled:
 		l.byRank[ev.Rank] = 0 // its events now come from a copy, not from applying them
+	case node.EvStoreOpen:
+		if ev.Mixed {
+			// Pages installed before a restart, their page-installed event
+			// lost with the power: the catch-up skips the events they hold.
+			l.byRank[ev.Rank] = 0
+		}
 	}
 }
 
