@@ -75,11 +75,12 @@ func (l *CollectorLog) Observe(at int64, ev node.Event) {
 	case node.EvMarkedClear, node.EvRepairStart, node.EvSyncChunk, node.EvPageInstalled:
 		l.byRank[ev.Rank] = 0 // its events now come from a copy, not from applying them
 	case node.EvStoreOpen:
-		if ev.Mixed {
-			// Pages installed before a restart, their page-installed event
-			// lost with the power: the catch-up skips the events they hold.
-			l.byRank[ev.Rank] = 0
-		}
+		// A reopened store holds what its log recovered, which no event
+		// reported: a version whose fsync failed was in the log all the
+		// same, and pages installed before a power cut (their
+		// page-installed event lost with it) make the catch-up skip the
+		// events they hold. The sequence starts again from what follows.
+		l.byRank[ev.Rank] = 0
 	}
 }
 
