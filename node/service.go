@@ -127,6 +127,19 @@ func (m *Monitor) buildTxn() (txn, []ClientOp) {
 	}
 	// A write queued before a recovered proposal committed it is settled now.
 	ops = slices.DeleteFunc(ops, m.settled)
+	// A client's request that comes after a newer one of the same client in
+	// the batch is stale (the client gave up on it and moved on, and a peon
+	// forwarded it late): run after the newer one, its result would take the
+	// newer one's place in the result table, and a retry of the newer one
+	// would then run it a second time.
+	newest := map[uint64]uint64{}
+	ops = slices.DeleteFunc(ops, func(op ClientOp) bool {
+		if r, ok := newest[op.Client]; ok && r > op.ReqID {
+			return true
+		}
+		newest[op.Client] = op.ReqID
+		return false
+	})
 	for i := range ops {
 		op := &ops[i]
 		op.Status = StatusOK
