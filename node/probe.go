@@ -47,7 +47,7 @@ func (m *Monitor) probeAgain() {
 	if len(m.pr.damaged) > 0 {
 		m.pageProbe()
 	} else {
-		m.sendOthers(&Msg{Type: MProbe, VecAsOf: m.vec.asOf})
+		m.sendOthers(&Msg{Type: MProbe, VecAsOf: m.vec.asOf, Seq: m.rep.round})
 	}
 	m.arm(tProbe, m.cfg.ProbeInterval)
 }
@@ -57,7 +57,7 @@ func (m *Monitor) handleProbe(msg *Msg) {
 	if m.rep.active && !m.cfg.Bugs.AnswerProbeWhileRepairing || m.pr.active {
 		return // a store being rebuilt or repaired must not be taken for a source or a peer
 	}
-	reply := Msg{Type: MProbeReply, FC: m.fc, LC: m.lc, Leader: m.leader}
+	reply := Msg{Type: MProbeReply, FC: m.fc, LC: m.lc, Leader: m.leader, Seq: msg.Seq}
 	if m.quorum != 0 {
 		reply.Flags |= FlagInQuorum
 		reply.Quorum = m.quorum

@@ -71,6 +71,11 @@ type repairState struct {
 	full        bool // this repair used a full sync
 	markedEarly bool // MarkBeforeDurable already wrote the completed mark
 	replies     []probeInfo
+	// round names this repair's probes (the time it began, never 0): a
+	// reply counts only if it answers one of them. A reply to an earlier
+	// probe, delivered late, says where a peer was before this store broke
+	// and may miss versions committed since.
+	round       uint64
 	rejoinAbove uint64 // after a switch: vote only once a quorum above this epoch formed without me
 }
 
@@ -157,7 +162,7 @@ func (m *Monitor) resumeRepair() {
 }
 
 func (m *Monitor) beginRepairing() {
-	m.rep = repairState{active: true, replies: make([]probeInfo, m.cfg.Monitors)}
+	m.rep = repairState{active: true, replies: make([]probeInfo, m.cfg.Monitors), round: uint64(m.env.Now()) + 1}
 	m.run(true)
 }
 
@@ -176,6 +181,9 @@ func (m *Monitor) repairProbeReply(msg *Msg) {
 	}
 	if msg.Has(FlagRepairing) || msg.From < 0 || msg.From >= m.cfg.Monitors {
 		return
+	}
+	if msg.Seq != m.rep.round && !m.cfg.Bugs.PatentLiteral {
+		return // it answers a probe sent before this repair began
 	}
 	if m.cfg.Bugs.PatentLiteral {
 		m.repairFrom(msg.From, msg.LC, msg.FC, "the first probe reply (patent-literal)")
