@@ -409,7 +409,8 @@ func resumeCuts(r *rng.Stream, n, m int) []sim.Fault {
 // behind, comes back with it (its replies are below the requester's floor);
 // duplicated messages while the sync runs (a chunk requested twice, a chunk
 // arriving twice); slow links out of the requester (a provider that trims,
-// or restarts, before the next request reaches it).
+// or restarts, before the next request reaches it), and into it (answers of
+// an earlier attempt, or an earlier probe, arriving during the next).
 func syncMischief(r *rng.Stream, n, m int, t, down int64, at *sim.Trigger, off int64) []sim.Fault {
 	var out []sim.Fault
 	if m2 := 1 + (m+r.Intn(n-2))%(n-1); m2 != m && r.Chance(0.5) {
@@ -442,6 +443,18 @@ func syncMischief(r *rng.Stream, n, m int, t, down int64, at *sim.Trigger, off i
 		for p := range n {
 			if p != m {
 				out = append(out, sim.Fault{At: syncing, Kind: sim.FaultSlow, Node: m, Peer: p, Lag: lag, For: dur})
+			}
+		}
+	}
+	if r.Chance(0.25) {
+		// Slow links into the requester, past its sync timeout: an
+		// attempt's cookie can arrive during the next attempt, which must
+		// tell it from its own, and probe replies arrive long after their
+		// probe.
+		lag, dur := r.Range(2200*sim.Millisecond, 3500*sim.Millisecond), r.Range(3*sim.Second, 5*sim.Second)
+		for p := range n {
+			if p != m {
+				out = append(out, sim.Fault{At: syncing, Kind: sim.FaultSlow, Node: p, Peer: m, Lag: lag, For: dur})
 			}
 		}
 	}
