@@ -88,7 +88,7 @@ func (o *observer) event(rank int, ev node.Event) {
 	case ev.Kind == node.EvStoreOpen && ev.Partial:
 		all = append(all, sim.Int(AttrPartial, 1))
 	case ev.Kind == node.EvProvide || ev.Kind == node.EvSyncChunk:
-		all = append(all, sim.Int("bytes", ev.Bytes), sim.Int("resent", ev.Resent))
+		all = append(all, sim.Int(AttrBytes, ev.Bytes), sim.Int("resent", ev.Resent))
 	case ev.Resume != nil:
 		f := ev.Resume
 		all = append(all, sim.Uint("base", f.Base), sim.Uint("top", f.Top), sim.Uint("at", f.At), sim.Str("boundary", f.Boundary),
@@ -113,7 +113,7 @@ const (
 	AttrFull   = "full"   // 1 for a full sync
 	AttrChange = "change" // ev/recorded: what the collector event records (node.CollectorChange's name)
 	AttrPage   = "page"   // ev/page-*: the page
-	AttrBytes  = "bytes"  // ev/page-installed: bytes of the page fetched
+	AttrBytes  = "bytes"  // ev/page-installed, ev/sync-chunk, ev/provide: bytes of state carried
 	AttrMixed  = "mixed"  // ev/store-open, ev/apply: 1 while pages of other versions are in the store
 	// AttrPartial is on ev/store-open: 1 if the store holds a partial copy
 	// kept to resume a full sync.

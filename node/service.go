@@ -132,14 +132,14 @@ func (m *Monitor) buildTxn() (txn, []ClientOp) {
 	// forwarded it late): run after the newer one, its result would take the
 	// newer one's place in the result table, and a retry of the newer one
 	// would then run it a second time.
-	newest := map[uint64]uint64{}
-	ops = slices.DeleteFunc(ops, func(op ClientOp) bool {
-		if r, ok := newest[op.Client]; ok && r > op.ReqID {
-			return true
+	// A batch is a few ops: a scan, not a map per proposal.
+	kept := ops[:0]
+	for _, op := range ops {
+		if !slices.ContainsFunc(kept, func(o ClientOp) bool { return o.Client == op.Client && o.ReqID > op.ReqID }) {
+			kept = append(kept, op)
 		}
-		newest[op.Client] = op.ReqID
-		return false
-	})
+	}
+	ops = kept
 	for i := range ops {
 		op := &ops[i]
 		op.Status = StatusOK
