@@ -59,12 +59,7 @@ func (h *collectorHost) Stop() { h.c = nil }
 // would.
 func (h *collectorHost) Stopped(error) {
 	c := h.c
-	h.k.At(h.k.Now(), func() {
-		if h.c == c {
-			h.k.Crash(h.id)
-			h.k.Start(h.id, h.k.Now()+restartDelay)
-		}
-	})
+	restartWhenDone(h.k, h.id, func() bool { return h.c == c })
 }
 
 func (h *collectorHost) Now() int64 { return h.k.NodeNow(h.id) }

@@ -48,10 +48,18 @@ func (h *monitorHost) Stop() {
 func (h *monitorHost) Stopped(err error) {
 	h.obs.suite.Stop(h.k.Now(), h.rank, err)
 	m := h.m
-	h.k.At(h.k.Now(), func() {
-		if h.m == m {
-			h.k.Crash(h.rank)
-			h.k.Start(h.rank, h.k.Now()+restartDelay)
+	restartWhenDone(h.k, h.rank, func() bool { return h.m == m })
+}
+
+// restartWhenDone crashes host id once the running handler is done and
+// starts it again after restartDelay, as a service manager would, unless
+// still says the stopped process is gone already (crashed or restarted by
+// the plan meanwhile).
+func restartWhenDone(k *sim.Kernel, id int, still func() bool) {
+	k.At(k.Now(), func() {
+		if still() {
+			k.Crash(id)
+			k.Start(id, k.Now()+restartDelay)
 		}
 	})
 }
