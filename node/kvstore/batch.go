@@ -13,7 +13,6 @@ import (
 // the caller may reuse its buffer as soon as Put returns.
 type Batch struct {
 	payload []byte
-	ops     int
 	lsn     uint64
 }
 
@@ -40,14 +39,12 @@ func (b *Batch) Put(key string, value []byte) {
 	b.payload = appendString(b.payload, key)
 	b.payload = binary.AppendUvarint(b.payload, uint64(len(value)))
 	b.payload = append(b.payload, value...)
-	b.ops++
 }
 
 // Delete removes key, if present.
 func (b *Batch) Delete(key string) {
 	b.payload = append(b.payload, opDelete)
 	b.payload = appendString(b.payload, key)
-	b.ops++
 }
 
 // DeletePrefix removes every key that starts with prefix. The empty prefix
@@ -55,20 +52,6 @@ func (b *Batch) Delete(key string) {
 func (b *Batch) DeletePrefix(prefix string) {
 	b.payload = append(b.payload, opDeletePrefix)
 	b.payload = appendString(b.payload, prefix)
-	b.ops++
-}
-
-// Len is the number of operations in the batch.
-func (b *Batch) Len() int { return b.ops }
-
-// Size is the encoded size of the batch in bytes.
-func (b *Batch) Size() int { return len(b.payload) }
-
-// Reset empties the batch, keeping its buffer.
-func (b *Batch) Reset() {
-	b.payload = b.payload[:0]
-	b.ops = 0
-	b.lsn = 0
 }
 
 func appendString(dst []byte, s string) []byte {

@@ -29,10 +29,9 @@ func BenchmarkCommit(b *testing.B) {
 					b.Fatal(err)
 				}
 				value := make([]byte, 100)
-				var batch Batch
 				n := 0
 				for b.Loop() {
-					batch.Reset()
+					var batch Batch
 					for j := range 3 {
 						batch.Put(fmt.Sprintf("key/%04d", (3*n+j)%3000), value)
 					}

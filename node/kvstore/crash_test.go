@@ -19,7 +19,7 @@ type progress struct {
 
 // requirePrefixState checks that r holds the model state after some batch
 // k with lo <= k <= hi: nothing synced lost, nothing partial exposed.
-func requirePrefixState(t testing.TB, r Reader, p *progress, lo, hi int) {
+func requirePrefixState(t testing.TB, r *Store, p *progress, lo, hi int) {
 	t.Helper()
 	got := contents(r)
 	for k := lo; k <= hi && k < len(p.states); k++ {

@@ -17,8 +17,6 @@ type Reader interface {
 	// IterateFrom is Iterate starting at the first key >= start: the way to
 	// resume a chunked scan after the last key sent.
 	IterateFrom(prefix, start string, fn func(key string, value []byte) bool)
-	// Seq is the sequence number of the last batch the view includes.
-	Seq() uint64
 }
 
 // Snapshot is an immutable point-in-time view of a Store, for sync
@@ -26,7 +24,6 @@ type Reader interface {
 // store copy-on-write, so taking one is cheap. It needs no closing.
 type Snapshot struct {
 	tree *btree.BTreeG[item]
-	seq  uint64
 }
 
 var (
@@ -47,9 +44,6 @@ func (s *Snapshot) Iterate(prefix string, fn func(key string, value []byte) bool
 func (s *Snapshot) IterateFrom(prefix, start string, fn func(key string, value []byte) bool) {
 	treeIterate(s.tree, prefix, start, fn)
 }
-
-// Seq is the sequence number of the last batch in the snapshot.
-func (s *Snapshot) Seq() uint64 { return s.seq }
 
 // item is one key/value pair. Values held by a tree are never modified in
 // place: an overwrite replaces the item.

@@ -204,7 +204,7 @@ func (s *Store) IterateFrom(prefix, start string, fn func(key string, value []by
 // Snapshot returns an immutable view of the current state (for a degraded
 // store, of its intact pages).
 func (s *Store) Snapshot() *Snapshot {
-	return &Snapshot{tree: s.tree.Clone(), seq: s.seq}
+	return &Snapshot{tree: s.tree.Clone()}
 }
 
 // Seq is the sequence number of the last applied batch (0 for none).
