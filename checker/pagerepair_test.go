@@ -120,7 +120,7 @@ func TestStateHashJudgesThePageRepairsCheckIn(t *testing.T) {
 }
 
 func TestStoppedCatchesUnexplainedPageDamage(t *testing.T) {
-	s := NewStopped([]bool{true, false})
+	s := NewStopped([]DiskFaults{{Damages: true}, {}})
 	s.Observe(1, node.Event{Kind: node.EvPageDamaged, Rank: 0, Page: 3})
 	require.Empty(t, s.Violations(), "rank 0's disk took a fault")
 	s.Observe(2, node.Event{Kind: node.EvPageDamaged, Rank: 1, Page: 3})

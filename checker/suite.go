@@ -56,12 +56,11 @@ func (o *OfflinePeriods) recorded() *record { return &o.rec }
 func (c *PageRepair) recorded() *record     { return &c.rec }
 
 // NewSuite returns the event checkers for a cluster of the given size.
-// diskFaulted[r] says the run injects faults into rank r's disk that may
-// break or stop its store (see Stopped); fetchTimeout is the collectors'
-// (see Fetch).
-func NewSuite(monitors int, diskFaulted []bool, fetchTimeout int64) *Suite {
+// diskFaults[r] says what the run does to rank r's disk (see Stopped);
+// fetchTimeout is the collectors' (see Fetch).
+func NewSuite(monitors int, diskFaults []DiskFaults, fetchTimeout int64) *Suite {
 	c := &Suite{ledger: NewLedger(monitors), prom: NewPromises(monitors), repair: NewRepair(monitors),
-		unavail: NewUnavailability(monitors), stopped: NewStopped(diskFaulted), colLog: NewCollectorLog()}
+		unavail: NewUnavailability(monitors), stopped: NewStopped(diskFaults), colLog: NewCollectorLog()}
 	c.fetch = NewFetch(c.colLog, fetchTimeout)
 	hashes := NewStateHash(monitors)
 	c.events = []eventChecker{c.ledger, hashes, NewSyncInvariants(monitors), NewResume(hashes.Reference), c.repair, c.prom,

@@ -126,7 +126,7 @@ func TestCorruptKindNamesRoundTrip(t *testing.T) {
 }
 
 func TestIOClassNamesRoundTrip(t *testing.T) {
-	for _, c := range []IOClass{OnRead, OnWrite, OnSync, OnMeta, OnAnyIO, OnRead | OnSync, OnMeta | OnSync} {
+	for _, c := range []IOClass{OnRead, OnWrite, OnSync, OnMeta, OnLookup, OnAnyIO, OnRead | OnSync, OnMeta | OnSync, OnLookup | OnMeta} {
 		text, err := c.MarshalText()
 		require.NoError(t, err)
 		var got IOClass

@@ -352,6 +352,22 @@ func (fs *FS) Stat(name string) (vfs.FileInfo, error) {
 	return statInode(p, n), nil
 }
 
+// Unfaulted is a view of the disk that injected errors do not reach, for
+// a harness that looks at the disk between the steps of what it tests (is
+// a store there at boot?): only the system under test may see a fault.
+// Its Stat costs what the disk's does.
+func (fs *FS) Unfaulted() vfs.FS { return unfaulted{fs} }
+
+type unfaulted struct{ *FS }
+
+func (u unfaulted) Stat(name string) (vfs.FileInfo, error) {
+	inj := u.inj
+	u.inj = nil
+	fi, err := u.FS.Stat(name)
+	u.inj = inj
+	return fi, err
+}
+
 // PathBase implements vfs.FS with "/" separators.
 func (*FS) PathBase(p string) string { return path.Base(p) }
 

@@ -79,6 +79,10 @@ const (
 	// OnMeta targets the namespace: Create, Link, Remove, RemoveAll,
 	// Rename, MkdirAll and opening a directory.
 	OnMeta
+	// OnLookup targets reading the namespace: Open of an existing file,
+	// List and Stat. A disk that cannot read a directory or an inode fails
+	// these; a store must not take such a failure for "not there".
+	OnLookup
 	// OnAnyIO targets reads, writes and syncs.
 	OnAnyIO = OnRead | OnWrite | OnSync
 )
@@ -94,6 +98,8 @@ func ioClass(kind errorfs.OpKind) IOClass {
 	case errorfs.OpCreate, errorfs.OpLink, errorfs.OpRemove, errorfs.OpRemoveAll, errorfs.OpRename,
 		errorfs.OpMkdirAll, errorfs.OpOpenDir:
 		return OnMeta
+	case errorfs.OpOpen, errorfs.OpList, errorfs.OpStat:
+		return OnLookup
 	}
 	return 0
 }
@@ -108,6 +114,8 @@ func ioClassName(kind errorfs.OpKind) string {
 		return "sync"
 	case OnMeta:
 		return "meta/" + opName(kind)
+	case OnLookup:
+		return "lookup/" + opName(kind)
 	}
 	return opName(kind)
 }
@@ -165,7 +173,7 @@ func (c IOClass) String() string {
 	for _, x := range []struct {
 		bit  IOClass
 		name string
-	}{{OnRead, "read"}, {OnWrite, "write"}, {OnSync, "sync"}, {OnMeta, "meta"}} {
+	}{{OnRead, "read"}, {OnWrite, "write"}, {OnSync, "sync"}, {OnMeta, "meta"}, {OnLookup, "lookup"}} {
 		if c&x.bit != 0 {
 			parts = append(parts, x.name)
 		}
@@ -198,10 +206,12 @@ func (c *IOClass) UnmarshalText(b []byte) error {
 			out |= OnSync
 		case "meta":
 			out |= OnMeta
+		case "lookup":
+			out |= OnLookup
 		case "any":
 			out |= OnAnyIO
 		default:
-			return fmt.Errorf("unknown I/O class %q (read, write, sync, meta or any)", b)
+			return fmt.Errorf("unknown I/O class %q (read, write, sync, meta, lookup or any)", b)
 		}
 	}
 	*c = out

@@ -28,6 +28,35 @@ func TestInjectedEIOOnRead(t *testing.T) {
 	require.Equal(t, 4, n, "a failed read does not move the offset")
 }
 
+// A lookup error fails Open, List and Stat with EIO, not with "not
+// there", and leaves writes alone.
+func TestInjectedEIOOnLookup(t *testing.T) {
+	d := newDisk(t, 1, Options{})
+	require.NoError(t, d.MkdirAll("dir", 0o755))
+	writeFile(t, d, "dir/f", []byte("data"), true)
+	d.SetInjector(d.EIO(OnLookup, "dir", 1))
+	_, err := d.Open("dir/f")
+	require.ErrorIs(t, err, syscall.EIO)
+	require.False(t, oserror.IsNotExist(err))
+	_, err = d.List("dir")
+	require.ErrorIs(t, err, syscall.EIO)
+	_, err = d.Stat("dir/f")
+	require.ErrorIs(t, err, syscall.EIO)
+	f, err := d.Create("dir/g", vfs.WriteCategoryUnspecified)
+	require.NoError(t, err, "a create is not a lookup")
+	require.NoError(t, f.Close())
+	require.Len(t, d.faultsOf("eio/lookup/open"), 1)
+	require.Len(t, d.faultsOf("eio/lookup/list"), 1)
+	require.Len(t, d.faultsOf("eio/lookup/stat"), 1)
+	_, err = d.Unfaulted().Stat("dir/f")
+	require.NoError(t, err, "the harness's view sees no injected error")
+	require.Len(t, d.faultsOf("eio/lookup/stat"), 1)
+	d.ClearInjector()
+	names, err := d.List("dir")
+	require.NoError(t, err)
+	require.Equal(t, []string{"f", "g"}, names)
+}
+
 func TestInjectedEIOOnWriteWritesNothing(t *testing.T) {
 	d := newDisk(t, 1, Options{})
 	f, err := d.Create("f", vfs.WriteCategoryUnspecified)

@@ -252,14 +252,16 @@ func (c *cluster) resolve(ref sim.NodeRef) (int, bool) {
 }
 
 // diskFault tells the checkers about data a fault destroyed on purpose
-// where it explains what a repair then does: a wiped main store, a damaged
-// repair copy.
+// where it explains what a repair then does: a wiped main store (or its
+// MANIFEST, which is what says a store is there), a damaged repair copy.
 func (c *cluster) diskFault(n int, f faultfs.Fault) {
 	if !f.Destroys() || n >= c.monitors {
 		return
 	}
 	cfg := c.hosts[n].cfg
-	if p, _ := cfg.TargetPath(node.TargetStore); f.Path+"/" == p {
+	store, _ := cfg.TargetPath(node.TargetStore)
+	manifest, _ := cfg.TargetPath(node.TargetManifest)
+	if f.Path+"/" == store || f.Path == manifest {
 		c.obs.suite.MainStoreGone(n)
 	}
 	if p, _ := cfg.TargetPath(node.TargetRepairCopy); strings.HasPrefix(f.Path+"/", p) {

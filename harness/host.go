@@ -22,7 +22,7 @@ func (h *monitorHost) Start() {
 	cfg := h.cfg
 	if h.booted {
 		// Switch atomicity is judged on disk, before the monitor touches it.
-		h.obs.boot(h.rank, cfg.HasStore(h.k.Disk(h.rank)))
+		h.obs.boot(h.rank, cfg.HasStore(h.k.Disk(h.rank).Unfaulted()))
 	}
 	cfg.Mkfs = !h.booted // only the very first start may create the store
 	h.booted = true

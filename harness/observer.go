@@ -41,7 +41,7 @@ func newObserver(k *sim.Kernel, monitors int, plan sim.Plan) *observer {
 		"page_repairs", "page_repairs_completed", "pages_repaired", "repair_bytes", "whole_store_fallbacks"} {
 		counters[name] = 0 // reported even when nothing happened
 	}
-	return &observer{k: k, suite: checker.NewSuite(monitors, diskFaulted(plan, monitors), collectorFetchTimeout), counters: counters,
+	return &observer{k: k, suite: checker.NewSuite(monitors, diskFaults(plan, monitors), collectorFetchTimeout), counters: counters,
 		repairPath: RepairPath{Node: -1}, resumePath: RepairPath{Node: -1}, repairing: make([]bool, monitors), paging: make([]bool, monitors),
 		fetching: make([]bool, monitors), probes: Counters{}, querying: map[int]bool{}}
 }
@@ -246,23 +246,28 @@ func (o *observer) ackedWrite(client int, reqID, version uint64) {
 	o.suite.AckedWrite(o.k.Now(), client, reqID, version)
 }
 
-// diskFaulted says, per monitor, whether the plan injects a fault into its
-// disk that may break or stop its store: an I/O error, ENOSPC, corruption,
-// or a lying-disk power loss. Crashes, honest and torn power losses and
-// network faults must never stop a monitor.
-func diskFaulted(plan sim.Plan, monitors int) []bool {
-	out := make([]bool, monitors)
+// diskFaults says, per monitor, what the plan does to its disk: I/O
+// errors and ENOSPC may stop a monitor; corruption, wipes and lying-disk
+// power losses may also break its store. Crashes, honest and torn power
+// losses and network faults must do neither.
+func diskFaults(plan sim.Plan, monitors int) []checker.DiskFaults {
+	out := make([]checker.DiskFaults, monitors)
 	for _, f := range plan.Faults {
+		var mark func(*checker.DiskFaults)
 		switch {
-		case f.Kind == sim.FaultDiskEIO, f.Kind == sim.FaultDiskENOSPC, f.Kind == sim.FaultCorrupt,
-			f.Kind == sim.FaultPowerLoss && f.Power == faultfs.Lying:
-			if f.Ref != nil { // its node is known only when it fires
-				for r := range out {
-					out[r] = true
-				}
-			} else if f.Node >= 0 && f.Node < monitors {
-				out[f.Node] = true
+		case f.Kind == sim.FaultDiskEIO, f.Kind == sim.FaultDiskENOSPC:
+			mark = func(d *checker.DiskFaults) { d.Fails = true }
+		case f.Kind == sim.FaultCorrupt, f.Kind == sim.FaultPowerLoss && f.Power == faultfs.Lying:
+			mark = func(d *checker.DiskFaults) { d.Damages = true }
+		default:
+			continue
+		}
+		if f.Ref != nil { // its node is known only when it fires
+			for r := range out {
+				mark(&out[r])
 			}
+		} else if f.Node >= 0 && f.Node < monitors {
+			mark(&out[f.Node])
 		}
 	}
 	return out

@@ -32,11 +32,15 @@ func broken(err error) bool {
 // Start boots the monitor and, once it has a usable store, starts probing.
 func (m *Monitor) Start() {
 	m.bootAt = m.env.Now()
-	if exists(m.env.FS(), m.cfg.repairDir()) {
+	repairing, err := exists(m.env.FS(), m.cfg.repairDir())
+	if repairing {
 		m.resumeRepair()
 		return
 	}
-	s, err := m.openMain()
+	var s *kvstore.Store
+	if err == nil {
+		s, err = m.openMain()
+	}
 	if err != nil {
 		if !broken(err) {
 			// An I/O error says nothing about the data: stop, as ceph-mon
@@ -73,9 +77,15 @@ func (m *Monitor) Start() {
 // openMain opens the main store, retrying a few times as ceph-mon's
 // service manager would restart it.
 func (m *Monitor) openMain() (*kvstore.Store, error) {
-	if !m.cfg.Mkfs && !exists(m.env.FS(), m.cfg.Dir) {
-		m.reached(ProbeMainStoreAbsent)
-		return nil, errStoreMissing
+	if !m.cfg.Mkfs {
+		there, err := exists(m.env.FS(), m.cfg.Dir)
+		if err != nil {
+			return nil, err // the disk failed to answer: nothing is known of the store
+		}
+		if !there {
+			m.reached(ProbeMainStoreAbsent)
+			return nil, errStoreMissing
+		}
 	}
 	return m.openDir(m.cfg.Dir, !m.cfg.NoPageRepair)
 }

@@ -347,8 +347,12 @@ func (m *Monitor) Leftovers() []string {
 			out = append(out, "store file "+n)
 		}
 	}
-	if !m.rep.active && m.err == nil && exists(m.env.FS(), m.cfg.repairDir()) {
-		out = append(out, m.cfg.repairDir()+" while not repairing")
+	if !m.rep.active && m.err == nil {
+		if there, err := exists(m.env.FS(), m.cfg.repairDir()); there {
+			out = append(out, m.cfg.repairDir()+" while not repairing")
+		} else if err != nil {
+			out = append(out, m.cfg.repairDir()+" unreadable: "+err.Error())
+		}
 	}
 	now := m.env.Now()
 	for _, cookie := range slices.Sorted(maps.Keys(m.prov.sessions)) {

@@ -48,6 +48,8 @@ var diskOps = map[string][]errorfs.OpKind{
 	"rename":  {errorfs.OpRename},
 	"remove":  {errorfs.OpRemoveAll},
 	"mkdir":   {errorfs.OpMkdirAll},
+	"stat":    {errorfs.OpStat},
+	"list":    {errorfs.OpList},
 }
 
 // cmdDiskError arms I/O errors: disk-error 1 op=write [path=mon-1/store]

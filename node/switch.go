@@ -2,6 +2,7 @@ package node
 
 import (
 	"errors"
+	"os"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/monsim/monsim/node/kvstore"
@@ -91,9 +92,15 @@ func (m *Monitor) maybeLiftFence(msg *Msg) {
 	m.rep.rejoinAbove = 0
 }
 
-func exists(fs vfs.FS, path string) bool {
+// exists says whether path is there. Any other error is the disk failing
+// to answer, which says nothing about the store: taken for "not there", it
+// would start a repair of a store that is fine.
+func exists(fs vfs.FS, path string) (bool, error) {
 	_, err := fs.Stat(path)
-	return err == nil
+	if err == nil || errors.Is(err, os.ErrNotExist) {
+		return err == nil, nil
+	}
+	return false, err
 }
 
 // syncDir makes dir's entries durable.

@@ -152,8 +152,21 @@ func crashRestartFaults(r *rng.Stream, n int) []sim.Fault {
 			f.Kind, f.Power = sim.FaultPowerLoss, faultfs.Honest
 		}
 		out = append(out, f)
+		if r.Chance(0.15) {
+			out = append(out, lookupErrorsAtRestart(r, m, t+dur))
+		}
 	}
 	return append(out, acceptWindowCuts(r, n)...)
+}
+
+// lookupErrorsAtRestart fails a monitor's opens, lists and stats around the
+// moment its host restarts it, so its store's Open meets them: a store that
+// takes a directory it could not read for an empty one, or a file it could
+// not open for a missing one, starts over or starts a repair it has no
+// reason for. A correct store fails with an I/O error and the host retries.
+func lookupErrorsAtRestart(r *rng.Stream, m int, restart int64) sim.Fault {
+	return sim.Fault{At: restart - r.Range(0, 20*sim.Millisecond), Node: m, Kind: sim.FaultDiskEIO, IO: faultfs.OnLookup,
+		Prob: float64(r.Range(30, 100)) / 100, For: r.Range(20*sim.Millisecond, 200*sim.Millisecond)}
 }
 
 // failedSyncCut fails a monitor's writes or fsyncs for a moment from t,
@@ -574,15 +587,18 @@ func popcountBools(bs []bool) int {
 }
 
 // diskFault draws a window of disk errors on one monitor: EIO on reads,
-// writes or syncs, or ENOSPC. A monitor stops on a store error, as ceph-mon
+// writes, syncs, namespace changes or lookups (open, list, stat), or ENOSPC. A monitor stops on a store error, as ceph-mon
 // does, and its host restarts it; an error on open is not corruption, so it
 // must not start a repair.
+// eioClasses are the operations an EIO window may fail.
+var eioClasses = []faultfs.IOClass{faultfs.OnRead, faultfs.OnWrite, faultfs.OnSync, faultfs.OnMeta, faultfs.OnLookup}
+
 func diskFault(r *rng.Stream, n int, t int64) sim.Fault {
 	f := sim.Fault{At: t, Node: r.Intn(n), Prob: float64(r.Range(5, 50)) / 100, For: r.Range(50*sim.Millisecond, sim.Second)}
 	if r.Chance(0.2) {
 		f.Kind = sim.FaultDiskENOSPC
 	} else {
-		f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnRead, faultfs.OnWrite, faultfs.OnSync, faultfs.OnMeta}[r.Intn(4)]
+		f.Kind, f.IO = sim.FaultDiskEIO, eioClasses[r.Intn(len(eioClasses))]
 	}
 	return f
 }

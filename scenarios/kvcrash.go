@@ -56,7 +56,7 @@ func kvCrashPlan(o Options) sim.Plan {
 		if r.Chance(0.2) {
 			f.Kind = sim.FaultDiskENOSPC
 		} else {
-			f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnSync, faultfs.OnWrite, faultfs.OnMeta}[r.Intn(3)]
+			f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnSync, faultfs.OnWrite, faultfs.OnMeta, faultfs.OnLookup}[r.Intn(4)]
 		}
 		p.Faults = append(p.Faults, f, sim.Fault{At: t + r.Range(sim.Millisecond, f.For+10*sim.Millisecond), Node: 0,
 			Kind: sim.FaultPowerLoss, Power: []faultfs.PowerMode{faultfs.Honest, faultfs.Torn}[r.Intn(2)], For: r.Range(sim.Millisecond, 50*sim.Millisecond)})

@@ -50,6 +50,7 @@ var storeBreaks = []storeBreak{
 	{kind: faultfs.ZeroSector, target: node.TargetManifest},
 	{kind: faultfs.Truncate, target: node.TargetCheckpoint},
 	{kind: faultfs.Wipe, target: node.TargetStore},
+	{kind: faultfs.Wipe, target: node.TargetManifest},
 	// The last two may miss: a small checkpoint can leave a misdirected
 	// sector nowhere to land, and a lying disk's losses may all fall where
 	// an intact level-1 checkpoint covers them.
@@ -60,13 +61,14 @@ var storeBreaks = []storeBreak{
 // sureBreaks is how many of storeBreaks always break the store. Of those,
 // the ones inside the checkpoint may hit a page of it alone, which a page
 // repair fixes (pagescenarios.go); wholeStoreBreaks never do.
-const sureBreaks = 7
+const sureBreaks = 8
 
 var wholeStoreBreaks = []storeBreak{
 	{kind: faultfs.BitFlip, target: node.TargetLog},
 	{kind: faultfs.BitFlip, target: node.TargetManifest},
 	{kind: faultfs.ZeroSector, target: node.TargetManifest},
 	{kind: faultfs.Wipe, target: node.TargetStore},
+	{kind: faultfs.Wipe, target: node.TargetManifest},
 }
 
 // breakStore makes monitor m's store fail to open at time t.
@@ -170,15 +172,15 @@ func repairPowerlossFaults(r *rng.Stream, n int) []sim.Fault {
 }
 
 // diskErrorAt fails monitor m's disk for a moment from the first time it
-// passes point: reads, writes, syncs or namespace operations (create,
-// rename, remove), or a full disk.
+// passes point: reads, writes, syncs, namespace changes (create, rename,
+// remove) or lookups (open, list, stat), or a full disk.
 func diskErrorAt(r *rng.Stream, m int, point node.Point) sim.Fault {
 	f := sim.Fault{On: &sim.Trigger{Point: sim.Point(point), Node: m, Nth: 1}, Node: m,
 		Prob: float64(r.Range(30, 100)) / 100, For: r.Range(20*sim.Millisecond, 200*sim.Millisecond)}
 	if r.Chance(0.2) {
 		f.Kind = sim.FaultDiskENOSPC
 	} else {
-		f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnRead, faultfs.OnWrite, faultfs.OnSync, faultfs.OnMeta}[r.Intn(4)]
+		f.Kind, f.IO = sim.FaultDiskEIO, eioClasses[r.Intn(len(eioClasses))]
 	}
 	return f
 }

@@ -61,7 +61,7 @@ awk '$1 != "total:" && $NF != "100.0%"' "$OUT/func.txt" >"$OUT/uncovered.txt"
 awk -v mod="$MOD/" 'NR > 1 && $3 == 0 {
 	sub(mod, "", $1); split($1, a, ":"); split(a[2], r, ","); split(r[1], from, "."); split(r[2], to, ".")
 	printf "%s:%s-%s (%s)\n", a[1], from[1], to[1], $2
-}' "$OUT/node.out" | sort -t: -k1,1 -k2,2n -u >"$OUT/uncovered-blocks.txt"
+}' "$OUT/node.out" | sort -t: -k1,1 -k2,2n | uniq >"$OUT/uncovered-blocks.txt"
 
 # Statement coverage per package: node/ alone, then node/kvstore/.
 $GO tool covdata percent -i="$OUT/data" -pkg="$PKGS" |

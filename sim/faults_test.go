@@ -78,6 +78,7 @@ func TestEveryFaultKindHappensAndShowsInTheTrace(t *testing.T) {
 		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, IO: faultfs.OnRead, Prob: 1, For: 10 * ms}, "disk/eio/read", nil},
 		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, IO: faultfs.OnSync, Prob: 1, For: 10 * ms}, "disk/eio/sync", nil},
 		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, IO: faultfs.OnMeta, Prob: 1, For: 10 * ms}, "disk/eio/meta/create", nil},
+		{Fault{At: 100 * ms, Kind: FaultDiskEIO, Node: 0, IO: faultfs.OnLookup, Prob: 1, For: 10 * ms}, "disk/eio/lookup/open", nil},
 		{Fault{At: 100 * ms, Kind: FaultDiskENOSPC, Node: 0, Prob: 1, For: 10 * ms}, "disk/enospc", nil},
 	}
 	covered := map[FaultKind]bool{}
