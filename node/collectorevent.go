@@ -109,14 +109,6 @@ func (t *CollectorTable) Get(id int) (CollectorState, bool) {
 	return t.states[i], true
 }
 
-// States returns every collector's state, by ID.
-func (t *CollectorTable) States() []CollectorState { return slices.Clone(t.states) }
-
-// Clone returns a copy that Apply on either leaves the other alone.
-func (t *CollectorTable) Clone() CollectorTable {
-	return CollectorTable{states: slices.Clone(t.states)}
-}
-
 // Apply changes the table as ev says.
 func (t *CollectorTable) Apply(ev CollectorEvent) {
 	i, ok := slices.BinarySearchFunc(t.states, ev.Collector, func(s CollectorState, id int) int { return s.ID - id })

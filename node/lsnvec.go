@@ -20,10 +20,8 @@ type lsnVectors struct {
 	dirty bool       // changed since it was last stored
 }
 
+// init makes empty rows; it is called on an empty vector only.
 func (v *lsnVectors) init(monitors, pages int) {
-	if len(v.rows) == monitors && (monitors == 0 || len(v.rows[0]) == pages) {
-		return
-	}
 	v.rows, v.asOf = make([][]uint64, monitors), make([]uint64, monitors)
 	for r := range v.rows {
 		v.rows[r] = make([]uint64, pages)

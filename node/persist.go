@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
-	"strings"
 
 	"github.com/monsim/monsim/node/kvstore"
 )
@@ -59,12 +58,6 @@ func getU64(r kvstore.Reader, key string) uint64 {
 		return 0
 	}
 	return binary.BigEndian.Uint64(b)
-}
-
-// isStateKey says whether a key is part of the replicated service state
-// whose hash the checkers compare.
-func isStateKey(key string) bool {
-	return strings.HasPrefix(key, prefixKV) || strings.HasPrefix(key, prefixClient) || strings.HasPrefix(key, prefixEvents)
 }
 
 // pairHash is one key/value's share of the state hash. The state hash is

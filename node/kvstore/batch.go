@@ -23,9 +23,6 @@ type Batch struct {
 // applied and leaves the pages it changes at LSN 0.
 func (b *Batch) SetLSN(lsn uint64) { b.lsn = lsn }
 
-// LSN is the batch's stamp, 0 if none.
-func (b *Batch) LSN() uint64 { return b.lsn }
-
 // Operation kinds as written in a record's payload.
 const (
 	opPut          byte = 1
