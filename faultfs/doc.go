@@ -75,7 +75,10 @@
 // it; the operation then changes nothing: a failed write writes nothing, a
 // failed fsync makes nothing newly durable, a failed create, rename or
 // remove leaves the namespace as it was. FS.EIO and FS.ENOSPC build
-// injectors that draw from the disk's stream and compose with errorfs.Any.
+// injectors that draw from the disk's stream and compose with errorfs.Any;
+// an EIO injector picks its operations by IOClass (reads, writes, syncs,
+// namespace changes, lookups). FS.Unfaulted is a view no injector reaches,
+// for a harness that inspects the disk.
 // Injected errors match ErrInjected and the injector's errno with errors.Is.
 // Options.Capacity adds real ENOSPC when a write would overfill the disk.
 //
