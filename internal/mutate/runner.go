@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +35,15 @@ const (
 	ReasonCrash     = "crash"     // the oracle exited abnormally (a panic, a fatal error)
 	ReasonTimeout   = "timeout"   // the oracle ran past its time plus the grace
 	ReasonViolation = "violation" // exit code 1 without a failing seed line
+	ReasonProbes    = "probes"    // a path the unmutated build takes often was never taken
 )
+
+// lostProbeMin is how many hits the unmutated build's rate predicts, for
+// the mutant's seeds, before a probe the mutant never reached kills it. A
+// rare probe may miss by chance, or because a tuning constant moved it; a
+// probe expected this often is missing because its path is gone. It is the
+// nightly's rule (every probe is reached) held to the campaign at hand.
+const lostProbeMin = 20
 
 // Result is the verdict on one mutant.
 type Result struct {
@@ -49,6 +58,41 @@ type Result struct {
 	Run      time.Duration // the oracle's wall time
 	Detail   string        // one line: the compile error, the crash
 	Rerun    bool          // judged by the survivor re-run
+
+	reach probeReach // the code probes the oracle's campaign reached
+}
+
+// probeReach is what a campaign's summary lines say it reached.
+type probeReach struct {
+	seeds int
+	hits  map[string]int
+}
+
+func (p *probeReach) add(seeds int, hits map[string]int) {
+	if p.hits == nil {
+		p.hits = map[string]int{}
+	}
+	p.seeds += seeds
+	for name, n := range hits {
+		p.hits[name] += n
+	}
+}
+
+// lost names the probes base reached often enough that, over this
+// campaign's seeds, at least lostProbeMin hits were due, and this campaign
+// never reached; sorted.
+func (p *probeReach) lost(base *probeReach) []string {
+	if base == nil || base.seeds == 0 || p.seeds == 0 {
+		return nil
+	}
+	var out []string
+	for name, n := range base.hits {
+		if p.hits[name] == 0 && n*p.seeds >= lostProbeMin*base.seeds {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Runner builds mutants in copies of a module and judges each with an
@@ -71,6 +115,7 @@ type Runner struct {
 	tmp     string
 	workers []*worker
 	mu      sync.Mutex
+	base    *probeReach // what the unmutated build's campaign reached
 }
 
 type worker struct {
@@ -149,7 +194,11 @@ func copyModule(src, dst string) error {
 // Baseline builds the unmutated module and runs the oracle on it for d.
 // Anything but Survived means the oracle cannot judge mutants.
 func (r *Runner) Baseline(ctx context.Context, d time.Duration) Result {
-	return r.workers[0].judge(ctx, r, nil, d)
+	res := r.workers[0].judge(ctx, r, nil, d)
+	if res.Status == Survived && res.reach.seeds > 0 {
+		r.base = &res.reach
+	}
+	return res
 }
 
 // Run judges the mutants with a campaign of d each, on all workers, and
@@ -248,10 +297,13 @@ func compileError(out []byte) string {
 
 // oracleLine is the part of a `simrun fuzz -json` line the runner reads.
 type oracleLine struct {
-	Result   string `json:"result"`
-	Check    string `json:"check"`
-	Scenario string `json:"scenario"`
-	Seed     *uint64
+	Type     string         `json:"type"`
+	Result   string         `json:"result"`
+	Check    string         `json:"check"`
+	Scenario string         `json:"scenario"`
+	Seed     *uint64        `json:"seed"`
+	Seeds    int            `json:"seeds"`  // a summary line's
+	Probes   map[string]int `json:"probes"` // a summary line's hits per code probe
 }
 
 // oracle runs the binary for d and fills in the verdict. It stops the
@@ -287,7 +339,13 @@ func (w *worker) oracle(ctx context.Context, r *Runner, d time.Duration, res *Re
 	failed := false
 	for sc.Scan() {
 		var l oracleLine
-		if json.Unmarshal(sc.Bytes(), &l) != nil || l.Result != "fail" {
+		if json.Unmarshal(sc.Bytes(), &l) != nil {
+			continue
+		}
+		if l.Type == "summary" {
+			res.reach.add(l.Seeds, l.Probes)
+		}
+		if l.Result != "fail" {
 			continue
 		}
 		failed = true
@@ -313,6 +371,11 @@ func (w *worker) oracle(ctx context.Context, r *Runner, d time.Duration, res *Re
 		res.Detail = fmt.Sprintf("still running after %s", d+r.Grace)
 	case err == nil:
 		res.Status = Survived
+		if lost := res.reach.lost(r.base); len(lost) > 0 {
+			res.Status, res.Reason, res.ToKill = Killed, ReasonProbes, res.Run
+			res.Detail = fmt.Sprintf("never reached %s (the unmutated build: %d hits in %d seeds; this one ran %d seeds)",
+				strings.Join(lost, ", "), r.base.hits[lost[0]], r.base.seeds, res.reach.seeds)
+		}
 	case errors.As(err, &exit) && exit.ExitCode() == 1:
 		res.Status, res.Reason, res.ToKill = Killed, ReasonViolation, res.Run
 		res.Detail = firstLine(stderr.String(), "exit code 1 without a failing seed line")

@@ -35,9 +35,19 @@ func main() {
 		os.Exit(2)
 	}
 	pass := ` + "`" + `{"type":"seed","scenario":"steady","seed":1,"result":"pass"}` + "`" + `
+	summary := func(seeds int, probes string) {
+		fmt.Printf(` + "`" + `{"type":"summary","scenario":"steady","seeds":%d,"probes":{%s}}` + "`" + `+"\n", seeds, probes)
+	}
 	switch node.Mode {
 	case "pass":
 		fmt.Println(pass)
+		summary(10, ` + "`" + `"a/often":30,"b/rare":2` + "`" + `)
+	case "lost": // a path the unmutated build takes 3 times a seed is gone
+		summary(10, ` + "`" + `"b/rare":2` + "`" + `)
+	case "rarelost": // a rare one may miss
+		summary(10, ` + "`" + `"a/often":30` + "`" + `)
+	case "few": // too few seeds to expect 20 hits of a/often
+		summary(6, ` + "`" + `"b/rare":1` + "`" + `)
 	case "kill":
 		fmt.Println(pass)
 		fmt.Println(` + "`" + `{"type":"seed","scenario":"partition","seed":7,"result":"fail","check":"ledger"}` + "`" + `)
@@ -85,6 +95,7 @@ func TestRunnerClassifies(t *testing.T) {
 	ms := []Mutant{
 		modeMutant(1, `"pass"`), modeMutant(2, `"kill"`), modeMutant(3, `"hang"`),
 		modeMutant(4, `"crash"`), modeMutant(5, `"exit1"`), modeMutant(6, `pass`),
+		modeMutant(7, `"lost"`), modeMutant(8, `"rarelost"`), modeMutant(9, `"few"`),
 	}
 	start := time.Now()
 	res := r.Run(ctx, ms, time.Second)
@@ -107,7 +118,11 @@ func TestRunnerClassifies(t *testing.T) {
 		{Killed, ReasonCrash, "", 0},
 		{Killed, ReasonViolation, "", 0},
 		{NotViable, "", "", 0},
+		{Killed, ReasonProbes, "", 0},
+		{Survived, "", "", 0},
+		{Survived, "", "", 0},
 	}, got)
+	require.Equal(t, "never reached a/often (the unmutated build: 30 hits in 10 seeds; this one ran 10 seeds)", res[6].Detail)
 	require.True(t, res[1].HasSeed)
 	require.Less(t, res[1].ToKill, 10*time.Second)
 	require.GreaterOrEqual(t, res[2].ToKill, 2*time.Second) // time plus grace
