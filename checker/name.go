@@ -32,6 +32,7 @@ const (
 	NameOfflinePeriods  Name = "offline-periods"
 	NameFetch           Name = "fetch"
 	NamePageRepair      Name = "page-repair"
+	NameWire            Name = "wire"
 	// NameBudget is a run that exhausted its event or time budget.
 	NameBudget Name = "budget"
 	// NamePlan is a fault plan that could not be loaded.
@@ -42,7 +43,7 @@ const (
 func Names() []Name {
 	return []Name{NameLinearizability, NameLedger, NameStateHash, NameSync, NamePromises, NameLease, NameRepair,
 		NameLiveness, NameUnavailability, NameKVDurability, NamePartial, NameStopped, NameTrim, NameLeftovers,
-		NameStability, NameResume, NameCollectorLog, NameOfflinePeriods, NameFetch, NamePageRepair, NameBudget, NamePlan}
+		NameStability, NameResume, NameCollectorLog, NameOfflinePeriods, NameFetch, NamePageRepair, NameWire, NameBudget, NamePlan}
 }
 
 // UnmarshalText reads a checker's name; an unknown name is an error.

@@ -24,6 +24,7 @@ type Suite struct {
 	repair  *Repair
 	unavail *Unavailability
 	stopped *Stopped
+	wire    *Wire
 	colLog  *CollectorLog
 	fetch   *Fetch
 	// events are the event checkers that report as the run goes, the first
@@ -37,8 +38,11 @@ type Suite struct {
 // eventChecker is a checker fed every monitor event.
 type eventChecker interface {
 	Observe(at int64, ev node.Event)
-	recorded() *record
+	recorder
 }
+
+// recorder is a checker that keeps its violations in a record.
+type recorder interface{ recorded() *record }
 
 func (l *Ledger) recorded() *record         { return &l.rec }
 func (h *StateHash) recorded() *record      { return &h.rec }
@@ -54,13 +58,14 @@ func (c *Resume) recorded() *record         { return &c.rec }
 func (l *CollectorLog) recorded() *record   { return &l.rec }
 func (o *OfflinePeriods) recorded() *record { return &o.rec }
 func (c *PageRepair) recorded() *record     { return &c.rec }
+func (w *Wire) recorded() *record           { return &w.rec }
 
 // NewSuite returns the event checkers for a cluster of the given size.
 // diskFaults[r] says what the run does to rank r's disk (see Stopped);
 // fetchTimeout is the collectors' (see Fetch).
 func NewSuite(monitors int, diskFaults []DiskFaults, fetchTimeout int64) *Suite {
 	c := &Suite{ledger: NewLedger(monitors), prom: NewPromises(monitors), repair: NewRepair(monitors),
-		unavail: NewUnavailability(monitors), stopped: NewStopped(diskFaults), colLog: NewCollectorLog()}
+		unavail: NewUnavailability(monitors), stopped: NewStopped(diskFaults), wire: NewWire(), colLog: NewCollectorLog()}
 	c.fetch = NewFetch(c.colLog, fetchTimeout)
 	hashes := NewStateHash(monitors)
 	c.events = []eventChecker{c.ledger, hashes, NewSyncInvariants(monitors), NewResume(hashes.Reference), c.repair, c.prom,
@@ -115,7 +120,7 @@ func (c *Suite) Fetched() (fetched, needed uint64) { return c.fetch.Fetched, c.f
 
 // noted runs f, one checker's entry point other than Observe, and keeps
 // what it found.
-func (c *Suite) noted(ch eventChecker, f func()) {
+func (c *Suite) noted(ch recorder, f func()) {
 	n := len(ch.recorded().list)
 	f()
 	c.all = append(c.all, ch.recorded().list[n:]...)
@@ -130,6 +135,12 @@ func (c *Suite) AckedWrite(at int64, client int, reqID, version uint64) {
 // Stop records that rank's monitor stopped on err (see Stopped).
 func (c *Suite) Stop(at int64, rank int, err error) {
 	c.noted(c.stopped, func() { c.stopped.Stop(at, rank, err) })
+}
+
+// MalformedMsg records that rank dropped, as corrupt, a message whose
+// checksum held (see Wire).
+func (c *Suite) MalformedMsg(at int64, rank, from int, typ node.MsgType) {
+	c.noted(c.wire, func() { c.wire.Malformed(at, rank, from, typ) })
 }
 
 // StoreLost tells the checkers that rank's disk lost data on purpose (see

@@ -1,6 +1,9 @@
 package harness
 
 import (
+	"encoding/binary"
+	"hash/crc32"
+
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/sim"
@@ -16,6 +19,8 @@ type monitorHost struct {
 	m           *node.Monitor
 	booted      bool
 	powerLosses int // the kernel's count when this incarnation started
+	// droppedCorrupt: the message being delivered was dropped as corrupt.
+	droppedCorrupt bool
 }
 
 func (h *monitorHost) Start() {
@@ -31,7 +36,24 @@ func (h *monitorHost) Start() {
 	h.m.Start()
 }
 
-func (h *monitorHost) Deliver(from int, msg []byte) { h.m.Deliver(from, msg) }
+// Deliver hands the monitor a message. One it drops as corrupt although
+// its checksum held was written or read wrong, not damaged on the wire.
+func (h *monitorHost) Deliver(from int, msg []byte) {
+	h.droppedCorrupt = false
+	h.m.Deliver(from, msg)
+	if h.droppedCorrupt && checksumHolds(msg) {
+		h.obs.suite.MalformedMsg(h.k.Now(), h.rank, from, node.MsgType(msg[4]))
+	}
+}
+
+// checksumHolds says whether a monitor message's CRC32C holds: the wire
+// format puts it in the first four bytes, over the rest, whose first byte
+// is the message type.
+func checksumHolds(msg []byte) bool {
+	return len(msg) > 4 && binary.LittleEndian.Uint32(msg) == crc32.Checksum(msg[4:], castagnoli)
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func (h *monitorHost) Fire(id sim.TimerID, tag uint64) { h.m.Fire(node.TimerID(id), tag) }
 
@@ -76,5 +98,8 @@ func (h *monitorHost) Point(p node.Point) {
 	h.obs.point(h.rank, p, h.k.Disk(h.rank).MutatingOps())
 	h.k.Point(h.rank, sim.Point(p))
 }
-func (h *monitorHost) Emit(ev node.Event)       { h.obs.event(h.rank, ev) }
+func (h *monitorHost) Emit(ev node.Event) {
+	h.droppedCorrupt = h.droppedCorrupt || ev.Kind == node.EvCorruptMsg
+	h.obs.event(h.rank, ev)
+}
 func (h *monitorHost) Reached(p node.CodeProbe) { h.obs.probes[string(p)]++ }
