@@ -18,7 +18,10 @@ import (
 // crashes and loses power (honest and torn), sometimes at the store's own
 // probe points, and its disk fails writes and syncs. After every restart
 // the recovered state must be a prefix of the applied batches that contains
-// every synced one. A batch whose Apply failed counts as applied, never as
+// every synced one. A bit flipped at the end of the newest log segment
+// while the host is down (TargetLogTail) is damage, not a tear: the store
+// must refuse to open (the host then stays idle) or open without losing a
+// synced batch. A batch whose Apply failed counts as applied, never as
 // synced: it may or may not come back; the host then restarts, as a
 // service manager restarts a daemon that stopped on a store error.
 const (
@@ -30,6 +33,13 @@ const (
 	// stays down.
 	storeRestartDelay = 5 * sim.Millisecond
 )
+
+// TargetLogTail names, in a store run's plan, the last logTailBytes of the
+// newest log segment: its last records and their trailers, where damage is
+// easiest to take for a torn write.
+const TargetLogTail sim.Target = "log-tail"
+
+const logTailBytes = 256
 
 // storeOptions checkpoint often, so a short run crosses many switches.
 var storeOptions = kvstore.Options{L1Every: 16, L2Every: 128, SegmentBytes: 64 << 10}
@@ -45,7 +55,7 @@ type StoreOptions struct {
 // StoreVocabulary is what a store run's plans may name: the store's probe
 // points, on its one node.
 func StoreVocabulary() sim.Vocabulary {
-	v := sim.Vocabulary{Nodes: 1}
+	v := sim.Vocabulary{Nodes: 1, Targets: []sim.Target{TargetLogTail}}
 	for _, p := range kvstore.Points() {
 		v.Points = append(v.Points, sim.Point(p))
 	}
@@ -58,9 +68,19 @@ func RunStore(o StoreOptions) *Result {
 	if err := bugs.Enable(o.Bug); err != nil {
 		return planError(err)
 	}
+	var h *storeHost
 	k := sim.New(sim.Config{Seed: o.Seed, Endpoints: 1, Disks: 1, Trace: o.Trace, Disk: diskCosts(),
-		Vocabulary: StoreVocabulary()})
-	h := &storeHost{k: k, rand: k.Stream("workload"), model: map[string]string{}, counters: Counters{}, probes: Counters{}}
+		Vocabulary:    StoreVocabulary(),
+		ResolveTarget: func(int, sim.Target) string { return storeDir + "/" + kvstore.ZoneLog.PathPrefix() },
+		LocateTarget: func(sim.Target) func([]byte) (int64, int64, bool) {
+			return func(data []byte) (int64, int64, bool) {
+				n := min(int64(len(data)), logTailBytes)
+				return int64(len(data)) - n, n, n > 0
+			}
+		},
+		OnDiskFault: func(_ int, f faultfs.Fault) { h.rotPending = h.rotPending || f.Destroys() },
+	})
+	h = &storeHost{k: k, rand: k.Stream("workload"), model: map[string]string{}, counters: Counters{}, probes: Counters{}}
 	h.opts = storeOptions
 	h.opts.IgnoreSyncErrors = bugs.IgnoreFsyncError
 	h.durability = checker.NewDurability(stateHash(h.model))
@@ -99,6 +119,8 @@ type storeHost struct {
 	counters   Counters
 	probes     Counters
 	opts       kvstore.Options
+	// rotPending: the plan damaged the disk since the last good open.
+	rotPending bool
 }
 
 func (h *storeHost) Start() {
@@ -110,6 +132,10 @@ func (h *storeHost) Start() {
 		h.restart() // the disk failed, not the store: try again later
 		return
 	}
+	if err != nil && h.rotPending && errors.Is(err, kvstore.ErrCorrupt) {
+		h.counters["damage_refused"]++
+		return // the right answer; nothing here repairs a store, so it stays idle
+	}
 	if err != nil {
 		reason := "open failed: " + err.Error()
 		if errors.Is(err, kvstore.ErrCorrupt) {
@@ -118,7 +144,7 @@ func (h *storeHost) Start() {
 		h.fail(reason)
 		return
 	}
-	h.store = s
+	h.store, h.rotPending = s, false
 	h.counters["opens"]++
 	info := s.Info()
 	if info.Level == 1 {

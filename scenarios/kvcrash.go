@@ -12,11 +12,13 @@ import (
 // loses power (honest and torn), sometimes at the store's own probe points
 // (checkpoint and manifest switches), and while its disk fails writes and
 // syncs, each failure followed soon by a power cut: a store that counted a
-// batch whose fsync failed as durable loses it then.
+// batch whose fsync failed as durable loses it then. Now and then a bit
+// flips at the end of its newest log segment while it is down: it must
+// refuse to open rather than take the damage for a torn write.
 func init() {
 	register(&Scenario{
 		Name:        "kv-crash",
-		Description: "one kvstore under batches, process crashes, honest/torn power losses, and write and fsync errors each followed by a power cut; no synced batch may be lost",
+		Description: "one kvstore under batches, process crashes, honest/torn power losses, write and fsync errors each followed by a power cut, and now and then a bit flip at the log's tail; no synced batch may be lost",
 		Generate:    kvCrashPlan,
 		execute: func(o Options, plan sim.Plan) *harness.Result {
 			return harness.RunStore(harness.StoreOptions{Seed: o.Seed, Bug: o.Bug, Plan: plan, Trace: o.Trace})
@@ -60,6 +62,14 @@ func kvCrashPlan(o Options) sim.Plan {
 		}
 		p.Faults = append(p.Faults, f, sim.Fault{At: t + r.Range(sim.Millisecond, f.For+10*sim.Millisecond), Node: 0,
 			Kind: sim.FaultPowerLoss, Power: []faultfs.PowerMode{faultfs.Honest, faultfs.Torn}[r.Intn(2)], For: r.Range(sim.Millisecond, 50*sim.Millisecond)})
+	}
+	// Now and then a bit flips at the end of the newest log segment while
+	// the host is down: damage that a store checking too little would take
+	// for a torn write, silently dropping synced batches.
+	if r.Chance(0.3) {
+		t, down := r.Range(harness.StoreFaultPhase-4*sim.Second, harness.StoreFaultPhase-sim.Second), r.Range(10*sim.Millisecond, 100*sim.Millisecond)
+		p.Faults = append(p.Faults, sim.Fault{At: t, Node: 0, Kind: sim.FaultCrash, For: down},
+			sim.Fault{At: t + down/2, Node: 0, Kind: sim.FaultCorrupt, Corruption: faultfs.BitFlip, Target: harness.TargetLogTail})
 	}
 	// Cut power inside the store's own critical sections too: timed faults
 	// rarely land there.
