@@ -58,18 +58,10 @@ func kvCrashPlan(o Options) sim.Plan {
 		if r.Chance(0.2) {
 			f.Kind = sim.FaultDiskENOSPC
 		} else {
-			f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnSync, faultfs.OnWrite, faultfs.OnMeta, faultfs.OnLookup}[r.Intn(4)]
+			f.Kind, f.IO = sim.FaultDiskEIO, []faultfs.IOClass{faultfs.OnSync, faultfs.OnWrite, faultfs.OnMeta}[r.Intn(3)]
 		}
 		p.Faults = append(p.Faults, f, sim.Fault{At: t + r.Range(sim.Millisecond, f.For+10*sim.Millisecond), Node: 0,
 			Kind: sim.FaultPowerLoss, Power: []faultfs.PowerMode{faultfs.Honest, faultfs.Torn}[r.Intn(2)], For: r.Range(sim.Millisecond, 50*sim.Millisecond)})
-	}
-	// Now and then a bit flips at the end of the newest log segment while
-	// the host is down: damage that a store checking too little would take
-	// for a torn write, silently dropping synced batches.
-	if r.Chance(0.3) {
-		t, down := r.Range(harness.StoreFaultPhase-4*sim.Second, harness.StoreFaultPhase-sim.Second), r.Range(10*sim.Millisecond, 100*sim.Millisecond)
-		p.Faults = append(p.Faults, sim.Fault{At: t, Node: 0, Kind: sim.FaultCrash, For: down},
-			sim.Fault{At: t + down/2, Node: 0, Kind: sim.FaultCorrupt, Corruption: faultfs.BitFlip, Target: harness.TargetLogTail})
 	}
 	// Cut power inside the store's own critical sections too: timed faults
 	// rarely land there.
@@ -79,6 +71,23 @@ func kvCrashPlan(o Options) sim.Plan {
 			On:   &sim.Trigger{Point: sim.Point(kvCutPoints[r.Intn(len(kvCutPoints))]), Node: 0, Nth: int(r.Range(1, 4))},
 			Kind: sim.FaultPowerLoss, Node: 0, Power: mode, For: r.Range(sim.Millisecond, 50*sim.Millisecond),
 		})
+	}
+	// Opens, lists and stats fail around a restart, where the store opens:
+	// a failed lookup is not a missing file. (Drawn after the faults above,
+	// so their draws stay what they were.)
+	for range r.Range(0, 2) {
+		t, down := r.Range(500*sim.Millisecond, harness.StoreFaultPhase-sim.Second), r.Range(sim.Millisecond, 50*sim.Millisecond)
+		p.Faults = append(p.Faults, sim.Fault{At: t, Node: 0, Kind: sim.FaultCrash, For: down},
+			sim.Fault{At: t + down - r.Range(0, down), Node: 0, Kind: sim.FaultDiskEIO, IO: faultfs.OnLookup,
+				Prob: float64(r.Range(30, 100)) / 100, For: r.Range(5*sim.Millisecond, 60*sim.Millisecond)})
+	}
+	// Now and then a bit flips at the end of the newest log segment while
+	// the host is down: damage that a store checking too little would take
+	// for a torn write, silently dropping synced batches.
+	if r.Chance(0.3) {
+		t, down := r.Range(harness.StoreFaultPhase-4*sim.Second, harness.StoreFaultPhase-sim.Second), r.Range(10*sim.Millisecond, 100*sim.Millisecond)
+		p.Faults = append(p.Faults, sim.Fault{At: t, Node: 0, Kind: sim.FaultCrash, For: down},
+			sim.Fault{At: t + down/2, Node: 0, Kind: sim.FaultCorrupt, Corruption: faultfs.BitFlip, Target: harness.TargetLogTail})
 	}
 	return p
 }
