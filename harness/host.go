@@ -1,9 +1,6 @@
 package harness
 
 import (
-	"encoding/binary"
-	"hash/crc32"
-
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/monsim/monsim/node"
 	"github.com/monsim/monsim/sim"
@@ -41,19 +38,10 @@ func (h *monitorHost) Start() {
 func (h *monitorHost) Deliver(from int, msg []byte) {
 	h.droppedCorrupt = false
 	h.m.Deliver(from, msg)
-	if h.droppedCorrupt && checksumHolds(msg) {
+	if h.droppedCorrupt && node.MsgChecksumHolds(msg) {
 		h.obs.suite.MalformedMsg(h.k.Now(), h.rank, from, node.MsgType(msg[4]))
 	}
 }
-
-// checksumHolds says whether a monitor message's CRC32C holds: the wire
-// format puts it in the first four bytes, over the rest, whose first byte
-// is the message type.
-func checksumHolds(msg []byte) bool {
-	return len(msg) > 4 && binary.LittleEndian.Uint32(msg) == crc32.Checksum(msg[4:], castagnoli)
-}
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func (h *monitorHost) Fire(id sim.TimerID, tag uint64) { h.m.Fire(node.TimerID(id), tag) }
 

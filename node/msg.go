@@ -229,10 +229,17 @@ func (m *Msg) Encode() []byte {
 	return e.b
 }
 
+// MsgChecksumHolds says whether an encoded message's CRC32C holds. One that
+// holds and still fails DecodeMsg was written or read wrong, not damaged on
+// the wire.
+func MsgChecksumHolds(b []byte) bool {
+	return len(b) >= 5 && binary.LittleEndian.Uint32(b) == crc32.Checksum(b[4:], castagnoli)
+}
+
 // DecodeMsg parses and verifies a message.
 func DecodeMsg(b []byte) (Msg, error) {
 	var m Msg
-	if len(b) < 5 || binary.LittleEndian.Uint32(b) != crc32.Checksum(b[4:], castagnoli) {
+	if !MsgChecksumHolds(b) {
 		return m, ErrCorruptMsg
 	}
 	d := decoder{b: b[4:]}

@@ -1,6 +1,8 @@
 package node
 
 import (
+	"encoding/binary"
+	"hash/crc32"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -114,4 +116,28 @@ func TestTransactionsRoundTrip(t *testing.T) {
 	require.Equal(t, in, out)
 	_, err = decodeTxn(append(in.encode(), 0))
 	require.Error(t, err)
+}
+
+// MsgChecksumHolds tells a message damaged on the wire (its checksum
+// fails) from one written wrong (its checksum holds, and it still does not
+// decode): only the second is the wire checker's finding.
+func TestMsgChecksumHoldsTellsWireDamageFromAMalformedMessage(t *testing.T) {
+	good := (&Msg{Type: MLease, LC: 7, Until: 9}).Encode()
+	require.True(t, MsgChecksumHolds(good))
+	_, err := DecodeMsg(good)
+	require.NoError(t, err)
+
+	damaged := append([]byte(nil), good...)
+	damaged[len(damaged)-1] ^= 1
+	require.False(t, MsgChecksumHolds(damaged), "a bit flipped on the wire fails the checksum")
+
+	// A field too many, checksummed as its sender would: it passes the
+	// checksum and fails to decode.
+	malformed := append(append([]byte(nil), good...), 0x01)
+	binary.LittleEndian.PutUint32(malformed, crc32.Checksum(malformed[4:], castagnoli))
+	require.True(t, MsgChecksumHolds(malformed))
+	_, err = DecodeMsg(malformed)
+	require.ErrorIs(t, err, ErrCorruptMsg)
+
+	require.False(t, MsgChecksumHolds(good[:4]))
 }
