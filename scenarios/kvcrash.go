@@ -77,9 +77,7 @@ func kvCrashPlan(o Options) sim.Plan {
 	// so their draws stay what they were.)
 	for range r.Range(0, 2) {
 		t, down := r.Range(500*sim.Millisecond, harness.StoreFaultPhase-sim.Second), r.Range(sim.Millisecond, 50*sim.Millisecond)
-		p.Faults = append(p.Faults, sim.Fault{At: t, Node: 0, Kind: sim.FaultCrash, For: down},
-			sim.Fault{At: t + down - r.Range(0, down), Node: 0, Kind: sim.FaultDiskEIO, IO: faultfs.OnLookup,
-				Prob: float64(r.Range(30, 100)) / 100, For: r.Range(5*sim.Millisecond, 60*sim.Millisecond)})
+		p.Faults = append(p.Faults, sim.Fault{At: t, Node: 0, Kind: sim.FaultCrash, For: down}, lookupErrorsAtRestart(r, 0, t+down))
 	}
 	// Now and then a bit flips at the end of the newest log segment while
 	// the host is down: damage that a store checking too little would take
